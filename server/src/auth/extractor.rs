@@ -1,0 +1,57 @@
+//! `AuthUser`: the current user, taken from a valid `Authorization: Bearer` access token.
+
+use super::jwt::JwtKeys;
+use crate::error::AppError;
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use std::future::{ready, Ready};
+use xunjian_shared::{ErrorCode, OrgUnitId, Role, UserId};
+
+/// The authenticated caller with their role and org scope.
+#[derive(Clone, Debug)]
+pub struct AuthUser {
+    pub id: UserId,
+    pub role: Role,
+    pub org_unit_id: OrgUnitId,
+    /// Materialised path of the user's unit: the user acts inside this subtree.
+    pub scope_path: String,
+}
+
+impl AuthUser {
+    /// Whether a unit path lies inside this user's scope.
+    pub fn can_see(&self, path: &str) -> bool {
+        xunjian_shared::org::is_within(&self.scope_path, path)
+    }
+}
+
+fn extract(req: &HttpRequest) -> Result<AuthUser, AppError> {
+    let keys = req
+        .app_data::<web::Data<JwtKeys>>()
+        .ok_or_else(|| AppError::internal(std::io::Error::other("JwtKeys not registered")))?;
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| AppError::new(ErrorCode::Unauthenticated))?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
+    let c = keys.verify(token)?;
+    let bad = || AppError::new(ErrorCode::InvalidToken);
+    Ok(AuthUser {
+        id: c.sub.parse().map_err(|_| bad())?,
+        role: Role::parse(&c.role).ok_or_else(bad)?,
+        org_unit_id: c.org.parse().map_err(|_| bad())?,
+        scope_path: c.scope,
+    })
+}
+
+impl FromRequest for AuthUser {
+    type Error = AppError;
+    type Future = Ready<Result<AuthUser, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(extract(req))
+    }
+}

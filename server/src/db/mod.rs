@@ -1,0 +1,20 @@
+//! The database: one diesel code path over embedded SQLite (the default) or PostgreSQL.
+
+pub mod audit;
+pub mod org_units;
+pub mod pool;
+pub mod refresh_tokens;
+pub mod schema;
+pub mod users;
+
+pub use pool::{run_blocking, Backend, Db, DbConn};
+
+/// Unix milliseconds, the time representation of every `*_at` column.
+pub fn to_millis(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The inverse of [`to_millis`]; out-of-range values (never written by us) clamp to the epoch.
+pub fn from_millis(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,204 @@
+//! Connection pool, migrations and the blocking-work bridge for both backends.
+
+use crate::error::AppError;
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// A connection to either backend. Query functions take `&mut DbConn` and are written once.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// Embedded SQLite (the default).
+    Sqlite(SqliteConnection),
+    /// PostgreSQL, for a county or province that needs it.
+    Pg(PgConnection),
+}
+
+/// Which database the server runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite file path.
+    pub fn of_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The name shown in `/healthz`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// Opens connections of the backend chosen by the URL, never guessing by trial: a PostgreSQL URL
+/// that fails to connect must not quietly become a SQLite file of that name.
+#[derive(Debug)]
+pub struct Manager {
+    backend: Backend,
+    url: String,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConn;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConn, r2d2::Error> {
+        let conn = match self.backend {
+            Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers run beside the writer; the busy timeout makes a second process
+                // (the CLI, a backup) wait instead of failing.
+                c.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                DbConn::Sqlite(c)
+            }
+        };
+        Ok(conn)
+    }
+
+    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConn) -> bool {
+        false
+    }
+}
+
+/// The database handle the app shares: a pool plus, on SQLite, the single-writer lock.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<Manager>,
+    backend: Backend,
+    /// SQLite allows one writer; serialising our own writers here means a write transaction never
+    /// fails with SQLITE_BUSY on lock upgrade. PostgreSQL needs no such lock.
+    write_lock: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Connects, creating the SQLite file (and its folder) on first start, and applies migrations.
+    pub fn open(url: &str) -> Result<Db, AppError> {
+        let backend = Backend::of_url(url);
+        if backend == Backend::Sqlite {
+            if let Some(dir) = Path::new(url).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(AppError::internal)?;
+            }
+        }
+        let max = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = Pool::builder()
+            .max_size(max)
+            .connection_timeout(Duration::from_secs(10))
+            .build(Manager { backend, url: url.to_owned() })
+            .map_err(AppError::unavailable)?;
+        let db = Db {
+            pool,
+            backend,
+            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    /// Which backend this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies pending embedded migrations; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, AppError> {
+        let mut conn = self.conn()?;
+        let ran = match &mut *conn {
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+            DbConn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|v| v.len()),
+        };
+        ran.map_err(|e| AppError::internal(std::io::Error::other(e.to_string())))
+    }
+
+    /// A pooled connection, for blocking code (CLI, already inside `spawn_blocking`).
+    pub fn conn(&self) -> Result<PooledConnection<Manager>, AppError> {
+        self.pool.get().map_err(AppError::unavailable)
+    }
+
+    /// Runs read-only work on a blocking thread.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || f(&mut *db.conn()?)).await
+    }
+
+    /// Runs `f` in one transaction on a blocking thread: all of it commits, or none of it.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConn) -> Result<T, AppError> + Send + 'static,
+    {
+        let db = self.clone();
+        run_blocking(move || db.write_blocking(f)).await
+    }
+
+    /// The blocking form of [`Db::write`].
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
+        let _guard = self.write_lock.as_ref().map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
+        let mut pooled = self.conn()?;
+        let conn: &mut DbConn = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Writes a consistent copy of a SQLite database to `dest` while the server may be running.
+    pub fn backup_sqlite(&self, dest: &Path) -> Result<(), AppError> {
+        if self.backend != Backend::Sqlite {
+            return Err(AppError::validation("backup", "for PostgreSQL use pg_dump"));
+        }
+        if dest.exists() {
+            return Err(AppError::validation("backup", "the destination file already exists"));
+        }
+        let dest = dest.to_str().ok_or_else(|| AppError::validation("backup", "path must be UTF-8"))?;
+        let mut conn = self.conn()?;
+        if let DbConn::Sqlite(c) = &mut *conn {
+            diesel::sql_query("VACUUM INTO ?")
+                .bind::<diesel::sql_types::Text, _>(dest)
+                .execute(c)?;
+        }
+        Ok(())
+    }
+}
+
+use diesel::RunQueryDsl;
+
+/// Runs blocking work (diesel, argon2) off the async executor.
+pub async fn run_blocking<T, F>(f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+{
+    actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
+}

@@ -1,0 +1,68 @@
+//! Refresh token rows. Only the SHA-256 of a token is stored; a family is one login on one device.
+
+use super::schema::refresh_tokens;
+use super::DbConn;
+use crate::error::AppError;
+use diesel::prelude::*;
+
+/// A row of `refresh_tokens`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = refresh_tokens)]
+pub struct RefreshTokenRow {
+    pub id: String,
+    pub user_id: String,
+    pub family_id: String,
+    pub token_hash: String,
+    pub device_name: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub family_expires_at: i64,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+/// Stores a newly issued token.
+pub fn insert(conn: &mut DbConn, row: &RefreshTokenRow) -> Result<(), AppError> {
+    diesel::insert_into(refresh_tokens::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// The token with this hash.
+pub fn find_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RefreshTokenRow>, AppError> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash))
+        .select(RefreshTokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a token used, only if it is still unused; returns whether this call did it. The guard
+/// makes two racing refreshes with one token end with exactly one winner.
+pub fn mark_used(conn: &mut DbConn, id: &str, at: i64) -> Result<bool, AppError> {
+    let n = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(at))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Revokes every token of a family (logout, or reuse of a used token).
+pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: i64) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::family_id.eq(family_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}
+
+/// Revokes every token of a user (account disabled, password changed, phone lost).
+pub fn revoke_user(conn: &mut DbConn, user_id: &str, at: i64) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}

@@ -1,0 +1,22 @@
+//! HTTP routes: thin handlers that extract, authorise (via `AuthUser`) and call a service.
+
+pub mod auth;
+pub mod extractors;
+pub mod health;
+pub mod openapi;
+pub mod org;
+pub mod users;
+
+use actix_web::web;
+
+/// Registers every `/api/v1` route on `cfg`.
+pub fn api(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(auth::routes)
+            .configure(org::routes)
+            .configure(users::routes)
+            .route("/openapi.json", web::get().to(openapi::document))
+            .default_service(web::to(extractors::api_not_found)),
+    );
+}

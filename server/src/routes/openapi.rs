@@ -1,0 +1,36 @@
+//! The OpenAPI document, generated from the handlers' annotations and the shared DTOs.
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Xunjian API", description = "巡检: village fire-safety grids and rural road patrol. Errors are application/problem+json with a stable `code`."),
+    paths(
+        super::health::healthz,
+        super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me, super::auth::change_password,
+        super::org::list, super::org::get, super::org::create, super::org::update,
+        super::users::list, super::users::get, super::users::create, super::users::update, super::users::revoke_sessions,
+    ),
+    components(schemas(xunjian_shared::Problem, xunjian_shared::ErrorCode)),
+    modifiers(&Bearer)
+)]
+pub struct ApiDoc;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, api: &mut utoipa::openapi::OpenApi) {
+        let c = api.components.get_or_insert_with(Default::default);
+        c.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,184 @@
+//! Login, refresh (rotation with reuse detection), logout and the current user.
+
+use crate::auth::{password, refresh, AuthUser};
+use crate::db::refresh_tokens::{self, RefreshTokenRow};
+use crate::db::{org_units, run_blocking, users, DbConn};
+use crate::error::AppError;
+use crate::state::AppState;
+use uuid::Uuid;
+use xunjian_shared::auth::{normalize_username, LoginRequest, TokenResponse};
+use xunjian_shared::user::Me;
+use xunjian_shared::ErrorCode;
+
+/// Checks the password and opens a new session (a refresh token family) for the device.
+pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<TokenResponse, AppError> {
+    let username = normalize_username(&req.username);
+    if let Err(wait) = state.throttle.check(&username, client_ip, state.clock.now()) {
+        return Err(AppError::too_many(wait));
+    }
+    let db = state.db.clone();
+    let name = username.clone();
+    let password = req.password;
+    // Lookup and verification run together off the executor; an unknown user costs the same hash.
+    let found = run_blocking(move || {
+        let user = users::find_by_username(&mut *db.conn()?, &name)?;
+        Ok(match user {
+            Some(u) if password::verify(&u.password_hash, &password) => Some(u),
+            Some(_) => None,
+            None => {
+                password::verify_dummy(&password);
+                None
+            }
+        })
+    })
+    .await?;
+    let Some(user) = found else {
+        state.throttle.record_failure(&username, client_ip, state.clock.now());
+        return Err(AppError::new(ErrorCode::InvalidCredentials));
+    };
+    state.throttle.record_success(&username);
+    if !user.active {
+        return Err(AppError::new(ErrorCode::AccountDisabled));
+    }
+    let device = req.device_name.map(|d| d.chars().take(64).collect::<String>());
+    let now = state.now_ms();
+    let (idle, max) = (state.refresh_idle_secs * 1000, state.refresh_max_secs * 1000);
+    let jwt = state.jwt.clone();
+    state
+        .db
+        .write(move |conn| {
+            let token = refresh::generate();
+            refresh_tokens::insert(
+                conn,
+                &RefreshTokenRow {
+                    id: Uuid::now_v7().to_string(),
+                    user_id: user.id.clone(),
+                    family_id: Uuid::now_v7().to_string(),
+                    token_hash: refresh::digest(&token),
+                    device_name: device,
+                    created_at: now,
+                    expires_at: now + idle.min(max),
+                    family_expires_at: now + max,
+                    used_at: None,
+                    revoked_at: None,
+                },
+            )?;
+            token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000)
+        })
+        .await
+}
+
+enum Rotation {
+    Issued(Box<TokenResponse>),
+    Refused,
+}
+
+/// Exchanges a refresh token for a new pair. Each token works once; presenting a used one again
+/// revokes the whole family (the token was copied), as the OAuth 2.0 security BCP advises.
+pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, AppError> {
+    let now = state.now_ms();
+    let idle = state.refresh_idle_secs * 1000;
+    let jwt = state.jwt.clone();
+    let outcome = state
+        .db
+        .write(move |conn| {
+            let Some(row) = refresh_tokens::find_by_hash(conn, &refresh::digest(&token))? else {
+                return Ok(Rotation::Refused);
+            };
+            if row.revoked_at.is_some() {
+                return Ok(Rotation::Refused);
+            }
+            // Either already used, or used by a racing request this instant: both are reuse.
+            if row.used_at.is_some() || !refresh_tokens::mark_used(conn, &row.id, now)? {
+                refresh_tokens::revoke_family(conn, &row.family_id, now)?;
+                return Ok(Rotation::Refused);
+            }
+            if row.expires_at <= now || row.family_expires_at <= now {
+                return Ok(Rotation::Refused);
+            }
+            let user = users::find(conn, row.user_id.parse().map_err(AppError::internal)?)?;
+            if !user.is_some_and(|u| u.active) {
+                refresh_tokens::revoke_family(conn, &row.family_id, now)?;
+                return Ok(Rotation::Refused);
+            }
+            let next = refresh::generate();
+            let expires_at = (now + idle).min(row.family_expires_at);
+            refresh_tokens::insert(
+                conn,
+                &RefreshTokenRow {
+                    id: Uuid::now_v7().to_string(),
+                    token_hash: refresh::digest(&next),
+                    created_at: now,
+                    expires_at,
+                    used_at: None,
+                    revoked_at: None,
+                    ..row.clone()
+                },
+            )?;
+            let res = token_response(conn, &jwt, &row.user_id, next, (expires_at - now) / 1000)?;
+            Ok(Rotation::Issued(Box::new(res)))
+        })
+        .await?;
+    match outcome {
+        Rotation::Issued(res) => Ok(*res),
+        Rotation::Refused => Err(AppError::new(ErrorCode::InvalidRefreshToken)),
+    }
+}
+
+/// Ends the session the token belongs to. Unknown tokens are ignored: logging out is idempotent.
+pub async fn logout(state: &AppState, token: String) -> Result<(), AppError> {
+    let now = state.now_ms();
+    state
+        .db
+        .write(move |conn| {
+            if let Some(row) = refresh_tokens::find_by_hash(conn, &refresh::digest(&token))? {
+                refresh_tokens::revoke_family(conn, &row.family_id, now)?;
+            }
+            Ok(())
+        })
+        .await
+}
+
+/// The current user with their unit chain.
+pub async fn me(state: &AppState, user: &AuthUser) -> Result<Me, AppError> {
+    let id = user.id;
+    state.db.read(move |conn| load_me(conn, &id.to_string())).await
+}
+
+/// Loads a user and the chain of units from the county down to theirs.
+pub fn load_me(conn: &mut DbConn, user_id: &str) -> Result<Me, AppError> {
+    let (row, path) = users::find_with_path(conn, user_id.parse().map_err(AppError::internal)?)?
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let chain = org_units::chain(conn, &path)?
+        .iter()
+        .map(|r| r.to_dto())
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Me { user: row.to_dto()?, org_chain: chain })
+}
+
+fn token_response(
+    conn: &mut DbConn,
+    jwt: &crate::auth::JwtKeys,
+    user_id: &str,
+    refresh_token: String,
+    refresh_expires_in: i64,
+) -> Result<TokenResponse, AppError> {
+    let me = load_me(conn, user_id)?;
+    let scope = org_units::find(conn, me.user.org_unit_id)?
+        .ok_or_else(|| AppError::internal(std::io::Error::other("user's unit missing")))?
+        .path;
+    let access = jwt.issue(
+        user_id,
+        me.user.role.as_str(),
+        &me.user.org_unit_id.to_string(),
+        &scope,
+    )?;
+    Ok(TokenResponse {
+        access_token: access,
+        token_type: "Bearer".into(),
+        expires_in: jwt.ttl_secs(),
+        refresh_token,
+        refresh_expires_in,
+        user: me,
+    })
+}

@@ -1,0 +1,22 @@
+//! What every request can reach: the database, the keys, the clock, the throttle and the limits.
+
+use crate::auth::{JwtKeys, LoginThrottle};
+use crate::clock::SharedClock;
+use crate::db::Db;
+
+/// Shared application state (one per server, cloned cheaply into handlers via `web::Data`).
+pub struct AppState {
+    pub db: Db,
+    pub jwt: JwtKeys,
+    pub throttle: LoginThrottle,
+    pub clock: SharedClock,
+    pub refresh_idle_secs: i64,
+    pub refresh_max_secs: i64,
+}
+
+impl AppState {
+    /// Now in Unix milliseconds, by the app clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now().timestamp_millis()
+    }
+}

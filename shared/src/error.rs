@@ -1,0 +1,156 @@
+//! The error contract: every error the server returns is an RFC 9457 problem document carrying one
+//! of these stable machine codes, with a message in Chinese (shown to users) and English.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! error_codes {
+    ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $status:literal, $zh:literal, $en:literal), )*) => {
+        /// A stable machine-readable error code. Clients match on it; never rename a code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl ErrorCode {
+            /// Every code, for documentation and exhaustive tests.
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$variant,)*];
+
+            /// The code as it appears on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $code,)* }
+            }
+
+            /// The HTTP status the server answers with.
+            pub fn status(self) -> u16 {
+                match self { $(ErrorCode::$variant => $status,)* }
+            }
+
+            /// The message shown to users (zh-CN).
+            pub fn message_zh(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $zh,)* }
+            }
+
+            /// The message in English.
+            pub fn message_en(self) -> &'static str {
+                match self { $(ErrorCode::$variant => $en,)* }
+            }
+        }
+    };
+}
+
+error_codes! {
+    /// The request body is not valid JSON, has unknown fields or wrong types.
+    InvalidJson = ("invalid_json", 400, "请求内容格式错误", "The request body is not valid JSON for this endpoint"),
+    /// A query string or path parameter could not be read.
+    InvalidParameter = ("invalid_parameter", 400, "请求参数错误", "A query or path parameter is invalid"),
+    /// The request was well-formed but a field value breaks a rule.
+    ValidationFailed = ("validation_failed", 422, "填写的内容不符合要求", "A field value is not acceptable"),
+    /// The password does not meet the password policy.
+    WeakPassword = ("weak_password", 422, "密码至少 8 位", "The password must have at least 8 characters"),
+    /// The body is larger than this endpoint accepts.
+    PayloadTooLarge = ("payload_too_large", 413, "提交的内容太大", "The request body is too large"),
+    /// The body is not sent as application/json.
+    UnsupportedMediaType = ("unsupported_media_type", 415, "请求内容类型不支持", "Send the body as application/json"),
+    /// No credentials were sent.
+    Unauthenticated = ("unauthenticated", 401, "请先登录", "Log in first"),
+    /// The access token is malformed, tampered with, expired or not an access token.
+    InvalidToken = ("invalid_token", 401, "登录已失效，请重新登录", "The access token is invalid or expired"),
+    /// Wrong username or password (deliberately the same for both).
+    InvalidCredentials = ("invalid_credentials", 401, "用户名或密码错误", "Wrong username or password"),
+    /// The refresh token is unknown, used, expired or revoked.
+    InvalidRefreshToken = ("invalid_refresh_token", 401, "登录已过期，请重新登录", "The refresh token is invalid, used or expired; log in again"),
+    /// The account has been disabled by an administrator.
+    AccountDisabled = ("account_disabled", 403, "账号已停用，请联系管理员", "This account is disabled"),
+    /// Too many failed logins; wait for the Retry-After seconds.
+    TooManyAttempts = ("too_many_attempts", 429, "登录失败次数过多，请稍后再试", "Too many failed attempts; try again later"),
+    /// The user's role may not do this.
+    Forbidden = ("forbidden", 403, "没有权限执行此操作", "Your role may not do this"),
+    /// The target lies outside the user's part of the county tree.
+    OutOfScope = ("out_of_scope", 403, "超出本人管辖范围", "This is outside your area"),
+    /// No such resource (or not visible to this user).
+    NotFound = ("not_found", 404, "未找到", "Not found"),
+    /// The method is not supported on this resource.
+    MethodNotAllowed = ("method_not_allowed", 405, "不支持的操作", "Method not allowed"),
+    /// A unique value (code, username) is already taken.
+    AlreadyExists = ("already_exists", 409, "已存在相同的记录", "A record with this value already exists"),
+    /// The change would break the county tree or another record's rule.
+    Conflict = ("conflict", 409, "操作与现有数据冲突", "The change conflicts with existing data"),
+    /// The database or another dependency is unavailable.
+    ServiceUnavailable = ("service_unavailable", 503, "服务暂时不可用，请稍后再试", "The service is temporarily unavailable"),
+    /// An unexpected server error; details are in the server log, never in the response.
+    Internal = ("internal", 500, "服务器内部错误", "Internal server error"),
+}
+
+/// The body of every error response (`application/problem+json`, RFC 9457).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Problem {
+    /// A URI naming the problem type: `urn:xunjian:problem:<code>`.
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    /// Short English title.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Stable machine code.
+    pub code: ErrorCode,
+    /// Message for the user, in Chinese.
+    pub message: String,
+    /// The same message in English.
+    pub message_en: String,
+    /// What exactly was wrong (field name, limit), when it helps; never an internal cause.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl Problem {
+    /// The problem document for a code, with an optional detail.
+    pub fn new(code: ErrorCode, detail: Option<String>) -> Self {
+        Problem {
+            type_uri: format!("urn:xunjian:problem:{}", code.as_str()),
+            title: code.message_en().to_owned(),
+            status: code.status(),
+            code,
+            message: code.message_zh().to_owned(),
+            message_en: code.message_en().to_owned(),
+            detail,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_and_match_serde() {
+        let mut seen = HashSet::new();
+        for &code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            let wire = serde_json::to_string(&code).unwrap();
+            assert_eq!(wire, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn every_code_is_an_error_status_with_both_messages() {
+        for &code in ErrorCode::ALL {
+            assert!((400..600).contains(&code.status()), "{code:?}");
+            assert!(!code.message_zh().is_empty() && !code.message_en().is_empty());
+        }
+    }
+
+    #[test]
+    fn problem_carries_code_status_and_type() {
+        let p = Problem::new(ErrorCode::TooManyAttempts, None);
+        assert_eq!(p.status, 429);
+        assert_eq!(p.type_uri, "urn:xunjian:problem:too_many_attempts");
+        let v: serde_json::Value = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["code"], "too_many_attempts");
+        assert!(v.get("detail").is_none());
+    }
+}

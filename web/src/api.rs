@@ -1,0 +1,125 @@
+//! Typed client for the Xunjian HTTP API, on the request and response types of `xunjian-shared`,
+//! so a change of the contract breaks this build rather than a phone in the field.
+
+use crate::i18n::Lang;
+use gloo::net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use xunjian_shared::api::API_PREFIX;
+use xunjian_shared::auth::{LoginRequest, RefreshRequest, TokenResponse};
+use xunjian_shared::error::Problem;
+use xunjian_shared::user::Me;
+
+/// Why a call failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No HTTP answer at all: offline, server down, or the request was cut off.
+    Network,
+    /// The server refused with a problem document.
+    Problem {
+        problem: Problem,
+        retry_after: Option<u64>,
+    },
+    /// An answer outside the contract, e.g. a proxy's HTML error page.
+    Unexpected { status: u16 },
+}
+
+impl ApiError {
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Network => None,
+            ApiError::Problem { problem, .. } => Some(problem.status),
+            ApiError::Unexpected { status } => Some(*status),
+        }
+    }
+
+    /// The sentence to show the user.
+    pub fn message(&self, lang: Lang) -> String {
+        let t = lang.t();
+        match self {
+            ApiError::Network => t.cannot_connect.to_owned(),
+            ApiError::Problem {
+                problem,
+                retry_after,
+            } => {
+                let text = lang.pick(&problem.message, &problem.message_en);
+                match retry_after {
+                    Some(secs) => format!("{text}{}", (t.retry_after)(*secs)),
+                    None => text.to_owned(),
+                }
+            }
+            ApiError::Unexpected { status } => (t.unexpected)(*status),
+        }
+    }
+}
+
+/// `POST /auth/login`.
+pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
+    read_json(send_json(Request::post(&url("/auth/login")), body).await?).await
+}
+
+/// `POST /auth/refresh`. The old refresh token is dead once this succeeds.
+pub async fn refresh(refresh_token: &str) -> Result<TokenResponse, ApiError> {
+    let body = RefreshRequest {
+        refresh_token: refresh_token.to_owned(),
+    };
+    read_json(send_json(Request::post(&url("/auth/refresh")), &body).await?).await
+}
+
+/// `POST /auth/logout`: revokes the session on the server.
+pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
+    let body = RefreshRequest {
+        refresh_token: refresh_token.to_owned(),
+    };
+    send_json(Request::post(&url("/auth/logout")), &body)
+        .await
+        .map(drop)
+}
+
+/// `GET /me`: the logged-in user as the server sees them now.
+pub async fn me(access_token: &str) -> Result<Me, ApiError> {
+    let request = Request::get(&url("/me"))
+        .header("Authorization", &format!("Bearer {access_token}"))
+        .build()
+        .map_err(|_| ApiError::Network)?;
+    read_json(check(request.send().await).await?).await
+}
+
+fn url(path: &str) -> String {
+    format!("{API_PREFIX}{path}")
+}
+
+async fn send_json<B: Serialize>(builder: RequestBuilder, body: &B) -> Result<Response, ApiError> {
+    // Serialising our own DTOs cannot fail; if it ever did, no request went out.
+    let request = builder.json(body).map_err(|_| ApiError::Network)?;
+    check(request.send().await).await
+}
+
+/// Turns a non-2xx answer into an error, reading the problem document when there is one.
+async fn check(sent: Result<Response, gloo::net::Error>) -> Result<Response, ApiError> {
+    let response = sent.map_err(|_| ApiError::Network)?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse().ok());
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiError::Problem {
+            problem,
+            retry_after,
+        }),
+        Err(_) => Err(ApiError::Unexpected { status }),
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    response
+        .json()
+        .await
+        .map_err(|_| ApiError::Unexpected { status })
+}

@@ -1,0 +1,101 @@
+// Xunjian service worker: keeps the app shell of the current build on the phone so the app opens
+// with no network. API data is never cached here; it lives in IndexedDB.
+//
+// trunk gives the JS and wasm files content-hashed names, so the list of files to keep is read
+// from the index.html of the build at install time. BUILD is replaced by a hash of the build's
+// files (trunk.toml post_build hook): the worker's bytes change with every build, which is what
+// makes browsers install the new worker and precache the new shell.
+'use strict';
+
+const BUILD = '__XUNJIAN_BUILD__';
+const PREFIX = 'xunjian-shell-';
+const CACHE = PREFIX + BUILD;
+// Fixed-name files the shell needs besides what index.html links to.
+const FIXED = ['/manifest.webmanifest', '/icon.svg'];
+// On a weak 2G signal a page request can hang for a long time; after this, open the cached shell.
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((names) =>
+        Promise.all(
+          names.filter((n) => n.startsWith(PREFIX) && n !== CACHE).map((n) => caches.delete(n)),
+        ),
+      )
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(networkFirst(request));
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function precache() {
+  // 'no-store' / 'reload': the HTTP cache may still hold the previous build.
+  const response = await fetch('/index.html', { cache: 'no-store' });
+  if (!response.ok) throw new Error('index.html: HTTP ' + response.status);
+  const html = await response.text();
+  const assets = new Set(FIXED);
+  for (const path of linkedPaths(html)) assets.add(path);
+  const cache = await caches.open(CACHE);
+  await cache.addAll([...assets].map((path) => new Request(path, { cache: 'reload' })));
+  const headers = { 'Content-Type': 'text/html; charset=utf-8' };
+  await cache.put('/index.html', new Response(html, { headers }));
+  await cache.put('/', new Response(html, { headers }));
+}
+
+// Same-origin paths in href/src attributes: the hashed JS, wasm and CSS trunk wrote, and the
+// manifest and icon links.
+function linkedPaths(html) {
+  const paths = [];
+  for (const match of html.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/g)) {
+    const url = new URL(match[1], self.location.origin);
+    if (url.origin === self.location.origin && !url.pathname.startsWith('/api/')) {
+      paths.push(url.pathname);
+    }
+  }
+  return paths;
+}
+
+async function networkFirst(request) {
+  const network = fetch(request);
+  network.catch(() => {}); // a late failure after the cached shell was served is expected
+  const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS));
+  try {
+    const first = await Promise.race([network, timeout]);
+    if (first) return first;
+    const shell = await cachedShell();
+    return shell || (await network);
+  } catch (err) {
+    const shell = await cachedShell();
+    if (shell) return shell;
+    throw err;
+  }
+}
+
+async function cachedShell() {
+  const cache = await caches.open(CACHE);
+  return cache.match('/index.html');
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  // ignoreVary: the files are immutable per build, whatever the request headers were.
+  const cached = await cache.match(request, { ignoreVary: true });
+  // Not stored on a miss: anything the shell needs was precached, and the cache must not grow.
+  return cached || fetch(request);
+}
