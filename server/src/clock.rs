@@ -30,6 +30,11 @@ impl ManualClock {
         Arc::new(ManualClock(Mutex::new(start)))
     }
 
+    /// Now in Unix milliseconds.
+    pub fn now_ms(&self) -> i64 {
+        self.now().timestamp_millis()
+    }
+
     /// Moves the clock forward.
     pub fn advance(&self, by: Duration) {
         let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());

@@ -89,6 +89,11 @@ impl Application {
         &self.db
     }
 
+    /// The server future, for callers that keep its handle (tests stop it).
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+
     /// Serves until the process is stopped (SIGINT/SIGTERM: graceful shutdown).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await

@@ -1,1 +1,11 @@
+//! The API suite: every case runs against the real server on port 0, once on a SQLite file and
+//! once on a fresh PostgreSQL database.
 
+mod auth;
+mod input;
+mod org;
+mod tokens;
+mod users;
+mod web;
+
+pub use xunjian_tests::{both_backends, expect_json, expect_problem, TestApp};
