@@ -18,8 +18,20 @@ const COUNTY: (&str, &str) = ("140821", "临猗县");
 
 /// The 14 townships named in the county gazette (2023 no. 1).
 pub const TOWNSHIPS: [&str; 14] = [
-    "猗氏镇", "牛杜镇", "楚侯乡", "嵋阳镇", "庙上乡", "临晋镇", "七级镇",
-    "东张镇", "角杯镇", "孙吉镇", "北辛乡", "耽子镇", "北景乡", "三管镇",
+    "猗氏镇",
+    "牛杜镇",
+    "楚侯乡",
+    "嵋阳镇",
+    "庙上乡",
+    "临晋镇",
+    "七级镇",
+    "东张镇",
+    "角杯镇",
+    "孙吉镇",
+    "北辛乡",
+    "耽子镇",
+    "北景乡",
+    "三管镇",
 ];
 
 const VILLAGES: [&str; 6] = ["东街村", "西街村", "南关村", "北关村", "新庄村", "王庄村"];
@@ -35,17 +47,63 @@ pub struct DemoAccount {
 
 /// The accounts `demo` creates (猗氏镇 = 140821100, its first grid = 140821100001-01).
 pub const ACCOUNTS: [DemoAccount; 8] = [
-    DemoAccount { username: "admin", display_name: "县级管理员", role: Role::CountyAdmin, org_code: "140821" },
-    DemoAccount { username: "brigade", display_name: "消防救援大队", role: Role::FireBrigade, org_code: "140821" },
-    DemoAccount { username: "yishi.office", display_name: "猗氏镇消安委办", role: Role::TownshipOffice, org_code: "140821100" },
-    DemoAccount { username: "yishi.road", display_name: "猗氏镇交管站", role: Role::RoadStation, org_code: "140821100" },
-    DemoAccount { username: "yishi.enforce", display_name: "猗氏镇执法队", role: Role::Enforcement, org_code: "140821100" },
-    DemoAccount { username: "yishi.grid", display_name: "张网格", role: Role::GridWorker, org_code: "140821100001-01" },
-    DemoAccount { username: "yishi.patrol", display_name: "李管护", role: Role::PatrolWorker, org_code: "140821100" },
-    DemoAccount { username: "niudu.office", display_name: "牛杜镇消安委办", role: Role::TownshipOffice, org_code: "140821101" },
+    DemoAccount {
+        username: "admin",
+        display_name: "县级管理员",
+        role: Role::CountyAdmin,
+        org_code: "140821",
+    },
+    DemoAccount {
+        username: "brigade",
+        display_name: "消防救援大队",
+        role: Role::FireBrigade,
+        org_code: "140821",
+    },
+    DemoAccount {
+        username: "yishi.office",
+        display_name: "猗氏镇消安委办",
+        role: Role::TownshipOffice,
+        org_code: "140821100",
+    },
+    DemoAccount {
+        username: "yishi.road",
+        display_name: "猗氏镇交管站",
+        role: Role::RoadStation,
+        org_code: "140821100",
+    },
+    DemoAccount {
+        username: "yishi.enforce",
+        display_name: "猗氏镇执法队",
+        role: Role::Enforcement,
+        org_code: "140821100",
+    },
+    DemoAccount {
+        username: "yishi.grid",
+        display_name: "张网格",
+        role: Role::GridWorker,
+        org_code: "140821100001-01",
+    },
+    DemoAccount {
+        username: "yishi.patrol",
+        display_name: "李管护",
+        role: Role::PatrolWorker,
+        org_code: "140821100",
+    },
+    DemoAccount {
+        username: "niudu.office",
+        display_name: "牛杜镇消安委办",
+        role: Role::TownshipOffice,
+        org_code: "140821101",
+    },
 ];
 
-fn unit(code: String, name: String, level: OrgLevel, parent: Option<&OrgUnitRow>, now: i64) -> OrgUnitRow {
+fn unit(
+    code: String,
+    name: String,
+    level: OrgLevel,
+    parent: Option<&OrgUnitRow>,
+    now: i64,
+) -> OrgUnitRow {
     let id = OrgUnitId::new();
     OrgUnitRow {
         id: id.to_string(),
@@ -66,20 +124,44 @@ pub fn load(db: &Db, now: i64) -> Result<(usize, usize), AppError> {
         if org_units::find_by_code(conn, COUNTY.0)?.is_some() {
             return Ok(0);
         }
-        let county = unit(COUNTY.0.into(), COUNTY.1.into(), OrgLevel::County, None, now);
+        let county = unit(
+            COUNTY.0.into(),
+            COUNTY.1.into(),
+            OrgLevel::County,
+            None,
+            now,
+        );
         org_units::insert(conn, &county)?;
         let mut n = 1;
         for (t, tname) in TOWNSHIPS.iter().enumerate() {
-            let town = unit(format!("{}{}", COUNTY.0, 100 + t), (*tname).into(), OrgLevel::Township, Some(&county), now);
+            let town = unit(
+                format!("{}{}", COUNTY.0, 100 + t),
+                (*tname).into(),
+                OrgLevel::Township,
+                Some(&county),
+                now,
+            );
             org_units::insert(conn, &town)?;
             n += 1;
             for v in 0..3 {
                 let vname = VILLAGES[(t + v) % VILLAGES.len()];
-                let village = unit(format!("{}{:03}", town.code, v + 1), vname.into(), OrgLevel::Village, Some(&town), now);
+                let village = unit(
+                    format!("{}{:03}", town.code, v + 1),
+                    vname.into(),
+                    OrgLevel::Village,
+                    Some(&town),
+                    now,
+                );
                 org_units::insert(conn, &village)?;
                 n += 1;
                 for (g, gname) in GRIDS.iter().enumerate() {
-                    let grid = unit(format!("{}-{:02}", village.code, g + 1), (*gname).into(), OrgLevel::Grid, Some(&village), now);
+                    let grid = unit(
+                        format!("{}-{:02}", village.code, g + 1),
+                        (*gname).into(),
+                        OrgLevel::Grid,
+                        Some(&village),
+                        now,
+                    );
                     org_units::insert(conn, &grid)?;
                     n += 1;
                 }
@@ -94,8 +176,9 @@ pub fn load(db: &Db, now: i64) -> Result<(usize, usize), AppError> {
             if users::find_by_username(conn, a.username)?.is_some() {
                 return Ok(0);
             }
-            let org = org_units::find_by_code(conn, a.org_code)?
-                .ok_or_else(|| AppError::validation("org", format!("unit {} missing", a.org_code)))?;
+            let org = org_units::find_by_code(conn, a.org_code)?.ok_or_else(|| {
+                AppError::validation("org", format!("unit {} missing", a.org_code))
+            })?;
             let req = CreateUser {
                 username: a.username.into(),
                 display_name: a.display_name.into(),

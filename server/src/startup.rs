@@ -23,7 +23,8 @@ impl Application {
     /// Opens the database (migrating it), binds the listener (port 0 picks a free one) and builds
     /// the server.
     pub fn build(settings: &Settings, clock: SharedClock) -> std::io::Result<Application> {
-        let db = Db::open(&settings.effective_database_url()).map_err(|e| std::io::Error::other(format!("database: {e}")))?;
+        let db = Db::open(&settings.effective_database_url())
+            .map_err(|e| std::io::Error::other(format!("database: {e}")))?;
         let secret = secret::load_or_create(settings)?;
         // The dummy hash for unknown users is computed before the first login, not during it.
         password::warm_up();
@@ -42,10 +43,17 @@ impl Application {
         let tls = match (&settings.tls_cert, &settings.tls_key) {
             (Some(c), Some(k)) => Some(tls::server_config(c, k)?),
             (None, None) => None,
-            _ => return Err(std::io::Error::other("set both XUNJIAN_TLS_CERT and XUNJIAN_TLS_KEY, or neither")),
+            _ => {
+                return Err(std::io::Error::other(
+                    "set both XUNJIAN_TLS_CERT and XUNJIAN_TLS_KEY, or neither",
+                ))
+            }
         };
         let jwt = web::Data::new(state.jwt.clone());
-        let security = web::Data::new(web_assets::SecurityHeaders::new(&settings.web_dir, tls.is_some()));
+        let security = web::Data::new(web_assets::SecurityHeaders::new(
+            &settings.web_dir,
+            tls.is_some(),
+        ));
         let trust = web::Data::new(TrustProxy(settings.trust_proxy));
         let web_dir = settings.web_dir.clone();
         let json_limit = settings.max_json_bytes;

@@ -26,7 +26,12 @@ impl SecurityHeaders {
         let html = std::fs::read_to_string(web_dir.join("index.html")).unwrap_or_default();
         let hashes: String = inline_scripts(&html)
             .iter()
-            .map(|s| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(s.as_bytes()))))
+            .map(|s| {
+                format!(
+                    " 'sha256-{}'",
+                    STANDARD.encode(Sha256::digest(s.as_bytes()))
+                )
+            })
             .collect();
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
@@ -34,7 +39,8 @@ impl SecurityHeaders {
              object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
         );
         SecurityHeaders {
-            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+            csp: HeaderValue::from_str(&csp)
+                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
             hsts,
         }
     }
@@ -46,10 +52,14 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after = &rest[start..];
-        let Some(tag_end) = after.find('>') else { break };
+        let Some(tag_end) = after.find('>') else {
+            break;
+        };
         let tag = &after[..tag_end];
         let body_start = tag_end + 1;
-        let Some(close) = after[body_start..].find("</script>") else { break };
+        let Some(close) = after[body_start..].find("</script>") else {
+            break;
+        };
         if !tag.contains(" src=") {
             out.push(&after[body_start..body_start + close]);
         }
@@ -79,12 +89,21 @@ pub async fn headers(
     if let Some(sec) = sec {
         h.insert(header::CONTENT_SECURITY_POLICY, sec.csp.clone());
         if sec.hsts {
-            h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
+            h.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static("max-age=31536000"),
+            );
         }
     }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),

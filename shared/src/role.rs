@@ -112,7 +112,10 @@ mod tests {
     fn roles_round_trip_and_have_labels() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
-            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
+            assert_eq!(
+                serde_json::to_string(&r).unwrap(),
+                format!("\"{}\"", r.as_str())
+            );
             assert!(!r.label_zh().is_empty());
             assert!(!r.allowed_levels().is_empty());
         }
@@ -123,7 +126,9 @@ mod tests {
     fn county_wide_roles_sit_on_the_county() {
         assert_eq!(Role::FireBrigade.allowed_levels(), &[OrgLevel::County]);
         assert_eq!(Role::CountyAdmin.allowed_levels(), &[OrgLevel::County]);
-        assert!(!Role::GridWorker.allowed_levels().contains(&OrgLevel::County));
+        assert!(!Role::GridWorker
+            .allowed_levels()
+            .contains(&OrgLevel::County));
     }
 
     #[test]
@@ -133,7 +138,12 @@ mod tests {
         assert!(!Role::TownshipOffice.can_manage_role(Role::CountyAdmin));
         assert!(!Role::TownshipOffice.can_manage_role(Role::TownshipOffice));
         assert!(Role::RoadStation.can_manage_role(Role::PatrolWorker));
-        for r in [Role::GridWorker, Role::PatrolWorker, Role::Enforcement, Role::FireBrigade] {
+        for r in [
+            Role::GridWorker,
+            Role::PatrolWorker,
+            Role::Enforcement,
+            Role::FireBrigade,
+        ] {
             assert!(Role::ALL.iter().all(|t| !r.can_manage_role(*t)), "{r:?}");
             assert!(!r.can_manage_units());
         }

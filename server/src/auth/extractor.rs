@@ -34,7 +34,10 @@ fn extract(req: &HttpRequest) -> Result<AuthUser, AppError> {
     let token = value
         .to_str()
         .ok()
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
     let c = keys.verify(token)?;

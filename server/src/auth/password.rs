@@ -2,7 +2,9 @@
 //! Callers run these on a blocking thread: one hash takes tens of milliseconds on purpose.
 
 use crate::error::AppError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
 
@@ -25,7 +27,9 @@ pub fn hash(password: &str) -> Result<String, AppError> {
 /// (the parameters are read from the string), so raising them later keeps old accounts working.
 pub fn verify(stored: &str, password: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }

@@ -51,7 +51,9 @@ fn corrupt(what: &str) -> AppError {
 
 /// Inserts a unit.
 pub fn insert(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
-    diesel::insert_into(org_units::table).values(row).execute(conn)?;
+    diesel::insert_into(org_units::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -82,7 +84,11 @@ pub fn list_within(
     parent: Option<OrgUnitId>,
 ) -> Result<Vec<OrgUnitRow>, AppError> {
     let mut q = org_units::table
-        .filter(org_units::path.like(format!("{}%", escape_like(scope_path))).escape('\\'))
+        .filter(
+            org_units::path
+                .like(format!("{}%", escape_like(scope_path)))
+                .escape('\\'),
+        )
         .select(OrgUnitRow::as_select())
         .order(org_units::code.asc())
         .into_boxed();
@@ -129,5 +135,7 @@ pub fn all(conn: &mut DbConn) -> Result<Vec<OrgUnitRow>, AppError> {
 
 /// Escapes LIKE wildcards; paths hold only hex digits, `-` and `/`, but a rule should not rely on it.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }

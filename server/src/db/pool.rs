@@ -63,9 +63,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         let conn = match self.backend {
-            Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
+            Backend::Postgres => DbConn::Pg(
+                PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
+            ),
             Backend::Sqlite => {
-                let mut c = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                let mut c =
+                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; the busy timeout makes a second process
                 // (the CLI, a backup) wait instead of failing.
                 c.batch_execute(
@@ -80,7 +83,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConn) -> bool {
@@ -103,7 +107,10 @@ impl Db {
     pub fn open(url: &str) -> Result<Db, AppError> {
         let backend = Backend::of_url(url);
         if backend == Backend::Sqlite {
-            if let Some(dir) = Path::new(url).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = Path::new(url)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(dir).map_err(AppError::internal)?;
             }
         }
@@ -114,7 +121,10 @@ impl Db {
         let pool = Pool::builder()
             .max_size(max)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { backend, url: url.to_owned() })
+            .build(Manager {
+                backend,
+                url: url.to_owned(),
+            })
             .map_err(AppError::unavailable)?;
         let db = Db {
             pool,
@@ -166,8 +176,14 @@ impl Db {
     }
 
     /// The blocking form of [`Db::write`].
-    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
-        let _guard = self.write_lock.as_ref().map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
+    pub fn write_blocking<T>(
+        &self,
+        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        let _guard = self
+            .write_lock
+            .as_ref()
+            .map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
         let mut pooled = self.conn()?;
         let conn: &mut DbConn = &mut pooled;
         conn.transaction(f)
@@ -179,9 +195,14 @@ impl Db {
             return Err(AppError::validation("backup", "for PostgreSQL use pg_dump"));
         }
         if dest.exists() {
-            return Err(AppError::validation("backup", "the destination file already exists"));
+            return Err(AppError::validation(
+                "backup",
+                "the destination file already exists",
+            ));
         }
-        let dest = dest.to_str().ok_or_else(|| AppError::validation("backup", "path must be UTF-8"))?;
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| AppError::validation("backup", "path must be UTF-8"))?;
         let mut conn = self.conn()?;
         if let DbConn::Sqlite(c) = &mut *conn {
             diesel::sql_query("VACUUM INTO ?")
@@ -200,5 +221,7 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, AppError> + Send + 'static,
 {
-    actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
+    actix_web::rt::task::spawn_blocking(f)
+        .await
+        .map_err(AppError::internal)?
 }

@@ -23,7 +23,9 @@ pub struct RefreshTokenRow {
 
 /// Stores a newly issued token.
 pub fn insert(conn: &mut DbConn, row: &RefreshTokenRow) -> Result<(), AppError> {
-    diesel::insert_into(refresh_tokens::table).values(row).execute(conn)?;
+    diesel::insert_into(refresh_tokens::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -39,9 +41,13 @@ pub fn find_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RefreshToken
 /// Marks a token used, only if it is still unused; returns whether this call did it. The guard
 /// makes two racing refreshes with one token end with exactly one winner.
 pub fn mark_used(conn: &mut DbConn, id: &str, at: i64) -> Result<bool, AppError> {
-    let n = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
-        .set(refresh_tokens::used_at.eq(at))
-        .execute(conn)?;
+    let n = diesel::update(
+        refresh_tokens::table
+            .find(id)
+            .filter(refresh_tokens::used_at.is_null()),
+    )
+    .set(refresh_tokens::used_at.eq(at))
+    .execute(conn)?;
     Ok(n == 1)
 }
 

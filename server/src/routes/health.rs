@@ -12,7 +12,10 @@ use xunjian_shared::api::Health;
 pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, AppError> {
     state
         .db
-        .read(|conn| conn.batch_execute("SELECT 1").map_err(AppError::unavailable))
+        .read(|conn| {
+            conn.batch_execute("SELECT 1")
+                .map_err(AppError::unavailable)
+        })
         .await?;
     Ok(web::Json(Health {
         status: "ok".into(),

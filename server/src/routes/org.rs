@@ -30,7 +30,11 @@ pub struct UnitQuery {
 /// Units in the caller's subtree (their own unit included), by code.
 #[utoipa::path(get, path = "/api/v1/org-units", tag = "org", security(("bearer" = [])), params(UnitQuery),
     responses((status = 200, body = inline(List<OrgUnit>)), (status = 401, body = Problem)))]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, q: web::Query<UnitQuery>) -> Result<web::Json<List<OrgUnit>>, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<UnitQuery>,
+) -> Result<web::Json<List<OrgUnit>>, AppError> {
     let q = q.into_inner();
     let items = org::list(&state, &user, q.level, q.parent_id).await?;
     Ok(web::Json(List { items }))
@@ -39,14 +43,22 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser, q: web::Query<Unit
 /// One unit in the caller's subtree.
 #[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org", security(("bearer" = [])),
     responses((status = 200, body = OrgUnit), (status = 404, body = Problem)))]
-pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<OrgUnitId>) -> Result<web::Json<OrgUnit>, AppError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<OrgUnitId>,
+) -> Result<web::Json<OrgUnit>, AppError> {
     Ok(web::Json(org::get(&state, &user, id.into_inner()).await?))
 }
 
 /// Create a unit one level below a parent in the caller's subtree (county_admin, township_office).
 #[utoipa::path(post, path = "/api/v1/org-units", tag = "org", security(("bearer" = [])), request_body = CreateOrgUnit,
     responses((status = 201, body = OrgUnit), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, body: web::Json<CreateOrgUnit>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateOrgUnit>,
+) -> Result<HttpResponse, AppError> {
     let unit = org::create(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(unit))
 }
@@ -60,5 +72,7 @@ pub async fn update(
     id: web::Path<OrgUnitId>,
     body: web::Json<UpdateOrgUnit>,
 ) -> Result<web::Json<OrgUnit>, AppError> {
-    Ok(web::Json(org::update(&state, &user, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(
+        org::update(&state, &user, id.into_inner(), body.into_inner()).await?,
+    ))
 }

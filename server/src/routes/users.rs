@@ -38,7 +38,11 @@ pub struct UserQuery {
 /// Accounts in the caller's subtree, by username.
 #[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(UserQuery),
     responses((status = 200, body = inline(List<User>)), (status = 403, body = Problem)))]
-pub async fn list(state: web::Data<AppState>, user: AuthUser, q: web::Query<UserQuery>) -> Result<web::Json<List<User>>, AppError> {
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<UserQuery>,
+) -> Result<web::Json<List<User>>, AppError> {
     let q = q.into_inner();
     let filter = UserFilter {
         org_unit_id: q.org_unit_id,
@@ -47,20 +51,30 @@ pub async fn list(state: web::Data<AppState>, user: AuthUser, q: web::Query<User
         limit: q.limit.unwrap_or(100).clamp(1, 500),
         offset: q.offset.unwrap_or(0).max(0),
     };
-    Ok(web::Json(List { items: users::list(&state, &user, filter).await? }))
+    Ok(web::Json(List {
+        items: users::list(&state, &user, filter).await?,
+    }))
 }
 
 /// One account in the caller's subtree.
 #[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
-pub async fn get(state: web::Data<AppState>, user: AuthUser, id: web::Path<UserId>) -> Result<web::Json<User>, AppError> {
+pub async fn get(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<UserId>,
+) -> Result<web::Json<User>, AppError> {
     Ok(web::Json(users::get(&state, &user, id.into_inner()).await?))
 }
 
 /// Create an account of a role the caller manages, bound to a unit in their subtree.
 #[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = CreateUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-pub async fn create(state: web::Data<AppState>, user: AuthUser, body: web::Json<CreateUser>) -> Result<HttpResponse, AppError> {
+pub async fn create(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateUser>,
+) -> Result<HttpResponse, AppError> {
     let created = users::create(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -74,7 +88,9 @@ pub async fn update(
     id: web::Path<UserId>,
     body: web::Json<UpdateUser>,
 ) -> Result<web::Json<User>, AppError> {
-    Ok(web::Json(users::update(&state, &user, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(
+        users::update(&state, &user, id.into_inner(), body.into_inner()).await?,
+    ))
 }
 
 /// Answer of `DELETE /api/v1/users/{id}/sessions`.
@@ -87,6 +103,12 @@ pub struct Revoked {
 /// Cut off every device of an account (a lost phone): refresh tokens stop at once.
 #[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Revoked), (status = 404, body = Problem)))]
-pub async fn revoke_sessions(state: web::Data<AppState>, user: AuthUser, id: web::Path<UserId>) -> Result<web::Json<Revoked>, AppError> {
-    Ok(web::Json(Revoked { revoked: users::revoke_sessions(&state, &user, id.into_inner()).await? }))
+pub async fn revoke_sessions(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<UserId>,
+) -> Result<web::Json<Revoked>, AppError> {
+    Ok(web::Json(Revoked {
+        revoked: users::revoke_sessions(&state, &user, id.into_inner()).await?,
+    }))
 }

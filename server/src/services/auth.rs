@@ -11,9 +11,16 @@ use xunjian_shared::user::Me;
 use xunjian_shared::ErrorCode;
 
 /// Checks the password and opens a new session (a refresh token family) for the device.
-pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<TokenResponse, AppError> {
+pub async fn login(
+    state: &AppState,
+    req: LoginRequest,
+    client_ip: &str,
+) -> Result<TokenResponse, AppError> {
     let username = normalize_username(&req.username);
-    if let Err(wait) = state.throttle.check(&username, client_ip, state.clock.now()) {
+    if let Err(wait) = state
+        .throttle
+        .check(&username, client_ip, state.clock.now())
+    {
         return Err(AppError::too_many(wait));
     }
     let db = state.db.clone();
@@ -33,16 +40,23 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
     })
     .await?;
     let Some(user) = found else {
-        state.throttle.record_failure(&username, client_ip, state.clock.now());
+        state
+            .throttle
+            .record_failure(&username, client_ip, state.clock.now());
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
     state.throttle.record_success(&username);
     if !user.active {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
-    let device = req.device_name.map(|d| d.chars().take(64).collect::<String>());
+    let device = req
+        .device_name
+        .map(|d| d.chars().take(64).collect::<String>());
     let now = state.now_ms();
-    let (idle, max) = (state.refresh_idle_secs * 1000, state.refresh_max_secs * 1000);
+    let (idle, max) = (
+        state.refresh_idle_secs * 1000,
+        state.refresh_max_secs * 1000,
+    );
     let jwt = state.jwt.clone();
     state
         .db
@@ -142,7 +156,10 @@ pub async fn logout(state: &AppState, token: String) -> Result<(), AppError> {
 /// The current user with their unit chain.
 pub async fn me(state: &AppState, user: &AuthUser) -> Result<Me, AppError> {
     let id = user.id;
-    state.db.read(move |conn| load_me(conn, &id.to_string())).await
+    state
+        .db
+        .read(move |conn| load_me(conn, &id.to_string()))
+        .await
 }
 
 /// Loads a user and the chain of units from the county down to theirs.
@@ -153,7 +170,10 @@ pub fn load_me(conn: &mut DbConn, user_id: &str) -> Result<Me, AppError> {
         .iter()
         .map(|r| r.to_dto())
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Me { user: row.to_dto()?, org_chain: chain })
+    Ok(Me {
+        user: row.to_dto()?,
+        org_chain: chain,
+    })
 }
 
 fn token_response(

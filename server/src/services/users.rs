@@ -14,14 +14,23 @@ use xunjian_shared::user::{validate_phone, CreateUser, UpdateUser, User};
 use xunjian_shared::{ErrorCode, OrgUnitId, Role, UserId};
 
 /// Accounts inside the user's scope.
-pub async fn list(state: &AppState, user: &AuthUser, filter: UserFilter) -> Result<Vec<User>, AppError> {
+pub async fn list(
+    state: &AppState,
+    user: &AuthUser,
+    filter: UserFilter,
+) -> Result<Vec<User>, AppError> {
     if !user.role.can_view_accounts() {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let scope = user.scope_path.clone();
     state
         .db
-        .read(move |conn| users::list_within(conn, &scope, &filter)?.iter().map(UserRow::to_dto).collect())
+        .read(move |conn| {
+            users::list_within(conn, &scope, &filter)?
+                .iter()
+                .map(UserRow::to_dto)
+                .collect()
+        })
         .await
 }
 
@@ -31,7 +40,10 @@ pub async fn get(state: &AppState, user: &AuthUser, id: UserId) -> Result<User, 
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let user = user.clone();
-    state.db.read(move |conn| visible(conn, &user, id)?.to_dto()).await
+    state
+        .db
+        .read(move |conn| visible(conn, &user, id)?.to_dto())
+        .await
 }
 
 fn visible(conn: &mut DbConn, actor: &AuthUser, id: UserId) -> Result<UserRow, AppError> {
@@ -43,7 +55,12 @@ fn visible(conn: &mut DbConn, actor: &AuthUser, id: UserId) -> Result<UserRow, A
 
 /// A unit the account may be bound to: inside the actor's scope (if any), active, of a level the
 /// role allows.
-fn bindable_unit(conn: &mut DbConn, actor: Option<&AuthUser>, id: OrgUnitId, role: Role) -> Result<OrgUnitRow, AppError> {
+fn bindable_unit(
+    conn: &mut DbConn,
+    actor: Option<&AuthUser>,
+    id: OrgUnitId,
+    role: Role,
+) -> Result<OrgUnitRow, AppError> {
     let unit = org_units::find(conn, id)?
         .filter(|u| actor.is_none_or(|a| a.can_see(&u.path)))
         .ok_or_else(|| AppError::with_detail(ErrorCode::OutOfScope, "org_unit_id"))?;
@@ -51,14 +68,22 @@ fn bindable_unit(conn: &mut DbConn, actor: Option<&AuthUser>, id: OrgUnitId, rol
         return Err(AppError::validation("org_unit_id", "the unit is inactive"));
     }
     if !role.allowed_levels().contains(&unit.level()?) {
-        return Err(AppError::validation("org_unit_id", format!("a {} cannot be bound to a {} unit", role.as_str(), unit.level)));
+        return Err(AppError::validation(
+            "org_unit_id",
+            format!(
+                "a {} cannot be bound to a {} unit",
+                role.as_str(),
+                unit.level
+            ),
+        ));
     }
     Ok(unit)
 }
 
 fn check_fields(username: &str, req: &CreateUser) -> Result<(), AppError> {
     validate_username(username).map_err(|e| AppError::validation("username", e))?;
-    validate_name("display_name", &req.display_name).map_err(|e| AppError::validation("display_name", e))?;
+    validate_name("display_name", &req.display_name)
+        .map_err(|e| AppError::validation("display_name", e))?;
     if let Some(p) = &req.phone {
         validate_phone(p).map_err(|e| AppError::validation("phone", e))?;
     }
@@ -93,7 +118,15 @@ pub fn create_blocking(
     };
     users::insert(conn, &row)?;
     let actor_id = actor.map(|a| a.id.to_string());
-    audit::record(conn, actor_id.as_deref(), "user.create", "user", &row.id, json!({"username": row.username, "role": row.role}), now)?;
+    audit::record(
+        conn,
+        actor_id.as_deref(),
+        "user.create",
+        "user",
+        &row.id,
+        json!({"username": row.username, "role": row.role}),
+        now,
+    )?;
     row.to_dto()
 }
 
@@ -101,7 +134,10 @@ pub fn create_blocking(
 pub async fn prepare(actor: Option<&AuthUser>, req: &CreateUser) -> Result<String, AppError> {
     if let Some(a) = actor {
         if !a.role.can_manage_role(req.role) {
-            return Err(AppError::with_detail(ErrorCode::Forbidden, format!("cannot manage {} accounts", req.role.as_str())));
+            return Err(AppError::with_detail(
+                ErrorCode::Forbidden,
+                format!("cannot manage {} accounts", req.role.as_str()),
+            ));
         }
     }
     check_fields(&normalize_username(&req.username), req)?;
@@ -114,13 +150,24 @@ pub async fn create(state: &AppState, actor: &AuthUser, req: CreateUser) -> Resu
     let hash = prepare(Some(actor), &req).await?;
     let now = state.now_ms();
     let actor = actor.clone();
-    state.db.write(move |conn| create_blocking(conn, Some(&actor), &req, hash, now)).await
+    state
+        .db
+        .write(move |conn| create_blocking(conn, Some(&actor), &req, hash, now))
+        .await
 }
 
 /// Changes an account below the manager. Disabling it or setting a password ends its sessions.
-pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateUser) -> Result<User, AppError> {
+pub async fn update(
+    state: &AppState,
+    actor: &AuthUser,
+    id: UserId,
+    req: UpdateUser,
+) -> Result<User, AppError> {
     if actor.id == id {
-        return Err(AppError::with_detail(ErrorCode::Forbidden, "change your own account through /api/v1/me"));
+        return Err(AppError::with_detail(
+            ErrorCode::Forbidden,
+            "change your own account through /api/v1/me",
+        ));
     }
     if let Some(n) = &req.display_name {
         validate_name("display_name", n).map_err(|e| AppError::validation("display_name", e))?;
@@ -132,8 +179,12 @@ pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateU
         Some(pw) => {
             // The username is needed for the policy; read it first (cheap) then hash off-transaction.
             let actor2 = actor.clone();
-            let username = state.db.read(move |conn| Ok(visible(conn, &actor2, id)?.username)).await?;
-            validate_password(&username, pw).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+            let username = state
+                .db
+                .read(move |conn| Ok(visible(conn, &actor2, id)?.username))
+                .await?;
+            validate_password(&username, pw)
+                .map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
             let pw = pw.clone();
             Some(run_blocking(move || password::hash(&pw)).await?)
         }
@@ -184,7 +235,11 @@ pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateU
 
 /// Ends every session of an account (a lost or stolen phone): its refresh tokens stop working at
 /// once and its access token within the access lifetime. Returns how many tokens were revoked.
-pub async fn revoke_sessions(state: &AppState, actor: &AuthUser, id: UserId) -> Result<usize, AppError> {
+pub async fn revoke_sessions(
+    state: &AppState,
+    actor: &AuthUser,
+    id: UserId,
+) -> Result<usize, AppError> {
     let now = state.now_ms();
     let actor = actor.clone();
     state
@@ -196,20 +251,34 @@ pub async fn revoke_sessions(state: &AppState, actor: &AuthUser, id: UserId) -> 
             }
             let n = refresh_tokens::revoke_user(conn, &row.id, now)?;
             let actor_id = actor.id.to_string();
-            audit::record(conn, Some(&actor_id), "user.revoke_sessions", "user", &row.id, json!({"revoked": n}), now)?;
+            audit::record(
+                conn,
+                Some(&actor_id),
+                "user.revoke_sessions",
+                "user",
+                &row.id,
+                json!({"revoked": n}),
+                now,
+            )?;
             Ok(n)
         })
         .await
 }
 
 /// Changes one's own password after checking the current one; other sessions end.
-pub async fn change_own_password(state: &AppState, actor: &AuthUser, current: String, new: String) -> Result<(), AppError> {
+pub async fn change_own_password(
+    state: &AppState,
+    actor: &AuthUser,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
     let id = actor.id;
     let row = state
         .db
         .read(move |conn| users::find(conn, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound)))
         .await?;
-    validate_password(&row.username, &new).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+    validate_password(&row.username, &new)
+        .map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
     let stored = row.password_hash.clone();
     let hash = run_blocking(move || {
         // Not 401: the access token is fine, and a 401 would make the client try to refresh.
@@ -228,7 +297,15 @@ pub async fn change_own_password(state: &AppState, actor: &AuthUser, current: St
             row.updated_at = now;
             users::update(conn, &row)?;
             refresh_tokens::revoke_user(conn, &row.id, now)?;
-            audit::record(conn, Some(&row.id), "user.change_password", "user", &row.id, json!({}), now)?;
+            audit::record(
+                conn,
+                Some(&row.id),
+                "user.change_password",
+                "user",
+                &row.id,
+                json!({}),
+                now,
+            )?;
             Ok(())
         })
         .await
