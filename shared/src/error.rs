@@ -161,3 +161,17 @@ mod tests {
         assert!(v.get("detail").is_none());
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn docs_errors_md_lists_every_code_with_its_status() {
+        let doc = include_str!("../../docs/errors.md");
+        for &code in ErrorCode::ALL {
+            let row = format!("| `{}` | {} |", code.as_str(), code.status());
+            assert!(doc.contains(&row), "docs/errors.md lacks {row}");
+        }
+    }
+}

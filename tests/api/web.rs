@@ -104,5 +104,14 @@ both_backends!(openapi_document_lists_the_routes, |app| {
         assert!(v["paths"].get(path).is_some(), "{path} missing");
     }
     assert!(v["components"]["schemas"].get("Problem").is_some());
+    // docs/openapi.json is the committed copy: an API change must update it in the same commit
+    // (XUNJIAN_UPDATE_OPENAPI=1 cargo test -p xunjian-tests -- openapi rewrites it).
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/openapi.json");
+    let pretty = serde_json::to_string_pretty(&v).unwrap() + "\n";
+    if std::env::var("XUNJIAN_UPDATE_OPENAPI").is_ok() {
+        std::fs::write(path, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(path).expect("docs/openapi.json exists");
+    assert!(committed == pretty, "docs/openapi.json is stale: rerun with XUNJIAN_UPDATE_OPENAPI=1");
     app.stop().await;
 });
