@@ -261,3 +261,22 @@ both_backends!(changing_own_password, |app| {
     );
     app.stop().await;
 });
+
+both_backends!(expired_tokens_are_pruned_at_login, |app| {
+    let t = app.login("yishi.grid").await;
+    let _ = refresh(&app, &t.refresh_token).await;
+    let id = t.user.user.id.to_string();
+    let count = |id: String| {
+        let db = app.app_db.clone();
+        async move {
+            db.read(move |c| xunjian_server::db::refresh_tokens::count_for_user(c, &id))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(count(id.clone()).await, 2, "used and new token");
+    app.clock.advance(Duration::days(31));
+    app.login("yishi.grid").await;
+    assert_eq!(count(id).await, 1, "only the new login's token is left");
+    app.stop().await;
+});

@@ -112,6 +112,9 @@ both_backends!(openapi_document_lists_the_routes, |app| {
         std::fs::write(path, &pretty).unwrap();
     }
     let committed = std::fs::read_to_string(path).expect("docs/openapi.json exists");
-    assert!(committed == pretty, "docs/openapi.json is stale: rerun with XUNJIAN_UPDATE_OPENAPI=1");
+    assert!(
+        committed == pretty,
+        "docs/openapi.json is stale: rerun with XUNJIAN_UPDATE_OPENAPI=1"
+    );
     app.stop().await;
 });

@@ -72,3 +72,30 @@ pub fn revoke_user(conn: &mut DbConn, user_id: &str, at: i64) -> Result<usize, A
     .set(refresh_tokens::revoked_at.eq(at))
     .execute(conn)?)
 }
+
+/// Deletes a user's tokens that can no longer be used for anything (expired, so reuse detection
+/// no longer matters). Run at login, which keeps the table bounded by active devices.
+pub fn delete_expired_for_user(
+    conn: &mut DbConn,
+    user_id: &str,
+    now: i64,
+) -> Result<usize, AppError> {
+    Ok(diesel::delete(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(
+                refresh_tokens::expires_at
+                    .lt(now)
+                    .or(refresh_tokens::family_expires_at.lt(now)),
+            ),
+    )
+    .execute(conn)?)
+}
+
+/// Stored tokens of a user (used and unused), for the admin view and tests.
+pub fn count_for_user(conn: &mut DbConn, user_id: &str) -> Result<i64, AppError> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .count()
+        .get_result(conn)?)
+}

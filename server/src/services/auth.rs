@@ -61,6 +61,7 @@ pub async fn login(
     state
         .db
         .write(move |conn| {
+            refresh_tokens::delete_expired_for_user(conn, &user.id, now)?;
             let token = refresh::generate();
             refresh_tokens::insert(
                 conn,
