@@ -51,6 +51,61 @@ id_type!(
     OrgUnitId
 );
 
+id_type!(
+    /// Identifies a premise in the ledger.
+    PremiseId
+);
+id_type!(
+    /// Identifies a published checklist template version.
+    TemplateId
+);
+id_type!(
+    /// Identifies an inspection.
+    InspectionId
+);
+id_type!(
+    /// Identifies a hazard.
+    HazardId
+);
+id_type!(
+    /// Identifies a notification.
+    NotificationId
+);
+
+/// A photo or file, named by the SHA-256 of its bytes (64 lowercase hex digits): the same photo
+/// uploaded twice is one file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct PhotoRef(String);
+
+impl PhotoRef {
+    /// The hex digest.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for PhotoRef {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s.len() == 64
+            && s.bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
+            Ok(PhotoRef(s))
+        } else {
+            Err("a photo reference is a SHA-256 in 64 lowercase hex digits".into())
+        }
+    }
+}
+
+impl From<PhotoRef> for String {
+    fn from(p: PhotoRef) -> String {
+        p.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +126,18 @@ mod tests {
         assert_eq!(json, format!("\"{id}\""));
         assert_eq!(serde_json::from_str::<OrgUnitId>(&json).unwrap(), id);
         assert!("not-a-uuid".parse::<OrgUnitId>().is_err());
+    }
+
+    #[test]
+    fn photo_refs_are_sha256_hex() {
+        let ok = "a".repeat(64);
+        assert!(PhotoRef::try_from(ok.clone()).is_ok());
+        assert!(PhotoRef::try_from("A".repeat(64)).is_err());
+        assert!(PhotoRef::try_from("a".repeat(63)).is_err());
+        assert!(serde_json::from_str::<PhotoRef>("\"../../etc/passwd\"").is_err());
+        assert_eq!(
+            serde_json::to_string(&PhotoRef::try_from(ok.clone()).unwrap()).unwrap(),
+            format!("\"{ok}\"")
+        );
     }
 }

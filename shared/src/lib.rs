@@ -3,9 +3,13 @@
 
 pub mod api;
 pub mod auth;
+pub mod checklist;
 pub mod error;
+pub mod hazard;
 pub mod ids;
+pub mod inspection;
 pub mod org;
+pub mod premise;
 pub mod role;
 pub mod user;
 
