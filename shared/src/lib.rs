@@ -14,6 +14,8 @@ pub mod role;
 pub mod user;
 
 pub use error::{ErrorCode, Problem};
-pub use ids::{OrgUnitId, UserId};
+pub use ids::{
+    HazardId, InspectionId, NotificationId, OrgUnitId, PhotoRef, PremiseId, TemplateId, UserId,
+};
 pub use org::OrgLevel;
 pub use role::Role;

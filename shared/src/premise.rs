@@ -142,3 +142,225 @@ pub struct Premise {
     /// Version, raised by every change (for sync and stale-edit detection).
     pub version: i64,
 }
+
+/// Body of `POST /api/v1/premises`: a premise registered in the office or in the field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreatePremise {
+    /// Id made on the device (UUIDv7); creating the same id twice is refused as a duplicate.
+    #[serde(default)]
+    pub id: Option<PremiseId>,
+    /// The grid it belongs to.
+    pub grid_id: OrgUnitId,
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub premise_type: PremiseType,
+    /// Address.
+    pub address: String,
+    /// Position.
+    #[serde(default)]
+    pub location: Option<GeoPoint>,
+    /// Responsible person.
+    pub responsible_person: String,
+    /// Their phone.
+    #[serde(default)]
+    pub responsible_phone: Option<String>,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Body of `PATCH /api/v1/premises/{id}`: the fields to change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct UpdatePremise {
+    /// The version the editor saw; a different current version answers 409 `stale_version`.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
+    /// Move to another grid in scope.
+    #[serde(default)]
+    pub grid_id: Option<OrgUnitId>,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub premise_type: Option<PremiseType>,
+    #[serde(default)]
+    pub address: Option<String>,
+    #[serde(default)]
+    pub location: Option<GeoPoint>,
+    #[serde(default)]
+    pub responsible_person: Option<String>,
+    #[serde(default)]
+    pub responsible_phone: Option<String>,
+    #[serde(default)]
+    pub notes: Option<String>,
+    /// Deactivate (closed shop) or reactivate.
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+/// Longest free text accepted in a premise field.
+pub const MAX_TEXT: usize = 200;
+/// Longest notes accepted.
+pub const MAX_NOTES: usize = 2000;
+
+fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), String> {
+    let n = value.trim().chars().count();
+    if required && n == 0 {
+        return Err(format!("{field} must not be empty"));
+    }
+    if n > max {
+        return Err(format!("{field} must have at most {max} characters"));
+    }
+    if value.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(format!("{field} must not contain control characters"));
+    }
+    Ok(())
+}
+
+/// Checks a premise's fields (the same rules for create, update and ledger import).
+/// Returns the field at fault and why.
+pub fn validate_premise(p: &Premise) -> Result<(), (&'static str, String)> {
+    text("name", &p.name, MAX_TEXT, true).map_err(|e| ("name", e))?;
+    text("address", &p.address, MAX_TEXT, true).map_err(|e| ("address", e))?;
+    text("responsible_person", &p.responsible_person, MAX_TEXT, true)
+        .map_err(|e| ("responsible_person", e))?;
+    text("notes", &p.notes, MAX_NOTES, false).map_err(|e| ("notes", e))?;
+    if let Some(phone) = &p.responsible_phone {
+        crate::user::validate_phone(phone).map_err(|e| ("responsible_phone", e))?;
+    }
+    if let Some(loc) = &p.location {
+        loc.validate().map_err(|e| ("location", e))?;
+    }
+    Ok(())
+}
+
+impl UpdatePremise {
+    /// The premise with these changes applied (version untouched).
+    pub fn applied_to(&self, p: &Premise) -> Premise {
+        Premise {
+            grid_id: self.grid_id.unwrap_or(p.grid_id),
+            name: self.name.clone().unwrap_or_else(|| p.name.clone()),
+            premise_type: self.premise_type.unwrap_or(p.premise_type),
+            address: self.address.clone().unwrap_or_else(|| p.address.clone()),
+            location: self.location.or(p.location),
+            responsible_person: self
+                .responsible_person
+                .clone()
+                .unwrap_or_else(|| p.responsible_person.clone()),
+            responsible_phone: self
+                .responsible_phone
+                .clone()
+                .or_else(|| p.responsible_phone.clone()),
+            notes: self.notes.clone().unwrap_or_else(|| p.notes.clone()),
+            active: self.active.unwrap_or(p.active),
+            ..p.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shop() -> Premise {
+        Premise {
+            id: PremiseId::new(),
+            grid_id: OrgUnitId::new(),
+            name: "张记五金店".into(),
+            premise_type: PremiseType::StreetShop,
+            address: "猗氏镇东街12号".into(),
+            location: Some(GeoPoint {
+                lat: 35.14,
+                lon: 110.77,
+                accuracy_m: Some(8.0),
+            }),
+            responsible_person: "张三".into(),
+            responsible_phone: Some("13800001111".into()),
+            notes: String::new(),
+            active: true,
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn types_have_labels_and_parse_ledger_spellings() {
+        for t in PremiseType::ALL {
+            assert_eq!(PremiseType::parse(t.as_str()), Some(t));
+            assert_eq!(PremiseType::from_label(t.label_zh()), Some(t));
+        }
+        assert_eq!(
+            PremiseType::from_label(" 家庭工厂 "),
+            Some(PremiseType::FamilyWorkshop)
+        );
+        assert_eq!(PremiseType::from_label("企业"), Some(PremiseType::Unit));
+        assert_eq!(PremiseType::from_label("加油站"), None);
+    }
+
+    #[test]
+    fn distances() {
+        let a = GeoPoint {
+            lat: 35.0,
+            lon: 110.0,
+            accuracy_m: None,
+        };
+        let b = GeoPoint {
+            lat: 35.0 + 20.0 / 111_195.0,
+            lon: 110.0,
+            accuracy_m: None,
+        };
+        assert!(
+            (a.distance_m(&b) - 20.0).abs() < 0.1,
+            "{}",
+            a.distance_m(&b)
+        );
+        assert_eq!(a.distance_m(&a), 0.0);
+        assert!(GeoPoint {
+            lat: 91.0,
+            lon: 0.0,
+            accuracy_m: None
+        }
+        .validate()
+        .is_err());
+        assert!(GeoPoint {
+            lat: f64::NAN,
+            lon: 0.0,
+            accuracy_m: None
+        }
+        .validate()
+        .is_err());
+    }
+
+    #[test]
+    fn premise_validation_names_the_field() {
+        assert!(validate_premise(&shop()).is_ok());
+        let bad = Premise {
+            name: " ".into(),
+            ..shop()
+        };
+        assert_eq!(validate_premise(&bad).unwrap_err().0, "name");
+        let bad = Premise {
+            responsible_phone: Some("abc".into()),
+            ..shop()
+        };
+        assert_eq!(validate_premise(&bad).unwrap_err().0, "responsible_phone");
+    }
+
+    #[test]
+    fn updates_change_only_given_fields() {
+        let p = shop();
+        let u = UpdatePremise {
+            name: Some("张记超市".into()),
+            active: Some(false),
+            ..Default::default()
+        };
+        let q = u.applied_to(&p);
+        assert_eq!(q.name, "张记超市");
+        assert!(!q.active);
+        assert_eq!(q.address, p.address);
+        assert_eq!(q.version, p.version);
+    }
+}

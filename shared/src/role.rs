@@ -68,6 +68,19 @@ impl Role {
         }
     }
 
+    /// The English name.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::GridWorker => "Grid worker",
+            Self::PatrolWorker => "Road patrol worker",
+            Self::TownshipOffice => "Township fire-safety office",
+            Self::RoadStation => "Township road station",
+            Self::Enforcement => "Township enforcement team",
+            Self::FireBrigade => "County fire brigade",
+            Self::CountyAdmin => "County administrator",
+        }
+    }
+
     /// The levels of unit a user of this role may be bound to.
     pub fn allowed_levels(self) -> &'static [OrgLevel] {
         match self {
@@ -116,7 +129,7 @@ mod tests {
                 serde_json::to_string(&r).unwrap(),
                 format!("\"{}\"", r.as_str())
             );
-            assert!(!r.label_zh().is_empty());
+            assert!(!r.label_zh().is_empty() && !r.label_en().is_empty());
             assert!(!r.allowed_levels().is_empty());
         }
         assert_eq!(Role::parse("admin"), None);

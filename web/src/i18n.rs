@@ -108,11 +108,11 @@ static ZH: Texts = Texts {
     role: "角色",
     org: "所属单位",
     logout: "退出登录",
-    offline: "当前离线，显示的是本机保存的信息",
+    offline: "离线：显示本机保存的信息",
 };
 
 static EN: Texts = Texts {
-    app_name: "Fire-safety grid inspection",
+    app_name: "Fire-safety inspection",
     switch_lang: "中文",
     login_title: "Log in",
     username: "Username",

@@ -57,7 +57,140 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    premises (id) {
+        id -> Text,
+        grid_id -> Text,
+        name -> Text,
+        premise_type -> Text,
+        address -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        accuracy_m -> Nullable<Double>,
+        responsible_person -> Text,
+        responsible_phone -> Nullable<Text>,
+        notes -> Text,
+        active -> Bool,
+        version -> BigInt,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    premise_history (id) {
+        id -> Text,
+        premise_id -> Text,
+        version -> BigInt,
+        changed_by -> Nullable<Text>,
+        at -> BigInt,
+        change -> Text,
+    }
+}
+
+diesel::table! {
+    checklist_templates (id) {
+        id -> Text,
+        premise_type -> Text,
+        version -> Integer,
+        title -> Text,
+        content -> Text,
+        published_by -> Nullable<Text>,
+        published_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    inspections (id) {
+        id -> Text,
+        premise_id -> Text,
+        template_id -> Text,
+        inspector_id -> Text,
+        started_at -> BigInt,
+        finished_at -> BigInt,
+        received_at -> BigInt,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        accuracy_m -> Nullable<Double>,
+        body -> Text,
+        corrects_id -> Nullable<Text>,
+        hazard_count -> Integer,
+    }
+}
+
+diesel::table! {
+    hazards (id) {
+        id -> Text,
+        premise_id -> Text,
+        inspection_id -> Nullable<Text>,
+        item_id -> Nullable<Text>,
+        category -> Text,
+        severity -> Text,
+        status -> Text,
+        description -> Text,
+        deadline -> Nullable<BigInt>,
+        referred_to -> Nullable<Text>,
+        brigade_accepted -> Bool,
+        reminded_deadline -> Nullable<BigInt>,
+        photos -> Text,
+        registered_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        closed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    hazard_events (id) {
+        id -> Text,
+        hazard_id -> Text,
+        version -> BigInt,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        at -> BigInt,
+        device_at -> Nullable<BigInt>,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        note -> Text,
+        payload -> Text,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> Text,
+        user_id -> Text,
+        kind -> Text,
+        hazard_id -> Nullable<Text>,
+        message -> Text,
+        created_at -> BigInt,
+        read_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::joinable!(users -> org_units (org_unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(premises -> org_units (grid_id));
+diesel::joinable!(inspections -> premises (premise_id));
+diesel::joinable!(hazards -> premises (premise_id));
+diesel::joinable!(hazard_events -> hazards (hazard_id));
+diesel::joinable!(premise_history -> premises (premise_id));
 
-diesel::allow_tables_to_appear_in_same_query!(org_units, users, refresh_tokens, audit_log);
+diesel::allow_tables_to_appear_in_same_query!(
+    org_units,
+    users,
+    refresh_tokens,
+    audit_log,
+    premises,
+    premise_history,
+    checklist_templates,
+    inspections,
+    hazards,
+    hazard_events,
+    notifications,
+);

@@ -170,7 +170,7 @@ fn check(
                 _ => Err(Refusal::NotTheReceiver),
             }
         }
-        ActionKind::MarkOverdue if !state.deadline.is_some_and(|d| d <= now) => {
+        ActionKind::MarkOverdue if state.deadline.is_none_or(|d| d > now) => {
             Err(Refusal::InvalidDeadline)
         }
         _ => Ok(()),

@@ -39,8 +39,7 @@ pub fn Home(props: &HomeProps) -> Html {
             <p class="username">{ &user.username }</p>
             <dl class="facts">
                 <dt>{ t.role }</dt>
-                // Role names are Chinese official titles; the domain crate has them only in Chinese.
-                <dd>{ user.role.label_zh() }</dd>
+                <dd>{ match lang { Lang::Zh => user.role.label_zh(), Lang::En => user.role.label_en() } }</dd>
                 <dt>{ t.org }</dt>
                 <dd>{ chain.join(" / ") }</dd>
             </dl>
