@@ -127,11 +127,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(_) => {
             let app = Application::build(&settings, Arc::new(SystemClock))?;
-            let scheme = if settings.tls_cert.is_some() {
-                "https"
-            } else {
-                "http"
-            };
+            let scheme = if settings.tls_cert.is_some() { "https" } else { "http" };
             tracing::info!(?settings, "Xunjian serving on {scheme}://{}", settings.bind);
             app.run_until_stopped().await?;
         }
@@ -141,44 +137,27 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
         }
         Command::Demo => {
             let db = open(&settings)?;
-            let (units, accounts) = demo::load(&db, now_ms())?;
+            let n = demo::load(&db, now_ms())?;
             println!(
-                "demo: {units} org units and {accounts} accounts created (existing ones kept)"
+                "demo: {} org units, {} accounts and {} premises created (existing ones kept)",
+                n.units, n.accounts, n.premises
             );
             println!("username\trole\tunit\tpassword");
             for a in &demo::ACCOUNTS {
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    a.username,
-                    a.role.as_str(),
-                    a.org_code,
-                    demo::DEMO_PASSWORD
-                );
+                println!("{}\t{}\t{}\t{}", a.username, a.role.as_str(), a.org_code, demo::DEMO_PASSWORD);
             }
         }
         Command::Org(OrgCommand::List) => {
             let db = open(&settings)?;
             let rows = org_units::all(&mut *db.conn()?)?;
-            let code_of: std::collections::HashMap<&str, &str> = rows
-                .iter()
-                .map(|r| (r.id.as_str(), r.code.as_str()))
-                .collect();
+            let code_of: std::collections::HashMap<&str, &str> =
+                rows.iter().map(|r| (r.id.as_str(), r.code.as_str())).collect();
             for r in &rows {
-                let parent = r
-                    .parent_id
-                    .as_deref()
-                    .and_then(|p| code_of.get(p))
-                    .unwrap_or(&"");
+                let parent = r.parent_id.as_deref().and_then(|p| code_of.get(p)).unwrap_or(&"");
                 println!("{}\t{}\t{}\t{}", r.code, r.level, r.name, parent);
             }
         }
-        Command::User(UserCommand::Add {
-            username,
-            role,
-            org,
-            name,
-            phone,
-        }) => {
+        Command::User(UserCommand::Add { username, role, org, name, phone }) => {
             let db = open(&settings)?;
             let password = read_password()?;
             let unit = org_units::find_by_code(&mut *db.conn()?, &org)?
@@ -192,16 +171,8 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 password,
             };
             let hash = services::users::prepare(None, &req).await?;
-            let user = db.write_blocking(|conn| {
-                services::users::create_blocking(conn, None, &req, hash, now_ms())
-            })?;
-            println!(
-                "created {} ({}) in {} {}",
-                user.username,
-                user.role.as_str(),
-                unit.code,
-                unit.name
-            );
+            let user = db.write_blocking(|conn| services::users::create_blocking(conn, None, &req, hash, now_ms()))?;
+            println!("created {} ({}) in {} {}", user.username, user.role.as_str(), unit.code, unit.name);
         }
         Command::User(UserCommand::Disable { username }) => {
             let db = open(&settings)?;
@@ -237,9 +208,6 @@ fn now_ms() -> i64 {
 fn read_password() -> Result<String, AppError> {
     eprintln!("password (one line on standard input):");
     let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(AppError::internal)?;
+    std::io::stdin().lock().read_line(&mut line).map_err(AppError::internal)?;
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }

@@ -23,20 +23,12 @@ pub struct AppError {
 impl AppError {
     /// An error with a code and no detail.
     pub fn new(code: ErrorCode) -> Self {
-        AppError {
-            code,
-            detail: None,
-            retry_after: None,
-            source: None,
-        }
+        AppError { code, detail: None, retry_after: None, source: None }
     }
 
     /// An error with a code and a detail shown to the client.
     pub fn with_detail(code: ErrorCode, detail: impl Into<String>) -> Self {
-        AppError {
-            detail: Some(detail.into()),
-            ..Self::new(code)
-        }
+        AppError { detail: Some(detail.into()), ..Self::new(code) }
     }
 
     /// A field that breaks a rule (422 `validation_failed`).
@@ -46,26 +38,17 @@ impl AppError {
 
     /// An unexpected failure; the cause is logged, the client sees only `internal`.
     pub fn internal(cause: impl Into<Cause>) -> Self {
-        AppError {
-            source: Some(cause.into()),
-            ..Self::new(ErrorCode::Internal)
-        }
+        AppError { source: Some(cause.into()), ..Self::new(ErrorCode::Internal) }
     }
 
     /// The database (or another dependency) cannot be reached.
     pub fn unavailable(cause: impl Into<Cause>) -> Self {
-        AppError {
-            source: Some(cause.into()),
-            ..Self::new(ErrorCode::ServiceUnavailable)
-        }
+        AppError { source: Some(cause.into()), ..Self::new(ErrorCode::ServiceUnavailable) }
     }
 
     /// 429 with the seconds to wait.
     pub fn too_many(retry_after: u64) -> Self {
-        AppError {
-            retry_after: Some(retry_after.max(1)),
-            ..Self::new(ErrorCode::TooManyAttempts)
-        }
+        AppError { retry_after: Some(retry_after.max(1)), ..Self::new(ErrorCode::TooManyAttempts) }
     }
 }
 
@@ -96,10 +79,9 @@ impl From<diesel::result::Error> for AppError {
         match e {
             E::NotFound => Self::new(ErrorCode::NotFound),
             E::DatabaseError(K::UniqueViolation, _) => Self::new(ErrorCode::AlreadyExists),
-            E::DatabaseError(K::ForeignKeyViolation, _) => AppError {
-                source: Some(Box::new(e)),
-                ..Self::new(ErrorCode::Conflict)
-            },
+            E::DatabaseError(K::ForeignKeyViolation, _) => {
+                AppError { source: Some(Box::new(e)), ..Self::new(ErrorCode::Conflict) }
+            }
             E::DatabaseError(K::ClosedConnection, _) => Self::unavailable(e),
             other => Self::internal(other),
         }
@@ -122,10 +104,7 @@ impl ResponseError for AppError {
         if let Some(secs) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        res.body(
-            serde_json::to_string(&Problem::new(self.code, self.detail.clone()))
-                .unwrap_or_default(),
-        )
+        res.body(serde_json::to_string(&Problem::new(self.code, self.detail.clone())).unwrap_or_default())
     }
 }
 
@@ -150,10 +129,7 @@ mod tests {
         let res = AppError::too_many(42).error_response();
         assert_eq!(res.status(), 429);
         assert_eq!(res.headers().get(header::RETRY_AFTER).unwrap(), "42");
-        assert_eq!(
-            res.headers().get(header::CONTENT_TYPE).unwrap(),
-            "application/problem+json"
-        );
+        assert_eq!(res.headers().get(header::CONTENT_TYPE).unwrap(), "application/problem+json");
     }
 
     #[test]

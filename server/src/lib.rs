@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod routes;
+pub mod scheduler;
 pub mod secret;
 pub mod services;
 pub mod settings;

@@ -42,6 +42,13 @@ pub struct Settings {
     pub max_json_bytes: usize,
     /// HTTP worker threads (0: one per core).
     pub workers: usize,
+    /// Seconds between runs of the deadline scheduler (overdue, reminders); 0 disables it
+    /// (tests run it by hand with a moved clock).
+    pub scheduler_interval_secs: u64,
+    /// Rectification deadlines and supervision (`[deadlines]` in the file).
+    pub deadlines: xunjian_shared::hazard::DeadlinePolicy,
+    /// Inspection cadence per premise type (`[cadence]` in the file).
+    pub cadence: xunjian_shared::cadence::Cadence,
 }
 
 impl Default for Settings {
@@ -63,6 +70,9 @@ impl Default for Settings {
             trust_proxy: false,
             max_json_bytes: 256 * 1024,
             workers: 0,
+            scheduler_interval_secs: 60,
+            deadlines: Default::default(),
+            cadence: Default::default(),
         }
     }
 }
@@ -79,8 +89,7 @@ impl Settings {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .map_err(|e| SettingsError(format!("cannot read {}: {e}", path.display())))?;
-                toml::from_str(&text)
-                    .map_err(|e| SettingsError(format!("{}: {e}", path.display())))?
+                toml::from_str(&text).map_err(|e| SettingsError(format!("{}: {e}", path.display())))?
             }
             None => Settings::default(),
         };
@@ -92,8 +101,7 @@ impl Settings {
     /// process environment.
     pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), SettingsError> {
         fn parse<T: std::str::FromStr>(key: &str, v: String) -> Result<T, SettingsError> {
-            v.parse()
-                .map_err(|_| SettingsError(format!("{key} has an invalid value")))
+            v.parse().map_err(|_| SettingsError(format!("{key} has an invalid value")))
         }
         if let Some(v) = var("XUNJIAN_BIND") {
             self.bind = v;
@@ -127,12 +135,7 @@ impl Settings {
 
     /// The database URL in force: the configured one, or the SQLite file in the data folder.
     pub fn effective_database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            self.data_dir
-                .join("xunjian.db")
-                .to_string_lossy()
-                .into_owned()
-        })
+        self.database_url.clone().unwrap_or_else(|| self.data_dir.join("xunjian.db").to_string_lossy().into_owned())
     }
 }
 
@@ -161,8 +164,7 @@ mod tests {
 
     #[test]
     fn env_overrides_file_and_defaults() {
-        let mut s: Settings =
-            toml::from_str("bind = \"0.0.0.0:9000\"\nrefresh_idle_days = 10").unwrap();
+        let mut s: Settings = toml::from_str("bind = \"0.0.0.0:9000\"\nrefresh_idle_days = 10").unwrap();
         assert_eq!(s.refresh_idle_days, 10);
         assert_eq!(s.access_token_secs, 900, "missing keys keep defaults");
         s.apply_env(|k| match k {
@@ -179,9 +181,7 @@ mod tests {
     fn unknown_keys_and_bad_values_are_errors() {
         assert!(toml::from_str::<Settings>("bnd = \"x\"").is_err());
         let mut s = Settings::default();
-        assert!(s
-            .apply_env(|k| (k == "XUNJIAN_WORKERS").then(|| "many".into()))
-            .is_err());
+        assert!(s.apply_env(|k| (k == "XUNJIAN_WORKERS").then(|| "many".into())).is_err());
     }
 
     #[test]
@@ -192,9 +192,6 @@ mod tests {
             ..Settings::default()
         };
         let shown = format!("{s:?}");
-        assert!(
-            !shown.contains("top-secret-value") && !shown.contains("pw123"),
-            "{shown}"
-        );
+        assert!(!shown.contains("top-secret-value") && !shown.contains("pw123"), "{shown}");
     }
 }

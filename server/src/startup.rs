@@ -26,6 +26,13 @@ impl Application {
         let db = Db::open(&settings.effective_database_url())
             .map_err(|e| std::io::Error::other(format!("database: {e}")))?;
         let secret = secret::load_or_create(settings)?;
+        let now = clock.now().timestamp_millis();
+        let published = db
+            .write_blocking(|conn| crate::services::templates::ensure_defaults(conn, now))
+            .map_err(|e| std::io::Error::other(format!("default checklists: {e}")))?;
+        if published > 0 {
+            tracing::info!("published {published} default checklist templates");
+        }
         // The dummy hash for unknown users is computed before the first login, not during it.
         password::warm_up();
         let state = web::Data::new(AppState {
@@ -39,21 +46,24 @@ impl Application {
             clock,
             refresh_idle_secs: settings.refresh_idle_days * 86_400,
             refresh_max_secs: settings.refresh_max_days * 86_400,
+            deadlines: settings.deadlines.clone(),
+            cadence: settings.cadence.clone(),
         });
         let tls = match (&settings.tls_cert, &settings.tls_key) {
             (Some(c), Some(k)) => Some(tls::server_config(c, k)?),
             (None, None) => None,
-            _ => {
-                return Err(std::io::Error::other(
-                    "set both XUNJIAN_TLS_CERT and XUNJIAN_TLS_KEY, or neither",
-                ))
-            }
+            _ => return Err(std::io::Error::other("set both XUNJIAN_TLS_CERT and XUNJIAN_TLS_KEY, or neither")),
         };
+        if settings.scheduler_interval_secs > 0 {
+            crate::scheduler::spawn(
+                db.clone(),
+                state.clock.clone(),
+                state.deadlines.clone(),
+                std::time::Duration::from_secs(settings.scheduler_interval_secs),
+            );
+        }
         let jwt = web::Data::new(state.jwt.clone());
-        let security = web::Data::new(web_assets::SecurityHeaders::new(
-            &settings.web_dir,
-            tls.is_some(),
-        ));
+        let security = web::Data::new(web_assets::SecurityHeaders::new(&settings.web_dir, tls.is_some()));
         let trust = web::Data::new(TrustProxy(settings.trust_proxy));
         let web_dir = settings.web_dir.clone();
         let json_limit = settings.max_json_bytes;

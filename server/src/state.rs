@@ -12,6 +12,8 @@ pub struct AppState {
     pub clock: SharedClock,
     pub refresh_idle_secs: i64,
     pub refresh_max_secs: i64,
+    pub deadlines: xunjian_shared::hazard::DeadlinePolicy,
+    pub cadence: xunjian_shared::cadence::Cadence,
 }
 
 impl AppState {

@@ -26,12 +26,7 @@ impl SecurityHeaders {
         let html = std::fs::read_to_string(web_dir.join("index.html")).unwrap_or_default();
         let hashes: String = inline_scripts(&html)
             .iter()
-            .map(|s| {
-                format!(
-                    " 'sha256-{}'",
-                    STANDARD.encode(Sha256::digest(s.as_bytes()))
-                )
-            })
+            .map(|s| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(s.as_bytes()))))
             .collect();
         let csp = format!(
             "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; style-src 'self' 'unsafe-inline'; \
@@ -39,8 +34,7 @@ impl SecurityHeaders {
              object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
         );
         SecurityHeaders {
-            csp: HeaderValue::from_str(&csp)
-                .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
+            csp: HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'")),
             hsts,
         }
     }
@@ -73,8 +67,7 @@ fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Middleware: security headers everywhere, and a cache policy by kind of path.
@@ -89,29 +82,17 @@ pub async fn headers(
     if let Some(sec) = sec {
         h.insert(header::CONTENT_SECURITY_POLICY, sec.csp.clone());
         if sec.hsts {
-            h.insert(
-                header::STRICT_TRANSPORT_SECURITY,
-                HeaderValue::from_static("max-age=31536000"),
-            );
+            h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
         }
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     h.insert(
         header::HeaderName::from_static("permissions-policy"),
         HeaderValue::from_static("geolocation=(self), camera=(self), microphone=()"),
     );
-    h.insert(
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin"));
     let cache = if path.starts_with("/api/") || path == "/healthz" {
         "no-store"
     } else if is_hashed_asset(&path) {
@@ -127,12 +108,10 @@ pub async fn headers(
 /// The static file service for the built app, falling back to index.html for client routes.
 pub fn files(web_dir: &Path) -> Files {
     let index: PathBuf = web_dir.join("index.html");
-    Files::new("/", web_dir)
-        .index_file("index.html")
-        .default_handler(web::to(move |req: HttpRequest| {
-            let index = index.clone();
-            async move { spa_fallback(req, &index).await }
-        }))
+    Files::new("/", web_dir).index_file("index.html").default_handler(web::to(move |req: HttpRequest| {
+        let index = index.clone();
+        async move { spa_fallback(req, &index).await }
+    }))
 }
 
 async fn spa_fallback(req: HttpRequest, index: &Path) -> actix_web::HttpResponse {

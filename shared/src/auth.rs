@@ -25,9 +25,7 @@ pub struct LoginRequest {
 
 impl std::fmt::Debug for LoginRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("LoginRequest")
-            .field("username", &self.username)
-            .finish_non_exhaustive()
+        f.debug_struct("LoginRequest").field("username", &self.username).finish_non_exhaustive()
     }
 }
 
@@ -66,9 +64,7 @@ pub fn normalize_username(raw: &str) -> String {
 /// Checks a (normalised) username: 3–32 ASCII letters, digits, `_`, `.` or `-`.
 pub fn validate_username(username: &str) -> Result<(), String> {
     let ok_len = (3..=32).contains(&username.len());
-    let ok_chars = username
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let ok_chars = username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
     if ok_len && ok_chars {
         Ok(())
     } else {
@@ -80,14 +76,10 @@ pub fn validate_username(username: &str) -> Result<(), String> {
 pub fn validate_password(username: &str, password: &str) -> Result<(), String> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(format!(
-            "password must have at least {MIN_PASSWORD_CHARS} characters"
-        ));
+        return Err(format!("password must have at least {MIN_PASSWORD_CHARS} characters"));
     }
     if n > MAX_PASSWORD_CHARS {
-        return Err(format!(
-            "password must have at most {MAX_PASSWORD_CHARS} characters"
-        ));
+        return Err(format!("password must have at most {MAX_PASSWORD_CHARS} characters"));
     }
     if password.trim().is_empty() {
         return Err("password must not be only spaces".into());
@@ -126,11 +118,7 @@ mod tests {
 
     #[test]
     fn login_request_debug_never_shows_the_password() {
-        let r = LoginRequest {
-            username: "a".into(),
-            password: "secret-pass".into(),
-            device_name: None,
-        };
+        let r = LoginRequest { username: "a".into(), password: "secret-pass".into(), device_name: None };
         assert!(!format!("{r:?}").contains("secret-pass"));
     }
 

@@ -77,6 +77,22 @@ error_codes! {
     AlreadyExists = ("already_exists", 409, "已存在相同的记录", "A record with this value already exists"),
     /// The change would break the county tree or another record's rule.
     Conflict = ("conflict", 409, "操作与现有数据冲突", "The change conflicts with existing data"),
+    /// The hazard's status does not allow this action.
+    TransitionNotAllowed = ("transition_not_allowed", 409, "当前状态下不能执行此操作", "This action is not allowed in the hazard's current status"),
+    /// The user's role may not take this action on a hazard.
+    RoleNotAllowed = ("role_not_allowed", 409, "您的角色不能执行此操作", "Your role may not take this action"),
+    /// The referral is with the other receiver.
+    NotTheReceiver = ("not_the_receiver", 409, "该隐患未移交给本单位", "This referral is not addressed to you"),
+    /// The record changed since the client read it.
+    StaleVersion = ("stale_version", 409, "记录已被他人更新，请刷新后重试", "The record was changed meanwhile; reload and try again"),
+    /// The action would change nothing.
+    NoChange = ("no_change", 409, "没有需要变更的内容", "Nothing to change"),
+    /// A deadline is in the past, too far ahead, or (overdue) not yet passed.
+    InvalidDeadline = ("invalid_deadline", 422, "整改期限不正确", "The deadline is not acceptable"),
+    /// Photos are required for this action.
+    EvidenceRequired = ("evidence_required", 422, "请拍照留证", "A photo is required"),
+    /// A reason or outcome must be written.
+    ReasonRequired = ("reason_required", 422, "请填写原因或结果", "A reason or outcome is required"),
     /// The database or another dependency is unavailable.
     ServiceUnavailable = ("service_unavailable", 503, "服务暂时不可用，请稍后再试", "The service is temporarily unavailable"),
     /// An unexpected server error; details are in the server log, never in the response.
@@ -120,6 +136,21 @@ impl Problem {
     }
 }
 
+impl From<crate::hazard::Refusal> for ErrorCode {
+    fn from(r: crate::hazard::Refusal) -> Self {
+        use crate::hazard::Refusal as R;
+        match r {
+            R::TransitionNotAllowed => ErrorCode::TransitionNotAllowed,
+            R::RoleNotAllowed => ErrorCode::RoleNotAllowed,
+            R::NotTheReceiver => ErrorCode::NotTheReceiver,
+            R::InvalidDeadline => ErrorCode::InvalidDeadline,
+            R::EvidenceRequired => ErrorCode::EvidenceRequired,
+            R::ReasonRequired => ErrorCode::ReasonRequired,
+            R::NoChange => ErrorCode::NoChange,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,15 +160,8 @@ mod tests {
     fn codes_are_unique_snake_case_and_match_serde() {
         let mut seen = HashSet::new();
         for &code in ErrorCode::ALL {
-            assert!(
-                seen.insert(code.as_str()),
-                "duplicate code {}",
-                code.as_str()
-            );
-            assert!(code
-                .as_str()
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c == '_'));
+            assert!(seen.insert(code.as_str()), "duplicate code {}", code.as_str());
+            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
             let wire = serde_json::to_string(&code).unwrap();
             assert_eq!(wire, format!("\"{}\"", code.as_str()));
         }

@@ -89,10 +89,7 @@ impl PhotoRef {
 impl TryFrom<String> for PhotoRef {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        if s.len() == 64
-            && s.bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        {
+        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
             Ok(PhotoRef(s))
         } else {
             Err("a photo reference is a SHA-256 in 64 lowercase hex digits".into())
@@ -135,9 +132,6 @@ mod tests {
         assert!(PhotoRef::try_from("A".repeat(64)).is_err());
         assert!(PhotoRef::try_from("a".repeat(63)).is_err());
         assert!(serde_json::from_str::<PhotoRef>("\"../../etc/passwd\"").is_err());
-        assert_eq!(
-            serde_json::to_string(&PhotoRef::try_from(ok.clone()).unwrap()).unwrap(),
-            format!("\"{ok}\"")
-        );
+        assert_eq!(serde_json::to_string(&PhotoRef::try_from(ok.clone()).unwrap()).unwrap(), format!("\"{ok}\""));
     }
 }

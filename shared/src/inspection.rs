@@ -6,6 +6,24 @@ use crate::premise::GeoPoint;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// The id of the hazard an inspection registers for a failed item. Derived (UUIDv5 of the
+/// inspection id and the item id), so the phone knows it offline and a re-sent inspection can
+/// never register the same hazard twice.
+pub fn hazard_id_for(inspection: InspectionId, item_id: &str) -> crate::ids::HazardId {
+    crate::ids::HazardId(uuid::Uuid::new_v5(&inspection.0, item_id.as_bytes()))
+}
+
+/// Deadline for one failed item, when the inspector sets one instead of the default.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemDeadline {
+    /// The item.
+    pub item_id: String,
+    /// Rectify by.
+    pub deadline: DateTime<Utc>,
+}
+
 /// The value of one answer.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -71,6 +89,9 @@ pub struct SubmitInspection {
     /// Failed items fixed on the spot during the visit, with evidence photos.
     #[serde(default)]
     pub fixed_on_spot: Vec<FixedOnSpot>,
+    /// Deadlines for failed items not fixed on the spot (default: the county's policy).
+    #[serde(default)]
+    pub deadlines: Vec<ItemDeadline>,
 }
 
 /// A failed item that was fixed during the visit (当场改正), with its evidence.
@@ -100,4 +121,17 @@ pub struct Inspection {
     pub received_at: DateTime<Utc>,
     /// Number of hazards it registered.
     pub hazard_count: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hazard_ids_are_stable_per_inspection_and_item() {
+        let i = InspectionId::new();
+        assert_eq!(hazard_id_for(i, "ebike-indoor"), hazard_id_for(i, "ebike-indoor"));
+        assert_ne!(hazard_id_for(i, "ebike-indoor"), hazard_id_for(i, "exits-clear"));
+        assert_ne!(hazard_id_for(i, "ebike-indoor"), hazard_id_for(InspectionId::new(), "ebike-indoor"));
+    }
 }

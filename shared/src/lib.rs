@@ -3,19 +3,19 @@
 
 pub mod api;
 pub mod auth;
+pub mod cadence;
 pub mod checklist;
 pub mod error;
 pub mod hazard;
 pub mod ids;
 pub mod inspection;
+pub mod notification;
 pub mod org;
 pub mod premise;
 pub mod role;
 pub mod user;
 
 pub use error::{ErrorCode, Problem};
-pub use ids::{
-    HazardId, InspectionId, NotificationId, OrgUnitId, PhotoRef, PremiseId, TemplateId, UserId,
-};
+pub use ids::{HazardId, InspectionId, NotificationId, OrgUnitId, PhotoRef, PremiseId, TemplateId, UserId};
 pub use org::OrgLevel;
 pub use role::Role;

@@ -69,10 +69,7 @@ pub fn validate_code(code: &str) -> Result<(), String> {
     if code.is_empty() || code.len() > MAX_CODE_LEN {
         return Err(format!("code must have 1 to {MAX_CODE_LEN} characters"));
     }
-    if !code
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         return Err("code may contain only ASCII letters, digits, '-' and '_'".into());
     }
     Ok(())
@@ -182,12 +179,7 @@ mod tests {
 
     #[test]
     fn subtree_membership_follows_paths() {
-        let (c, t1, t2, v) = (
-            OrgUnitId::new(),
-            OrgUnitId::new(),
-            OrgUnitId::new(),
-            OrgUnitId::new(),
-        );
+        let (c, t1, t2, v) = (OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new(), OrgUnitId::new());
         let county = child_path(None, c);
         let town1 = child_path(Some(&county), t1);
         let town2 = child_path(Some(&county), t2);

@@ -22,13 +22,8 @@ pub enum PremiseType {
 
 impl PremiseType {
     /// Every type.
-    pub const ALL: [PremiseType; 5] = [
-        Self::StreetShop,
-        Self::FamilyWorkshop,
-        Self::SmallVenue,
-        Self::Residential,
-        Self::Unit,
-    ];
+    pub const ALL: [PremiseType; 5] =
+        [Self::StreetShop, Self::FamilyWorkshop, Self::SmallVenue, Self::Residential, Self::Unit];
 
     /// The wire and database spelling.
     pub fn as_str(self) -> &'static str {
@@ -60,19 +55,14 @@ impl PremiseType {
     /// Reads the Chinese name (or a common short form) as found in a township's ledger file.
     pub fn from_label(label: &str) -> Option<Self> {
         let l = label.trim();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.label_zh() == l || t.as_str() == l)
-            .or(match l {
-                "门店" | "沿街店铺" => Some(Self::StreetShop),
-                "家庭作坊" | "家庭式作坊" | "家庭工厂" => Some(Self::FamilyWorkshop),
-                "小场所" | "小作坊" => Some(Self::SmallVenue),
-                "居民楼院" | "村民住宅" | "村(居)民楼院" | "住宅" => {
-                    Some(Self::Residential)
-                }
-                "机关" | "团体" | "企业" | "事业单位" => Some(Self::Unit),
-                _ => None,
-            })
+        Self::ALL.into_iter().find(|t| t.label_zh() == l || t.as_str() == l).or(match l {
+            "门店" | "沿街店铺" => Some(Self::StreetShop),
+            "家庭作坊" | "家庭式作坊" | "家庭工厂" => Some(Self::FamilyWorkshop),
+            "小场所" | "小作坊" => Some(Self::SmallVenue),
+            "居民楼院" | "村民住宅" | "村(居)民楼院" | "住宅" => Some(Self::Residential),
+            "机关" | "团体" | "企业" | "事业单位" => Some(Self::Unit),
+            _ => None,
+        })
     }
 }
 
@@ -226,8 +216,7 @@ fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), Stri
 pub fn validate_premise(p: &Premise) -> Result<(), (&'static str, String)> {
     text("name", &p.name, MAX_TEXT, true).map_err(|e| ("name", e))?;
     text("address", &p.address, MAX_TEXT, true).map_err(|e| ("address", e))?;
-    text("responsible_person", &p.responsible_person, MAX_TEXT, true)
-        .map_err(|e| ("responsible_person", e))?;
+    text("responsible_person", &p.responsible_person, MAX_TEXT, true).map_err(|e| ("responsible_person", e))?;
     text("notes", &p.notes, MAX_NOTES, false).map_err(|e| ("notes", e))?;
     if let Some(phone) = &p.responsible_phone {
         crate::user::validate_phone(phone).map_err(|e| ("responsible_phone", e))?;
@@ -247,14 +236,8 @@ impl UpdatePremise {
             premise_type: self.premise_type.unwrap_or(p.premise_type),
             address: self.address.clone().unwrap_or_else(|| p.address.clone()),
             location: self.location.or(p.location),
-            responsible_person: self
-                .responsible_person
-                .clone()
-                .unwrap_or_else(|| p.responsible_person.clone()),
-            responsible_phone: self
-                .responsible_phone
-                .clone()
-                .or_else(|| p.responsible_phone.clone()),
+            responsible_person: self.responsible_person.clone().unwrap_or_else(|| p.responsible_person.clone()),
+            responsible_phone: self.responsible_phone.clone().or_else(|| p.responsible_phone.clone()),
             notes: self.notes.clone().unwrap_or_else(|| p.notes.clone()),
             active: self.active.unwrap_or(p.active),
             ..p.clone()
@@ -273,11 +256,7 @@ mod tests {
             name: "张记五金店".into(),
             premise_type: PremiseType::StreetShop,
             address: "猗氏镇东街12号".into(),
-            location: Some(GeoPoint {
-                lat: 35.14,
-                lon: 110.77,
-                accuracy_m: Some(8.0),
-            }),
+            location: Some(GeoPoint { lat: 35.14, lon: 110.77, accuracy_m: Some(8.0) }),
             responsible_person: "张三".into(),
             responsible_phone: Some("13800001111".into()),
             notes: String::new(),
@@ -292,75 +271,62 @@ mod tests {
             assert_eq!(PremiseType::parse(t.as_str()), Some(t));
             assert_eq!(PremiseType::from_label(t.label_zh()), Some(t));
         }
-        assert_eq!(
-            PremiseType::from_label(" 家庭工厂 "),
-            Some(PremiseType::FamilyWorkshop)
-        );
+        assert_eq!(PremiseType::from_label(" 家庭工厂 "), Some(PremiseType::FamilyWorkshop));
         assert_eq!(PremiseType::from_label("企业"), Some(PremiseType::Unit));
         assert_eq!(PremiseType::from_label("加油站"), None);
     }
 
     #[test]
     fn distances() {
-        let a = GeoPoint {
-            lat: 35.0,
-            lon: 110.0,
-            accuracy_m: None,
-        };
-        let b = GeoPoint {
-            lat: 35.0 + 20.0 / 111_195.0,
-            lon: 110.0,
-            accuracy_m: None,
-        };
-        assert!(
-            (a.distance_m(&b) - 20.0).abs() < 0.1,
-            "{}",
-            a.distance_m(&b)
-        );
+        let a = GeoPoint { lat: 35.0, lon: 110.0, accuracy_m: None };
+        let b = GeoPoint { lat: 35.0 + 20.0 / 111_195.0, lon: 110.0, accuracy_m: None };
+        assert!((a.distance_m(&b) - 20.0).abs() < 0.1, "{}", a.distance_m(&b));
         assert_eq!(a.distance_m(&a), 0.0);
-        assert!(GeoPoint {
-            lat: 91.0,
-            lon: 0.0,
-            accuracy_m: None
-        }
-        .validate()
-        .is_err());
-        assert!(GeoPoint {
-            lat: f64::NAN,
-            lon: 0.0,
-            accuracy_m: None
-        }
-        .validate()
-        .is_err());
+        assert!(GeoPoint { lat: 91.0, lon: 0.0, accuracy_m: None }.validate().is_err());
+        assert!(GeoPoint { lat: f64::NAN, lon: 0.0, accuracy_m: None }.validate().is_err());
     }
 
     #[test]
     fn premise_validation_names_the_field() {
         assert!(validate_premise(&shop()).is_ok());
-        let bad = Premise {
-            name: " ".into(),
-            ..shop()
-        };
+        let bad = Premise { name: " ".into(), ..shop() };
         assert_eq!(validate_premise(&bad).unwrap_err().0, "name");
-        let bad = Premise {
-            responsible_phone: Some("abc".into()),
-            ..shop()
-        };
+        let bad = Premise { responsible_phone: Some("abc".into()), ..shop() };
         assert_eq!(validate_premise(&bad).unwrap_err().0, "responsible_phone");
     }
 
     #[test]
     fn updates_change_only_given_fields() {
         let p = shop();
-        let u = UpdatePremise {
-            name: Some("张记超市".into()),
-            active: Some(false),
-            ..Default::default()
-        };
+        let u = UpdatePremise { name: Some("张记超市".into()), active: Some(false), ..Default::default() };
         let q = u.applied_to(&p);
         assert_eq!(q.name, "张记超市");
         assert!(!q.active);
         assert_eq!(q.address, p.address);
         assert_eq!(q.version, p.version);
     }
+}
+
+/// One entry of a premise's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PremiseChange {
+    /// The version this change produced (1 = registration).
+    pub version: i64,
+    /// Who changed it.
+    pub changed_by: Option<crate::ids::UserId>,
+    /// When (server time).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `{"created": …}` or `{"before": {field: old}, "after": {field: new}}`.
+    pub change: serde_json::Value,
+}
+
+/// A page of the ledger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PremisePage {
+    /// This page.
+    pub items: Vec<Premise>,
+    /// All matching premises.
+    pub total: i64,
 }

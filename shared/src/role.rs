@@ -111,6 +111,21 @@ impl Role {
         !self.manageable_roles().is_empty() || self == Self::FireBrigade
     }
 
+    /// Whether this role may register and edit premises in the ledger (inside its scope).
+    pub fn can_edit_premises(self) -> bool {
+        matches!(self, Self::GridWorker | Self::TownshipOffice | Self::CountyAdmin)
+    }
+
+    /// Whether this role inspects premises with the checklists.
+    pub fn can_inspect(self) -> bool {
+        matches!(self, Self::GridWorker | Self::TownshipOffice)
+    }
+
+    /// Whether this role publishes checklist templates.
+    pub fn can_publish_templates(self) -> bool {
+        self == Self::CountyAdmin
+    }
+
     /// Whether this role may create, rename and deactivate org units below its own unit.
     pub fn can_manage_units(self) -> bool {
         matches!(self, Self::CountyAdmin | Self::TownshipOffice)
@@ -125,10 +140,7 @@ mod tests {
     fn roles_round_trip_and_have_labels() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
-            assert_eq!(
-                serde_json::to_string(&r).unwrap(),
-                format!("\"{}\"", r.as_str())
-            );
+            assert_eq!(serde_json::to_string(&r).unwrap(), format!("\"{}\"", r.as_str()));
             assert!(!r.label_zh().is_empty() && !r.label_en().is_empty());
             assert!(!r.allowed_levels().is_empty());
         }
@@ -139,9 +151,7 @@ mod tests {
     fn county_wide_roles_sit_on_the_county() {
         assert_eq!(Role::FireBrigade.allowed_levels(), &[OrgLevel::County]);
         assert_eq!(Role::CountyAdmin.allowed_levels(), &[OrgLevel::County]);
-        assert!(!Role::GridWorker
-            .allowed_levels()
-            .contains(&OrgLevel::County));
+        assert!(!Role::GridWorker.allowed_levels().contains(&OrgLevel::County));
     }
 
     #[test]
@@ -151,12 +161,7 @@ mod tests {
         assert!(!Role::TownshipOffice.can_manage_role(Role::CountyAdmin));
         assert!(!Role::TownshipOffice.can_manage_role(Role::TownshipOffice));
         assert!(Role::RoadStation.can_manage_role(Role::PatrolWorker));
-        for r in [
-            Role::GridWorker,
-            Role::PatrolWorker,
-            Role::Enforcement,
-            Role::FireBrigade,
-        ] {
+        for r in [Role::GridWorker, Role::PatrolWorker, Role::Enforcement, Role::FireBrigade] {
             assert!(Role::ALL.iter().all(|t| !r.can_manage_role(*t)), "{r:?}");
             assert!(!r.can_manage_units());
         }

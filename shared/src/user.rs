@@ -96,9 +96,7 @@ pub struct UpdateUser {
 /// Checks a mobile phone number: 5–20 digits, optionally with `+`, `-` or spaces.
 pub fn validate_phone(phone: &str) -> Result<(), String> {
     let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let ok_chars = phone
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
+    let ok_chars = phone.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
     if ok_chars && (5..=20).contains(&digits) {
         Ok(())
     } else {

@@ -39,11 +39,7 @@ both_backends!(repeated_failures_are_throttled_with_retry_after, |app| {
     }
     // Locked: even the right password is refused until the window ends.
     let r = app.try_login("yishi.grid", DEMO_PASSWORD).await;
-    let retry: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=900).contains(&retry), "{retry}");
     expect_problem(r, 429, "too_many_attempts").await;
     // Other users from the same address still log in.
@@ -55,103 +51,46 @@ both_backends!(repeated_failures_are_throttled_with_retry_after, |app| {
 
 both_backends!(address_spraying_many_usernames_is_throttled, |app| {
     for i in 0..30 {
-        assert_eq!(
-            app.try_login(&format!("guess{i}"), "wrong-password")
-                .await
-                .status(),
-            401
-        );
+        assert_eq!(app.try_login(&format!("guess{i}"), "wrong-password").await.status(), 401);
     }
-    expect_problem(
-        app.try_login("yishi.road", DEMO_PASSWORD).await,
-        429,
-        "too_many_attempts",
-    )
-    .await;
+    expect_problem(app.try_login("yishi.road", DEMO_PASSWORD).await, 429, "too_many_attempts").await;
     app.stop().await;
 });
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post(
-        "/api/v1/auth/refresh",
-        &RefreshRequest {
-            refresh_token: token.into(),
-        },
-    )
-    .await
+    app.post("/api/v1/auth/refresh", &RefreshRequest { refresh_token: token.into() }).await
 }
 
-both_backends!(
-    refresh_token_works_once_and_reuse_revokes_the_family,
-    |app| {
-        let first = app.login("yishi.grid").await;
-        let second: TokenResponse =
-            expect_json(refresh(&app, &first.refresh_token).await, 200).await;
-        assert_ne!(second.refresh_token, first.refresh_token);
-        expect_json::<Me>(app.get("/api/v1/me", &second.access_token).await, 200).await;
-        // The first token was used: presenting it again is refused, and kills the second too.
-        expect_problem(
-            refresh(&app, &first.refresh_token).await,
-            401,
-            "invalid_refresh_token",
-        )
-        .await;
-        expect_problem(
-            refresh(&app, &second.refresh_token).await,
-            401,
-            "invalid_refresh_token",
-        )
-        .await;
-        // Another device's login is a different family and unaffected.
-        let other = app.login("yishi.grid").await;
-        expect_json::<TokenResponse>(refresh(&app, &other.refresh_token).await, 200).await;
-        app.stop().await;
-    }
-);
+both_backends!(refresh_token_works_once_and_reuse_revokes_the_family, |app| {
+    let first = app.login("yishi.grid").await;
+    let second: TokenResponse = expect_json(refresh(&app, &first.refresh_token).await, 200).await;
+    assert_ne!(second.refresh_token, first.refresh_token);
+    expect_json::<Me>(app.get("/api/v1/me", &second.access_token).await, 200).await;
+    // The first token was used: presenting it again is refused, and kills the second too.
+    expect_problem(refresh(&app, &first.refresh_token).await, 401, "invalid_refresh_token").await;
+    expect_problem(refresh(&app, &second.refresh_token).await, 401, "invalid_refresh_token").await;
+    // Another device's login is a different family and unaffected.
+    let other = app.login("yishi.grid").await;
+    expect_json::<TokenResponse>(refresh(&app, &other.refresh_token).await, 200).await;
+    app.stop().await;
+});
 
-both_backends!(
-    refresh_survives_days_offline_but_not_the_idle_limit,
-    |app| {
-        let t = app.login("yishi.patrol").await;
-        app.clock.advance(Duration::days(29));
-        let t2: TokenResponse = expect_json(refresh(&app, &t.refresh_token).await, 200).await;
-        app.clock.advance(Duration::days(30) + Duration::seconds(1));
-        expect_problem(
-            refresh(&app, &t2.refresh_token).await,
-            401,
-            "invalid_refresh_token",
-        )
-        .await;
-        app.stop().await;
-    }
-);
+both_backends!(refresh_survives_days_offline_but_not_the_idle_limit, |app| {
+    let t = app.login("yishi.patrol").await;
+    app.clock.advance(Duration::days(29));
+    let t2: TokenResponse = expect_json(refresh(&app, &t.refresh_token).await, 200).await;
+    app.clock.advance(Duration::days(30) + Duration::seconds(1));
+    expect_problem(refresh(&app, &t2.refresh_token).await, 401, "invalid_refresh_token").await;
+    app.stop().await;
+});
 
 both_backends!(logout_ends_the_session, |app| {
     let t = app.login("yishi.office").await;
-    let r = app
-        .post(
-            "/api/v1/auth/logout",
-            &RefreshRequest {
-                refresh_token: t.refresh_token.clone(),
-            },
-        )
-        .await;
+    let r = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: t.refresh_token.clone() }).await;
     assert_eq!(r.status(), 204);
-    expect_problem(
-        refresh(&app, &t.refresh_token).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
+    expect_problem(refresh(&app, &t.refresh_token).await, 401, "invalid_refresh_token").await;
     // Logging out twice, or with an unknown token, is harmless.
-    let again = app
-        .post(
-            "/api/v1/auth/logout",
-            &RefreshRequest {
-                refresh_token: t.refresh_token,
-            },
-        )
-        .await;
+    let again = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: t.refresh_token }).await;
     assert_eq!(again.status(), 204);
     app.stop().await;
 });
@@ -161,27 +100,10 @@ both_backends!(disabling_a_user_cuts_off_their_phone, |app| {
     let worker = app.login("yishi.grid").await;
     let id = worker.user.user.id;
     let body = serde_json::json!({"active": false});
-    let r = app
-        .send_json(
-            Method::PATCH,
-            &format!("/api/v1/users/{id}"),
-            Some(&admin.access_token),
-            &body,
-        )
-        .await;
+    let r = app.send_json(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin.access_token), &body).await;
     expect_json::<serde_json::Value>(r, 200).await;
-    expect_problem(
-        refresh(&app, &worker.refresh_token).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
-    expect_problem(
-        app.try_login("yishi.grid", DEMO_PASSWORD).await,
-        403,
-        "account_disabled",
-    )
-    .await;
+    expect_problem(refresh(&app, &worker.refresh_token).await, 401, "invalid_refresh_token").await;
+    expect_problem(app.try_login("yishi.grid", DEMO_PASSWORD).await, 403, "account_disabled").await;
     app.stop().await;
 });
 
@@ -190,22 +112,13 @@ both_backends!(revoking_sessions_of_a_lost_phone, |app| {
     let worker = app.login("yishi.grid").await;
     let id = worker.user.user.id;
     let r = app
-        .request(
-            Method::DELETE,
-            &format!("/api/v1/users/{id}/sessions"),
-            Some(&office.access_token),
-        )
+        .request(Method::DELETE, &format!("/api/v1/users/{id}/sessions"), Some(&office.access_token))
         .send()
         .await
         .unwrap();
     let v: serde_json::Value = expect_json(r, 200).await;
     assert_eq!(v["revoked"], 1);
-    expect_problem(
-        refresh(&app, &worker.refresh_token).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
+    expect_problem(refresh(&app, &worker.refresh_token).await, 401, "invalid_refresh_token").await;
     // The account itself still works: the worker logs in on the new phone.
     app.login("yishi.grid").await;
     app.stop().await;
@@ -213,52 +126,18 @@ both_backends!(revoking_sessions_of_a_lost_phone, |app| {
 
 both_backends!(changing_own_password, |app| {
     let t = app.login("yishi.road").await;
-    let body =
-        serde_json::json!({"current_password": "wrong-one", "new_password": "new-password-1"});
-    let r = app
-        .send_json(
-            Method::POST,
-            "/api/v1/me/password",
-            Some(&t.access_token),
-            &body,
-        )
-        .await;
+    let body = serde_json::json!({"current_password": "wrong-one", "new_password": "new-password-1"});
+    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
     expect_problem(r, 422, "validation_failed").await;
     let body = serde_json::json!({"current_password": DEMO_PASSWORD, "new_password": "short"});
-    let r = app
-        .send_json(
-            Method::POST,
-            "/api/v1/me/password",
-            Some(&t.access_token),
-            &body,
-        )
-        .await;
+    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
     expect_problem(r, 422, "weak_password").await;
-    let body =
-        serde_json::json!({"current_password": DEMO_PASSWORD, "new_password": "new-password-1"});
-    let r = app
-        .send_json(
-            Method::POST,
-            "/api/v1/me/password",
-            Some(&t.access_token),
-            &body,
-        )
-        .await;
+    let body = serde_json::json!({"current_password": DEMO_PASSWORD, "new_password": "new-password-1"});
+    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
     assert_eq!(r.status(), 204);
-    expect_problem(
-        refresh(&app, &t.refresh_token).await,
-        401,
-        "invalid_refresh_token",
-    )
-    .await;
-    assert_eq!(
-        app.try_login("yishi.road", DEMO_PASSWORD).await.status(),
-        401
-    );
-    assert_eq!(
-        app.try_login("yishi.road", "new-password-1").await.status(),
-        200
-    );
+    expect_problem(refresh(&app, &t.refresh_token).await, 401, "invalid_refresh_token").await;
+    assert_eq!(app.try_login("yishi.road", DEMO_PASSWORD).await.status(), 401);
+    assert_eq!(app.try_login("yishi.road", "new-password-1").await.status(), 200);
     app.stop().await;
 });
 
@@ -268,11 +147,7 @@ both_backends!(expired_tokens_are_pruned_at_login, |app| {
     let id = t.user.user.id.to_string();
     let count = |id: String| {
         let db = app.app_db.clone();
-        async move {
-            db.read(move |c| xunjian_server::db::refresh_tokens::count_for_user(c, &id))
-                .await
-                .unwrap()
-        }
+        async move { db.read(move |c| xunjian_server::db::refresh_tokens::count_for_user(c, &id)).await.unwrap() }
     };
     assert_eq!(count(id.clone()).await, 2, "used and new token");
     app.clock.advance(Duration::days(31));

@@ -15,15 +15,9 @@ async fn refused(app: &TestApp, token: &str) {
 /// The claims of a real token, re-signed after `change`.
 fn forge(real: &str, change: impl FnOnce(&mut serde_json::Value)) -> String {
     let payload = real.split('.').nth(1).unwrap();
-    let mut claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     change(&mut claims);
-    encode(
-        &Header::default(),
-        &claims,
-        &EncodingKey::from_secret(TEST_SECRET.as_bytes()),
-    )
-    .unwrap()
+    encode(&Header::default(), &claims, &EncodingKey::from_secret(TEST_SECRET.as_bytes())).unwrap()
 }
 
 both_backends!(forged_and_stale_tokens_get_401, |app| {
@@ -35,15 +29,9 @@ both_backends!(forged_and_stale_tokens_get_401, |app| {
 
     // Tampered: claims changed, signature kept.
     let parts: Vec<&str> = good.split('.').collect();
-    let mut claims: serde_json::Value =
-        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let mut claims: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
     claims["role"] = "county_admin".into();
-    let tampered = format!(
-        "{}.{}.{}",
-        parts[0],
-        URL_SAFE_NO_PAD.encode(claims.to_string()),
-        parts[2]
-    );
+    let tampered = format!("{}.{}.{}", parts[0], URL_SAFE_NO_PAD.encode(claims.to_string()), parts[2]);
     refused(&app, &tampered).await;
 
     // alg: none, no signature.
@@ -67,11 +55,7 @@ both_backends!(forged_and_stale_tokens_get_401, |app| {
 });
 
 both_backends!(missing_or_malformed_authorization_gets_401, |app| {
-    let r = app
-        .request(reqwest::Method::GET, "/api/v1/me", None)
-        .send()
-        .await
-        .unwrap();
+    let r = app.request(reqwest::Method::GET, "/api/v1/me", None).send().await.unwrap();
     expect_problem(r, 401, "unauthenticated").await;
     let r = app
         .request(reqwest::Method::GET, "/api/v1/me", None)

@@ -16,63 +16,31 @@ both_backends!(shell_is_served_with_csp_and_right_caching, |app| {
     };
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
-    let script_src = csp
-        .split(';')
-        .map(str::trim)
-        .find(|d| d.starts_with("script-src"))
-        .unwrap();
-    assert!(
-        !script_src.contains("'unsafe-inline'") && !script_src.contains(" 'unsafe-eval'"),
-        "{script_src}"
-    );
+    let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap();
+    assert!(!script_src.contains("'unsafe-inline'") && !script_src.contains(" 'unsafe-eval'"), "{script_src}");
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert_eq!(h["x-frame-options"], "DENY");
     assert_eq!(h["cache-control"], "no-cache");
     assert!(h.get("access-control-allow-origin").is_none(), "no CORS");
     assert!(r.text().await.unwrap().contains("巡检"));
 
-    let wasm = app
-        .http
-        .get(format!("{}/xunjian-web-0123456789abcdef_bg.wasm", app.base))
-        .send()
-        .await
-        .unwrap();
+    let wasm = app.http.get(format!("{}/xunjian-web-0123456789abcdef_bg.wasm", app.base)).send().await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
-    assert_eq!(
-        wasm.headers()["cache-control"],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
 
     // A client-side route gets the shell; an unknown API path does not.
-    let route = app
-        .http
-        .get(format!("{}/premises/123", app.base))
-        .send()
-        .await
-        .unwrap();
+    let route = app.http.get(format!("{}/premises/123", app.base)).send().await.unwrap();
     assert_eq!(route.status(), 200);
     assert!(route.text().await.unwrap().contains("巡检"));
-    let api = app
-        .http
-        .get(format!("{}/api/v1/nothing", app.base))
-        .send()
-        .await
-        .unwrap();
+    let api = app.http.get(format!("{}/api/v1/nothing", app.base)).send().await.unwrap();
     assert_eq!(api.headers()["cache-control"], "no-store");
     expect_problem(api, 404, "not_found").await;
     app.stop().await;
 });
 
 both_backends!(healthz_reports_the_database, |app| {
-    let v: serde_json::Value = expect_json(
-        app.http
-            .get(format!("{}/healthz", app.base))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let v: serde_json::Value =
+        expect_json(app.http.get(format!("{}/healthz", app.base)).send().await.unwrap(), 200).await;
     assert_eq!(v["status"], "ok");
     let expected = match app.backend {
         xunjian_tests::Backend::Sqlite => "sqlite",
@@ -83,15 +51,8 @@ both_backends!(healthz_reports_the_database, |app| {
 });
 
 both_backends!(openapi_document_lists_the_routes, |app| {
-    let v: serde_json::Value = expect_json(
-        app.http
-            .get(format!("{}/api/v1/openapi.json", app.base))
-            .send()
-            .await
-            .unwrap(),
-        200,
-    )
-    .await;
+    let v: serde_json::Value =
+        expect_json(app.http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap(), 200).await;
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/auth/login",
@@ -112,9 +73,6 @@ both_backends!(openapi_document_lists_the_routes, |app| {
         std::fs::write(path, &pretty).unwrap();
     }
     let committed = std::fs::read_to_string(path).expect("docs/openapi.json exists");
-    assert!(
-        committed == pretty,
-        "docs/openapi.json is stale: rerun with XUNJIAN_UPDATE_OPENAPI=1"
-    );
+    assert!(committed == pretty, "docs/openapi.json is stale: rerun with XUNJIAN_UPDATE_OPENAPI=1");
     app.stop().await;
 });

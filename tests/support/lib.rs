@@ -52,11 +52,7 @@ impl TestApp {
             format!("<!doctype html><html><head><script type=\"module\">{INLINE_SCRIPT}</script></head><body>巡检</body></html>"),
         )
         .unwrap();
-        std::fs::write(
-            web.join("xunjian-web-0123456789abcdef_bg.wasm"),
-            b"\0asm\x01\0\0\0",
-        )
-        .unwrap();
+        std::fs::write(web.join("xunjian-web-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         let pg = match backend {
             Backend::Postgres => Some(PgDatabase::create()?),
             Backend::Sqlite => None,
@@ -80,10 +76,7 @@ impl TestApp {
         actix_web::rt::spawn(server);
         Some(TestApp {
             base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
             clock,
             app_db,
             backend,
@@ -99,12 +92,7 @@ impl TestApp {
     }
 
     /// A request with an optional bearer token.
-    pub fn request(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-    ) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> reqwest::RequestBuilder {
         let mut r = self.http.request(method, format!("{}{path}", self.base));
         if let Some(t) = token {
             r = r.bearer_auth(t);
@@ -114,25 +102,12 @@ impl TestApp {
 
     /// GET with a token.
     pub async fn get(&self, path: &str, token: &str) -> Response {
-        self.request(Method::GET, path, Some(token))
-            .send()
-            .await
-            .expect("request")
+        self.request(Method::GET, path, Some(token)).send().await.expect("request")
     }
 
     /// A JSON request with an optional token.
-    pub async fn send_json(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: &impl Serialize,
-    ) -> Response {
-        self.request(method, path, token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &impl Serialize) -> Response {
+        self.request(method, path, token).json(body).send().await.expect("request")
     }
 
     /// POST JSON without a token.
@@ -169,10 +144,7 @@ pub async fn expect_json<T: DeserializeOwned>(res: Response, status: u16) -> T {
 
 /// Reads a problem answer, checking status, media type and code.
 pub async fn expect_problem(res: Response, status: u16, code: &str) -> Problem {
-    let ct = res
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned());
+    let ct = res.headers().get("content-type").map(|v| v.to_str().unwrap().to_owned());
     let p: Problem = expect_json(res, status).await;
     assert_eq!(ct.as_deref(), Some("application/problem+json"));
     assert_eq!(p.code.as_str(), code, "{p:?}");

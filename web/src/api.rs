@@ -16,10 +16,7 @@ pub enum ApiError {
     /// No HTTP answer at all: offline, server down, or the request was cut off.
     Network,
     /// The server refused with a problem document.
-    Problem {
-        problem: Problem,
-        retry_after: Option<u64>,
-    },
+    Problem { problem: Problem, retry_after: Option<u64> },
     /// An answer outside the contract, e.g. a proxy's HTML error page.
     Unexpected { status: u16 },
 }
@@ -39,10 +36,7 @@ impl ApiError {
         let t = lang.t();
         match self {
             ApiError::Network => t.cannot_connect.to_owned(),
-            ApiError::Problem {
-                problem,
-                retry_after,
-            } => {
+            ApiError::Problem { problem, retry_after } => {
                 let text = lang.pick(&problem.message, &problem.message_en);
                 match retry_after {
                     Some(secs) => format!("{text}{}", (t.retry_after)(*secs)),
@@ -61,20 +55,14 @@ pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
 
 /// `POST /auth/refresh`. The old refresh token is dead once this succeeds.
 pub async fn refresh(refresh_token: &str) -> Result<TokenResponse, ApiError> {
-    let body = RefreshRequest {
-        refresh_token: refresh_token.to_owned(),
-    };
+    let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
     read_json(send_json(Request::post(&url("/auth/refresh")), &body).await?).await
 }
 
 /// `POST /auth/logout`: revokes the session on the server.
 pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
-    let body = RefreshRequest {
-        refresh_token: refresh_token.to_owned(),
-    };
-    send_json(Request::post(&url("/auth/logout")), &body)
-        .await
-        .map(drop)
+    let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
+    send_json(Request::post(&url("/auth/logout")), &body).await.map(drop)
 }
 
 /// `GET /me`: the logged-in user as the server sees them now.
@@ -103,23 +91,14 @@ async fn check(sent: Result<Response, gloo::net::Error>) -> Result<Response, Api
         return Ok(response);
     }
     let status = response.status();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.trim().parse().ok());
+    let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
     match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem {
-            problem,
-            retry_after,
-        }),
+        Ok(problem) => Err(ApiError::Problem { problem, retry_after }),
         Err(_) => Err(ApiError::Unexpected { status }),
     }
 }
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    response
-        .json()
-        .await
-        .map_err(|_| ApiError::Unexpected { status })
+    response.json().await.map_err(|_| ApiError::Unexpected { status })
 }

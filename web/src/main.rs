@@ -9,10 +9,7 @@ mod sw;
 
 fn main() {
     // index.html shows a loading line while the wasm downloads (slow on 2G); drop it now.
-    if let Some(boot) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id("boot"))
-    {
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
         boot.remove();
     }
     yew::Renderer::<app::App>::new().render();

@@ -65,13 +65,7 @@ impl JwtKeys {
     }
 
     /// Signs an access token for a user.
-    pub fn issue(
-        &self,
-        user_id: &str,
-        role: &str,
-        org: &str,
-        scope: &str,
-    ) -> Result<String, AppError> {
+    pub fn issue(&self, user_id: &str, role: &str, org: &str, scope: &str) -> Result<String, AppError> {
         let now = self.clock.now().timestamp();
         let claims = Claims {
             sub: user_id.into(),

@@ -2,9 +2,7 @@
 //! Callers run these on a blocking thread: one hash takes tens of milliseconds on purpose.
 
 use crate::error::AppError;
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::LazyLock;
 
@@ -27,17 +25,14 @@ pub fn hash(password: &str) -> Result<String, AppError> {
 /// (the parameters are read from the string), so raising them later keeps old accounts working.
 pub fn verify(stored: &str, password: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
 
 /// A hash of nothing anyone knows, verified against when the username does not exist, so that an
 /// unknown user and a wrong password take the same time and give the same answer.
-static DUMMY: LazyLock<String> =
-    LazyLock::new(|| hash("no-such-user: timing equaliser").unwrap_or_default());
+static DUMMY: LazyLock<String> = LazyLock::new(|| hash("no-such-user: timing equaliser").unwrap_or_default());
 
 /// Burns the same work as a real verification; always false.
 pub fn verify_dummy(password: &str) -> bool {

@@ -43,11 +43,7 @@ impl LoginThrottle {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let mut wait = 0i64;
         for (key, is_user) in Self::keys(username, ip) {
-            let max = if is_user {
-                self.max_per_user
-            } else {
-                self.max_per_ip
-            };
+            let max = if is_user { self.max_per_user } else { self.max_per_ip };
             if let Some(e) = entries.get(&key) {
                 let ends = e.since + self.window;
                 if e.failures >= max && now < ends {
@@ -70,15 +66,9 @@ impl LoginThrottle {
             entries.retain(|_, e| now < e.since + window);
         }
         for (key, _) in Self::keys(username, ip) {
-            let e = entries.entry(key).or_insert(Entry {
-                failures: 0,
-                since: now,
-            });
+            let e = entries.entry(key).or_insert(Entry { failures: 0, since: now });
             if now >= e.since + self.window {
-                *e = Entry {
-                    failures: 0,
-                    since: now,
-                };
+                *e = Entry { failures: 0, since: now };
             }
             e.failures += 1;
         }
@@ -105,13 +95,8 @@ mod tests {
         }
         let wait = t.check("zhang", "2.2.2.2", now).unwrap_err();
         assert_eq!(wait, 600);
-        assert!(
-            t.check("li", "1.1.1.1", now).is_ok(),
-            "other users from the same address pass"
-        );
-        assert!(t
-            .check("zhang", "1.1.1.1", now + Duration::seconds(600))
-            .is_ok());
+        assert!(t.check("li", "1.1.1.1", now).is_ok(), "other users from the same address pass");
+        assert!(t.check("zhang", "1.1.1.1", now + Duration::seconds(600)).is_ok());
     }
 
     #[test]

@@ -1,10 +1,15 @@
 //! The database: one diesel code path over embedded SQLite (the default) or PostgreSQL.
 
 pub mod audit;
+pub mod hazards;
+pub mod inspections;
+pub mod notifications;
 pub mod org_units;
 pub mod pool;
+pub mod premises;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod templates;
 pub mod users;
 
 pub use pool::{run_blocking, Backend, Db, DbConn};

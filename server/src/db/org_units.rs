@@ -51,28 +51,18 @@ fn corrupt(what: &str) -> AppError {
 
 /// Inserts a unit.
 pub fn insert(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
-    diesel::insert_into(org_units::table)
-        .values(row)
-        .execute(conn)?;
+    diesel::insert_into(org_units::table).values(row).execute(conn)?;
     Ok(())
 }
 
 /// One unit by id.
 pub fn find(conn: &mut DbConn, id: OrgUnitId) -> Result<Option<OrgUnitRow>, AppError> {
-    Ok(org_units::table
-        .find(id.to_string())
-        .select(OrgUnitRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(org_units::table.find(id.to_string()).select(OrgUnitRow::as_select()).first(conn).optional()?)
 }
 
 /// One unit by code.
 pub fn find_by_code(conn: &mut DbConn, code: &str) -> Result<Option<OrgUnitRow>, AppError> {
-    Ok(org_units::table
-        .filter(org_units::code.eq(code))
-        .select(OrgUnitRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(org_units::table.filter(org_units::code.eq(code)).select(OrgUnitRow::as_select()).first(conn).optional()?)
 }
 
 /// Units in the subtree under `scope_path` (inclusive), optionally only one level or children of
@@ -84,11 +74,7 @@ pub fn list_within(
     parent: Option<OrgUnitId>,
 ) -> Result<Vec<OrgUnitRow>, AppError> {
     let mut q = org_units::table
-        .filter(
-            org_units::path
-                .like(format!("{}%", escape_like(scope_path)))
-                .escape('\\'),
-        )
+        .filter(org_units::path.like(format!("{}%", escape_like(scope_path))).escape('\\'))
         .select(OrgUnitRow::as_select())
         .order(org_units::code.asc())
         .into_boxed();
@@ -104,10 +90,8 @@ pub fn list_within(
 /// The units on a path, root first (the path lists every ancestor's id).
 pub fn chain(conn: &mut DbConn, path: &str) -> Result<Vec<OrgUnitRow>, AppError> {
     let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let mut rows: Vec<OrgUnitRow> = org_units::table
-        .filter(org_units::id.eq_any(&ids))
-        .select(OrgUnitRow::as_select())
-        .load(conn)?;
+    let mut rows: Vec<OrgUnitRow> =
+        org_units::table.filter(org_units::id.eq_any(&ids)).select(OrgUnitRow::as_select()).load(conn)?;
     rows.sort_by_key(|r| r.path.len());
     Ok(rows)
 }
@@ -127,15 +111,10 @@ pub fn update(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
 
 /// All units, ordered by path (parents before children); for the CLI listing.
 pub fn all(conn: &mut DbConn) -> Result<Vec<OrgUnitRow>, AppError> {
-    Ok(org_units::table
-        .select(OrgUnitRow::as_select())
-        .order((org_units::path.asc(),))
-        .load(conn)?)
+    Ok(org_units::table.select(OrgUnitRow::as_select()).order((org_units::path.asc(),)).load(conn)?)
 }
 
 /// Escapes LIKE wildcards; paths hold only hex digits, `-` and `/`, but a rule should not rely on it.
 pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

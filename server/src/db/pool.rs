@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -63,12 +64,9 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConn, r2d2::Error> {
         let conn = match self.backend {
-            Backend::Postgres => DbConn::Pg(
-                PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?,
-            ),
+            Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
             Backend::Sqlite => {
-                let mut c =
-                    SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                let mut c = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
                 // WAL lets readers run beside the writer; the busy timeout makes a second process
                 // (the CLI, a backup) wait instead of failing.
                 c.batch_execute(
@@ -83,12 +81,12 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1")
-            .map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        // A connection given back with a transaction still open (a panic mid-write) is dropped.
+        <<DbConn as Connection>::TransactionManager as TransactionManager<DbConn>>::is_broken_transaction_manager(conn)
     }
 }
 
@@ -107,10 +105,7 @@ impl Db {
     pub fn open(url: &str) -> Result<Db, AppError> {
         let backend = Backend::of_url(url);
         if backend == Backend::Sqlite {
-            if let Some(dir) = Path::new(url)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
+            if let Some(dir) = Path::new(url).parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(AppError::internal)?;
             }
         }
@@ -121,16 +116,9 @@ impl Db {
         let pool = Pool::builder()
             .max_size(max)
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager {
-                backend,
-                url: url.to_owned(),
-            })
+            .build(Manager { backend, url: url.to_owned() })
             .map_err(AppError::unavailable)?;
-        let db = Db {
-            pool,
-            backend,
-            write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
-        };
+        let db = Db { pool, backend, write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))) };
         db.migrate()?;
         Ok(db)
     }
@@ -176,17 +164,31 @@ impl Db {
     }
 
     /// The blocking form of [`Db::write`].
-    pub fn write_blocking<T>(
-        &self,
-        f: impl FnOnce(&mut DbConn) -> Result<T, AppError>,
-    ) -> Result<T, AppError> {
-        let _guard = self
-            .write_lock
-            .as_ref()
-            .map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
+    pub fn write_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
+        let _guard = self.write_lock.as_ref().map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
         let mut pooled = self.conn()?;
         let conn: &mut DbConn = &mut pooled;
-        conn.transaction(f)
+        match conn {
+            // SQLite: take the write lock at BEGIN. A deferred transaction that reads and then
+            // writes fails at once with SQLITE_BUSY when another process (a second server, the
+            // CLI) wrote meanwhile; BEGIN IMMEDIATE waits for the busy timeout instead.
+            DbConn::Sqlite(c) => {
+                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+                let result = f(conn);
+                let DbConn::Sqlite(c) = conn else { unreachable!("the variant cannot change") };
+                match result {
+                    Ok(v) => {
+                        AnsiTransactionManager::commit_transaction(c)?;
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        AnsiTransactionManager::rollback_transaction(c)?;
+                        Err(e)
+                    }
+                }
+            }
+            DbConn::Pg(_) => conn.transaction(f),
+        }
     }
 
     /// Writes a consistent copy of a SQLite database to `dest` while the server may be running.
@@ -195,19 +197,12 @@ impl Db {
             return Err(AppError::validation("backup", "for PostgreSQL use pg_dump"));
         }
         if dest.exists() {
-            return Err(AppError::validation(
-                "backup",
-                "the destination file already exists",
-            ));
+            return Err(AppError::validation("backup", "the destination file already exists"));
         }
-        let dest = dest
-            .to_str()
-            .ok_or_else(|| AppError::validation("backup", "path must be UTF-8"))?;
+        let dest = dest.to_str().ok_or_else(|| AppError::validation("backup", "path must be UTF-8"))?;
         let mut conn = self.conn()?;
         if let DbConn::Sqlite(c) = &mut *conn {
-            diesel::sql_query("VACUUM INTO ?")
-                .bind::<diesel::sql_types::Text, _>(dest)
-                .execute(c)?;
+            diesel::sql_query("VACUUM INTO ?").bind::<diesel::sql_types::Text, _>(dest).execute(c)?;
         }
         Ok(())
     }
@@ -221,7 +216,5 @@ where
     T: Send + 'static,
     F: FnOnce() -> Result<T, AppError> + Send + 'static,
 {
-    actix_web::rt::task::spawn_blocking(f)
-        .await
-        .map_err(AppError::internal)?
+    actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
 }

@@ -23,9 +23,7 @@ pub struct RefreshTokenRow {
 
 /// Stores a newly issued token.
 pub fn insert(conn: &mut DbConn, row: &RefreshTokenRow) -> Result<(), AppError> {
-    diesel::insert_into(refresh_tokens::table)
-        .values(row)
-        .execute(conn)?;
+    diesel::insert_into(refresh_tokens::table).values(row).execute(conn)?;
     Ok(())
 }
 
@@ -41,13 +39,9 @@ pub fn find_by_hash(conn: &mut DbConn, hash: &str) -> Result<Option<RefreshToken
 /// Marks a token used, only if it is still unused; returns whether this call did it. The guard
 /// makes two racing refreshes with one token end with exactly one winner.
 pub fn mark_used(conn: &mut DbConn, id: &str, at: i64) -> Result<bool, AppError> {
-    let n = diesel::update(
-        refresh_tokens::table
-            .find(id)
-            .filter(refresh_tokens::used_at.is_null()),
-    )
-    .set(refresh_tokens::used_at.eq(at))
-    .execute(conn)?;
+    let n = diesel::update(refresh_tokens::table.find(id).filter(refresh_tokens::used_at.is_null()))
+        .set(refresh_tokens::used_at.eq(at))
+        .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -65,9 +59,7 @@ pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: i64) -> Result<usiz
 /// Revokes every token of a user (account disabled, password changed, phone lost).
 pub fn revoke_user(conn: &mut DbConn, user_id: &str, at: i64) -> Result<usize, AppError> {
     Ok(diesel::update(
-        refresh_tokens::table
-            .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(refresh_tokens::revoked_at.is_null()),
+        refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).filter(refresh_tokens::revoked_at.is_null()),
     )
     .set(refresh_tokens::revoked_at.eq(at))
     .execute(conn)?)
@@ -75,27 +67,16 @@ pub fn revoke_user(conn: &mut DbConn, user_id: &str, at: i64) -> Result<usize, A
 
 /// Deletes a user's tokens that can no longer be used for anything (expired, so reuse detection
 /// no longer matters). Run at login, which keeps the table bounded by active devices.
-pub fn delete_expired_for_user(
-    conn: &mut DbConn,
-    user_id: &str,
-    now: i64,
-) -> Result<usize, AppError> {
+pub fn delete_expired_for_user(conn: &mut DbConn, user_id: &str, now: i64) -> Result<usize, AppError> {
     Ok(diesel::delete(
         refresh_tokens::table
             .filter(refresh_tokens::user_id.eq(user_id))
-            .filter(
-                refresh_tokens::expires_at
-                    .lt(now)
-                    .or(refresh_tokens::family_expires_at.lt(now)),
-            ),
+            .filter(refresh_tokens::expires_at.lt(now).or(refresh_tokens::family_expires_at.lt(now))),
     )
     .execute(conn)?)
 }
 
 /// Stored tokens of a user (used and unused), for the admin view and tests.
 pub fn count_for_user(conn: &mut DbConn, user_id: &str) -> Result<i64, AppError> {
-    Ok(refresh_tokens::table
-        .filter(refresh_tokens::user_id.eq(user_id))
-        .count()
-        .get_result(conn)?)
+    Ok(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).count().get_result(conn)?)
 }

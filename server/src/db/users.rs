@@ -32,10 +32,7 @@ impl UserRow {
             username: self.username.clone(),
             display_name: self.display_name.clone(),
             role: self.role()?,
-            org_unit_id: self
-                .org_unit_id
-                .parse()
-                .map_err(|_| corrupt("users.org_unit_id"))?,
+            org_unit_id: self.org_unit_id.parse().map_err(|_| corrupt("users.org_unit_id"))?,
             phone: self.phone.clone(),
             active: self.active,
             created_at: from_millis(self.created_at),
@@ -59,35 +56,22 @@ fn corrupt(what: &str) -> AppError {
 
 /// Inserts an account.
 pub fn insert(conn: &mut DbConn, row: &UserRow) -> Result<(), AppError> {
-    diesel::insert_into(users::table)
-        .values(row)
-        .execute(conn)?;
+    diesel::insert_into(users::table).values(row).execute(conn)?;
     Ok(())
 }
 
 /// One account by id.
 pub fn find(conn: &mut DbConn, id: UserId) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table
-        .find(id.to_string())
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(users::table.find(id.to_string()).select(UserRow::as_select()).first(conn).optional()?)
 }
 
 /// One account by (normalised) username.
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRow>, AppError> {
-    Ok(users::table
-        .filter(users::username.eq(username))
-        .select(UserRow::as_select())
-        .first(conn)
-        .optional()?)
+    Ok(users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()?)
 }
 
 /// An account with the path of its unit (for scope checks).
-pub fn find_with_path(
-    conn: &mut DbConn,
-    id: UserId,
-) -> Result<Option<(UserRow, String)>, AppError> {
+pub fn find_with_path(conn: &mut DbConn, id: UserId) -> Result<Option<(UserRow, String)>, AppError> {
     Ok(users::table
         .inner_join(org_units::table)
         .filter(users::id.eq(id.to_string()))
@@ -108,18 +92,10 @@ pub struct UserFilter {
 }
 
 /// Accounts whose unit lies under `scope_path`, ordered by username.
-pub fn list_within(
-    conn: &mut DbConn,
-    scope_path: &str,
-    f: &UserFilter,
-) -> Result<Vec<UserRow>, AppError> {
+pub fn list_within(conn: &mut DbConn, scope_path: &str, f: &UserFilter) -> Result<Vec<UserRow>, AppError> {
     let mut q = users::table
         .inner_join(org_units::table)
-        .filter(
-            org_units::path
-                .like(format!("{}%", escape_like(scope_path)))
-                .escape('\\'),
-        )
+        .filter(org_units::path.like(format!("{}%", escape_like(scope_path))).escape('\\'))
         .select(UserRow::as_select())
         .order(users::username.asc())
         .limit(f.limit)
@@ -133,12 +109,7 @@ pub fn list_within(
     }
     if let Some(text) = f.q.as_deref().filter(|t| !t.is_empty()) {
         let pat = format!("%{}%", escape_like(text));
-        q = q.filter(
-            users::username
-                .like(pat.clone())
-                .escape('\\')
-                .or(users::display_name.like(pat).escape('\\')),
-        );
+        q = q.filter(users::username.like(pat.clone()).escape('\\').or(users::display_name.like(pat).escape('\\')));
     }
     Ok(q.load(conn)?)
 }

@@ -35,9 +35,7 @@ pub async fn login(
     body: web::Json<LoginRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
     let ip = client_ip(&req, trust.0);
-    Ok(web::Json(
-        auth::login(&state, body.into_inner(), &ip).await?,
-    ))
+    Ok(web::Json(auth::login(&state, body.into_inner(), &ip).await?))
 }
 
 /// Exchange a refresh token (once) for a new pair.
@@ -47,18 +45,13 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: web::Json<RefreshRequest>,
 ) -> Result<web::Json<TokenResponse>, AppError> {
-    Ok(web::Json(
-        auth::refresh(&state, body.into_inner().refresh_token).await?,
-    ))
+    Ok(web::Json(auth::refresh(&state, body.into_inner().refresh_token).await?))
 }
 
 /// End the session of a refresh token (idempotent).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", request_body = RefreshRequest,
     responses((status = 204, description = "logged out")))]
-pub async fn logout(
-    state: web::Data<AppState>,
-    body: web::Json<RefreshRequest>,
-) -> Result<HttpResponse, AppError> {
+pub async fn logout(state: web::Data<AppState>, body: web::Json<RefreshRequest>) -> Result<HttpResponse, AppError> {
     auth::logout(&state, body.into_inner().refresh_token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

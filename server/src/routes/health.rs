@@ -10,13 +10,7 @@ use xunjian_shared::api::Health;
 #[utoipa::path(get, path = "/healthz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = xunjian_shared::Problem)))]
 pub async fn healthz(state: web::Data<AppState>) -> Result<web::Json<Health>, AppError> {
-    state
-        .db
-        .read(|conn| {
-            conn.batch_execute("SELECT 1")
-                .map_err(AppError::unavailable)
-        })
-        .await?;
+    state.db.read(|conn| conn.batch_execute("SELECT 1").map_err(AppError::unavailable)).await?;
     Ok(web::Json(Health {
         status: "ok".into(),
         database: state.db.backend().name().into(),

@@ -2,9 +2,14 @@
 
 pub mod auth;
 pub mod extractors;
+pub mod hazards;
 pub mod health;
+pub mod inspections;
+pub mod notifications;
 pub mod openapi;
 pub mod org;
+pub mod premises;
+pub mod templates;
 pub mod users;
 
 use actix_web::web;
@@ -16,6 +21,11 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .configure(auth::routes)
             .configure(org::routes)
             .configure(users::routes)
+            .configure(premises::routes)
+            .configure(templates::routes)
+            .configure(inspections::routes)
+            .configure(hazards::routes)
+            .configure(notifications::routes)
             .route("/openapi.json", web::get().to(openapi::document))
             .default_service(web::to(extractors::api_not_found)),
     );

@@ -12,6 +12,12 @@ use utoipa::{Modify, OpenApi};
         super::auth::login, super::auth::refresh, super::auth::logout, super::auth::me, super::auth::change_password,
         super::org::list, super::org::get, super::org::create, super::org::update,
         super::users::list, super::users::get, super::users::create, super::users::update, super::users::revoke_sessions,
+        super::premises::list, super::premises::create, super::premises::get, super::premises::update,
+        super::premises::history, super::premises::inspections,
+        super::templates::list, super::templates::get, super::templates::publish,
+        super::inspections::submit, super::inspections::get,
+        super::hazards::list, super::hazards::get, super::hazards::act, super::hazards::register,
+        super::notifications::list, super::notifications::read,
     ),
     components(schemas(xunjian_shared::Problem, xunjian_shared::ErrorCode)),
     modifiers(&Bearer)
@@ -25,12 +31,7 @@ impl Modify for Bearer {
         let c = api.components.get_or_insert_with(Default::default);
         c.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(
-                HttpBuilder::new()
-                    .scheme(HttpAuthScheme::Bearer)
-                    .bearer_format("JWT")
-                    .build(),
-            ),
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
         );
     }
 }

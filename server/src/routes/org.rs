@@ -72,7 +72,5 @@ pub async fn update(
     id: web::Path<OrgUnitId>,
     body: web::Json<UpdateOrgUnit>,
 ) -> Result<web::Json<OrgUnit>, AppError> {
-    Ok(web::Json(
-        org::update(&state, &user, id.into_inner(), body.into_inner()).await?,
-    ))
+    Ok(web::Json(org::update(&state, &user, id.into_inner(), body.into_inner()).await?))
 }

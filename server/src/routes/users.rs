@@ -51,9 +51,7 @@ pub async fn list(
         limit: q.limit.unwrap_or(100).clamp(1, 500),
         offset: q.offset.unwrap_or(0).max(0),
     };
-    Ok(web::Json(List {
-        items: users::list(&state, &user, filter).await?,
-    }))
+    Ok(web::Json(List { items: users::list(&state, &user, filter).await? }))
 }
 
 /// One account in the caller's subtree.
@@ -88,9 +86,7 @@ pub async fn update(
     id: web::Path<UserId>,
     body: web::Json<UpdateUser>,
 ) -> Result<web::Json<User>, AppError> {
-    Ok(web::Json(
-        users::update(&state, &user, id.into_inner(), body.into_inner()).await?,
-    ))
+    Ok(web::Json(users::update(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Answer of `DELETE /api/v1/users/{id}/sessions`.
@@ -108,7 +104,5 @@ pub async fn revoke_sessions(
     user: AuthUser,
     id: web::Path<UserId>,
 ) -> Result<web::Json<Revoked>, AppError> {
-    Ok(web::Json(Revoked {
-        revoked: users::revoke_sessions(&state, &user, id.into_inner()).await?,
-    }))
+    Ok(web::Json(Revoked { revoked: users::revoke_sessions(&state, &user, id.into_inner()).await? }))
 }

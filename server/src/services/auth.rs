@@ -11,16 +11,9 @@ use xunjian_shared::user::Me;
 use xunjian_shared::ErrorCode;
 
 /// Checks the password and opens a new session (a refresh token family) for the device.
-pub async fn login(
-    state: &AppState,
-    req: LoginRequest,
-    client_ip: &str,
-) -> Result<TokenResponse, AppError> {
+pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Result<TokenResponse, AppError> {
     let username = normalize_username(&req.username);
-    if let Err(wait) = state
-        .throttle
-        .check(&username, client_ip, state.clock.now())
-    {
+    if let Err(wait) = state.throttle.check(&username, client_ip, state.clock.now()) {
         return Err(AppError::too_many(wait));
     }
     let db = state.db.clone();
@@ -40,23 +33,16 @@ pub async fn login(
     })
     .await?;
     let Some(user) = found else {
-        state
-            .throttle
-            .record_failure(&username, client_ip, state.clock.now());
+        state.throttle.record_failure(&username, client_ip, state.clock.now());
         return Err(AppError::new(ErrorCode::InvalidCredentials));
     };
     state.throttle.record_success(&username);
     if !user.active {
         return Err(AppError::new(ErrorCode::AccountDisabled));
     }
-    let device = req
-        .device_name
-        .map(|d| d.chars().take(64).collect::<String>());
+    let device = req.device_name.map(|d| d.chars().take(64).collect::<String>());
     let now = state.now_ms();
-    let (idle, max) = (
-        state.refresh_idle_secs * 1000,
-        state.refresh_max_secs * 1000,
-    );
+    let (idle, max) = (state.refresh_idle_secs * 1000, state.refresh_max_secs * 1000);
     let jwt = state.jwt.clone();
     state
         .db
@@ -157,24 +143,15 @@ pub async fn logout(state: &AppState, token: String) -> Result<(), AppError> {
 /// The current user with their unit chain.
 pub async fn me(state: &AppState, user: &AuthUser) -> Result<Me, AppError> {
     let id = user.id;
-    state
-        .db
-        .read(move |conn| load_me(conn, &id.to_string()))
-        .await
+    state.db.read(move |conn| load_me(conn, &id.to_string())).await
 }
 
 /// Loads a user and the chain of units from the county down to theirs.
 pub fn load_me(conn: &mut DbConn, user_id: &str) -> Result<Me, AppError> {
     let (row, path) = users::find_with_path(conn, user_id.parse().map_err(AppError::internal)?)?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let chain = org_units::chain(conn, &path)?
-        .iter()
-        .map(|r| r.to_dto())
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Me {
-        user: row.to_dto()?,
-        org_chain: chain,
-    })
+    let chain = org_units::chain(conn, &path)?.iter().map(|r| r.to_dto()).collect::<Result<Vec<_>, _>>()?;
+    Ok(Me { user: row.to_dto()?, org_chain: chain })
 }
 
 fn token_response(
@@ -188,12 +165,7 @@ fn token_response(
     let scope = org_units::find(conn, me.user.org_unit_id)?
         .ok_or_else(|| AppError::internal(std::io::Error::other("user's unit missing")))?
         .path;
-    let access = jwt.issue(
-        user_id,
-        me.user.role.as_str(),
-        &me.user.org_unit_id.to_string(),
-        &scope,
-    )?;
+    let access = jwt.issue(user_id, me.user.role.as_str(), &me.user.org_unit_id.to_string(), &scope)?;
     Ok(TokenResponse {
         access_token: access,
         token_type: "Bearer".into(),

@@ -2,5 +2,12 @@
 //! Routes call these; these call the query functions in `db`.
 
 pub mod auth;
+pub mod hazards;
+pub mod inspections;
+pub mod notifications;
+pub mod notify;
 pub mod org;
+pub mod premises;
+pub mod scope;
+pub mod templates;
 pub mod users;

@@ -19,28 +19,18 @@ pub async fn list(
     let scope = user.scope_path.clone();
     state
         .db
-        .read(move |conn| {
-            org_units::list_within(conn, &scope, level, parent)?
-                .iter()
-                .map(|r| r.to_dto())
-                .collect()
-        })
+        .read(move |conn| org_units::list_within(conn, &scope, level, parent)?.iter().map(|r| r.to_dto()).collect())
         .await
 }
 
 /// One unit, if inside the user's scope (otherwise "not found": no probing of other townships).
 pub async fn get(state: &AppState, user: &AuthUser, id: OrgUnitId) -> Result<OrgUnit, AppError> {
     let user = user.clone();
-    state
-        .db
-        .read(move |conn| visible(conn, &user, id)?.to_dto())
-        .await
+    state.db.read(move |conn| visible(conn, &user, id)?.to_dto()).await
 }
 
 fn visible(conn: &mut DbConn, user: &AuthUser, id: OrgUnitId) -> Result<OrgUnitRow, AppError> {
-    org_units::find(conn, id)?
-        .filter(|r| user.can_see(&r.path))
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))
+    org_units::find(conn, id)?.filter(|r| user.can_see(&r.path)).ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
 /// Checks that the user may manage units and that `path` lies strictly below their own unit.
@@ -49,20 +39,13 @@ fn ensure_manages(user: &AuthUser, path: &str) -> Result<(), AppError> {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     if path == user.scope_path {
-        return Err(AppError::with_detail(
-            ErrorCode::Forbidden,
-            "a unit cannot change itself",
-        ));
+        return Err(AppError::with_detail(ErrorCode::Forbidden, "a unit cannot change itself"));
     }
     Ok(())
 }
 
 /// Creates a unit one level below its parent.
-pub async fn create(
-    state: &AppState,
-    user: &AuthUser,
-    req: CreateOrgUnit,
-) -> Result<OrgUnit, AppError> {
+pub async fn create(state: &AppState, user: &AuthUser, req: CreateOrgUnit) -> Result<OrgUnit, AppError> {
     if !user.role.can_manage_units() {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
@@ -77,9 +60,10 @@ pub async fn create(
             let parent = org_units::find(conn, req.parent_id)?
                 .filter(|p| user.can_see(&p.path))
                 .ok_or_else(|| AppError::with_detail(ErrorCode::OutOfScope, "parent_id"))?;
-            let level = parent.level()?.child().ok_or_else(|| {
-                AppError::validation("parent_id", "a grid cannot have units below it")
-            })?;
+            let level = parent
+                .level()?
+                .child()
+                .ok_or_else(|| AppError::validation("parent_id", "a grid cannot have units below it"))?;
             let id = req.id.unwrap_or_default();
             let row = OrgUnitRow {
                 id: id.to_string(),
@@ -112,12 +96,7 @@ pub async fn create(
 }
 
 /// Renames, re-codes, activates or deactivates a unit below the user's own.
-pub async fn update(
-    state: &AppState,
-    user: &AuthUser,
-    id: OrgUnitId,
-    req: UpdateOrgUnit,
-) -> Result<OrgUnit, AppError> {
+pub async fn update(state: &AppState, user: &AuthUser, id: OrgUnitId, req: UpdateOrgUnit) -> Result<OrgUnit, AppError> {
     if let Some(code) = &req.code {
         org::validate_code(code.trim()).map_err(|e| AppError::validation("code", e))?;
     }

@@ -14,24 +14,12 @@ use xunjian_shared::user::{validate_phone, CreateUser, UpdateUser, User};
 use xunjian_shared::{ErrorCode, OrgUnitId, Role, UserId};
 
 /// Accounts inside the user's scope.
-pub async fn list(
-    state: &AppState,
-    user: &AuthUser,
-    filter: UserFilter,
-) -> Result<Vec<User>, AppError> {
+pub async fn list(state: &AppState, user: &AuthUser, filter: UserFilter) -> Result<Vec<User>, AppError> {
     if !user.role.can_view_accounts() {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let scope = user.scope_path.clone();
-    state
-        .db
-        .read(move |conn| {
-            users::list_within(conn, &scope, &filter)?
-                .iter()
-                .map(UserRow::to_dto)
-                .collect()
-        })
-        .await
+    state.db.read(move |conn| users::list_within(conn, &scope, &filter)?.iter().map(UserRow::to_dto).collect()).await
 }
 
 /// One account inside the user's scope.
@@ -40,10 +28,7 @@ pub async fn get(state: &AppState, user: &AuthUser, id: UserId) -> Result<User, 
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let user = user.clone();
-    state
-        .db
-        .read(move |conn| visible(conn, &user, id)?.to_dto())
-        .await
+    state.db.read(move |conn| visible(conn, &user, id)?.to_dto()).await
 }
 
 fn visible(conn: &mut DbConn, actor: &AuthUser, id: UserId) -> Result<UserRow, AppError> {
@@ -70,11 +55,7 @@ fn bindable_unit(
     if !role.allowed_levels().contains(&unit.level()?) {
         return Err(AppError::validation(
             "org_unit_id",
-            format!(
-                "a {} cannot be bound to a {} unit",
-                role.as_str(),
-                unit.level
-            ),
+            format!("a {} cannot be bound to a {} unit", role.as_str(), unit.level),
         ));
     }
     Ok(unit)
@@ -82,13 +63,11 @@ fn bindable_unit(
 
 fn check_fields(username: &str, req: &CreateUser) -> Result<(), AppError> {
     validate_username(username).map_err(|e| AppError::validation("username", e))?;
-    validate_name("display_name", &req.display_name)
-        .map_err(|e| AppError::validation("display_name", e))?;
+    validate_name("display_name", &req.display_name).map_err(|e| AppError::validation("display_name", e))?;
     if let Some(p) = &req.phone {
         validate_phone(p).map_err(|e| AppError::validation("phone", e))?;
     }
-    validate_password(username, &req.password)
-        .map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))
+    validate_password(username, &req.password).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))
 }
 
 /// Creates an account. `actor` is `None` only for the command line, which acts as the system.
@@ -150,24 +129,13 @@ pub async fn create(state: &AppState, actor: &AuthUser, req: CreateUser) -> Resu
     let hash = prepare(Some(actor), &req).await?;
     let now = state.now_ms();
     let actor = actor.clone();
-    state
-        .db
-        .write(move |conn| create_blocking(conn, Some(&actor), &req, hash, now))
-        .await
+    state.db.write(move |conn| create_blocking(conn, Some(&actor), &req, hash, now)).await
 }
 
 /// Changes an account below the manager. Disabling it or setting a password ends its sessions.
-pub async fn update(
-    state: &AppState,
-    actor: &AuthUser,
-    id: UserId,
-    req: UpdateUser,
-) -> Result<User, AppError> {
+pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateUser) -> Result<User, AppError> {
     if actor.id == id {
-        return Err(AppError::with_detail(
-            ErrorCode::Forbidden,
-            "change your own account through /api/v1/me",
-        ));
+        return Err(AppError::with_detail(ErrorCode::Forbidden, "change your own account through /api/v1/me"));
     }
     if let Some(n) = &req.display_name {
         validate_name("display_name", n).map_err(|e| AppError::validation("display_name", e))?;
@@ -179,12 +147,8 @@ pub async fn update(
         Some(pw) => {
             // The username is needed for the policy; read it first (cheap) then hash off-transaction.
             let actor2 = actor.clone();
-            let username = state
-                .db
-                .read(move |conn| Ok(visible(conn, &actor2, id)?.username))
-                .await?;
-            validate_password(&username, pw)
-                .map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+            let username = state.db.read(move |conn| Ok(visible(conn, &actor2, id)?.username)).await?;
+            validate_password(&username, pw).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
             let pw = pw.clone();
             Some(run_blocking(move || password::hash(&pw)).await?)
         }
@@ -235,11 +199,7 @@ pub async fn update(
 
 /// Ends every session of an account (a lost or stolen phone): its refresh tokens stop working at
 /// once and its access token within the access lifetime. Returns how many tokens were revoked.
-pub async fn revoke_sessions(
-    state: &AppState,
-    actor: &AuthUser,
-    id: UserId,
-) -> Result<usize, AppError> {
+pub async fn revoke_sessions(state: &AppState, actor: &AuthUser, id: UserId) -> Result<usize, AppError> {
     let now = state.now_ms();
     let actor = actor.clone();
     state
@@ -251,15 +211,7 @@ pub async fn revoke_sessions(
             }
             let n = refresh_tokens::revoke_user(conn, &row.id, now)?;
             let actor_id = actor.id.to_string();
-            audit::record(
-                conn,
-                Some(&actor_id),
-                "user.revoke_sessions",
-                "user",
-                &row.id,
-                json!({"revoked": n}),
-                now,
-            )?;
+            audit::record(conn, Some(&actor_id), "user.revoke_sessions", "user", &row.id, json!({"revoked": n}), now)?;
             Ok(n)
         })
         .await
@@ -273,12 +225,9 @@ pub async fn change_own_password(
     new: String,
 ) -> Result<(), AppError> {
     let id = actor.id;
-    let row = state
-        .db
-        .read(move |conn| users::find(conn, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound)))
-        .await?;
-    validate_password(&row.username, &new)
-        .map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+    let row =
+        state.db.read(move |conn| users::find(conn, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))).await?;
+    validate_password(&row.username, &new).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
     let stored = row.password_hash.clone();
     let hash = run_blocking(move || {
         // Not 401: the access token is fine, and a 401 would make the client try to refresh.
@@ -297,15 +246,7 @@ pub async fn change_own_password(
             row.updated_at = now;
             users::update(conn, &row)?;
             refresh_tokens::revoke_user(conn, &row.id, now)?;
-            audit::record(
-                conn,
-                Some(&row.id),
-                "user.change_password",
-                "user",
-                &row.id,
-                json!({}),
-                now,
-            )?;
+            audit::record(conn, Some(&row.id), "user.change_password", "user", &row.id, json!({}), now)?;
             Ok(())
         })
         .await

@@ -5,8 +5,7 @@ use super::TemplateContent;
 
 /// The default templates, parsed from the bundled JSON.
 pub fn default_templates() -> Vec<TemplateContent> {
-    serde_json::from_str(include_str!("defaults.json"))
-        .expect("bundled defaults.json is valid (tested)")
+    serde_json::from_str(include_str!("defaults.json")).expect("bundled defaults.json is valid (tested)")
 }
 
 #[cfg(test)]
@@ -23,10 +22,7 @@ mod tests {
     const NO_MAJOR_ITEM: [PremiseType; 1] = [PremiseType::Residential];
 
     fn template(t: PremiseType) -> TemplateContent {
-        default_templates()
-            .into_iter()
-            .find(|c| c.premise_type == t)
-            .expect("a template for every type")
+        default_templates().into_iter().find(|c| c.premise_type == t).expect("a template for every type")
     }
 
     #[test]
@@ -55,11 +51,7 @@ mod tests {
     fn every_template_has_8_to_15_items() {
         for c in default_templates() {
             let n = c.items.len();
-            assert!(
-                (8..=15).contains(&n),
-                "{} has {n} items",
-                c.premise_type.as_str()
-            );
+            assert!((8..=15).contains(&n), "{} has {n} items", c.premise_type.as_str());
         }
     }
 
@@ -68,12 +60,7 @@ mod tests {
         for c in default_templates() {
             let mut seen = HashSet::new();
             for i in &c.items {
-                assert!(
-                    seen.insert(i.id.as_str()),
-                    "{}: id '{}' used twice",
-                    c.premise_type.as_str(),
-                    i.id
-                );
+                assert!(seen.insert(i.id.as_str()), "{}: id '{}' used twice", c.premise_type.as_str(), i.id);
             }
         }
     }
@@ -81,40 +68,15 @@ mod tests {
     #[test]
     fn major_items_where_expected() {
         for c in default_templates() {
-            let majors = c
-                .items
-                .iter()
-                .filter(|i| i.severity == Severity::Major)
-                .count();
+            let majors = c.items.iter().filter(|i| i.severity == Severity::Major).count();
             if NO_MAJOR_ITEM.contains(&c.premise_type) {
-                assert_eq!(
-                    majors,
-                    0,
-                    "{} is documented as having no major item",
-                    c.premise_type.as_str()
-                );
+                assert_eq!(majors, 0, "{} is documented as having no major item", c.premise_type.as_str());
             } else {
-                assert!(
-                    majors >= 1,
-                    "{} needs at least one major item",
-                    c.premise_type.as_str()
-                );
+                assert!(majors >= 1, "{} needs at least one major item", c.premise_type.as_str());
             }
         }
-        for t in [
-            PremiseType::StreetShop,
-            PremiseType::FamilyWorkshop,
-            PremiseType::SmallVenue,
-            PremiseType::Unit,
-        ] {
-            assert!(
-                template(t)
-                    .items
-                    .iter()
-                    .any(|i| i.severity == Severity::Major),
-                "{}",
-                t.as_str()
-            );
+        for t in [PremiseType::StreetShop, PremiseType::FamilyWorkshop, PremiseType::SmallVenue, PremiseType::Unit] {
+            assert!(template(t).items.iter().any(|i| i.severity == Severity::Major), "{}", t.as_str());
         }
     }
 
@@ -122,12 +84,7 @@ mod tests {
     fn major_items_make_hazards() {
         for c in default_templates() {
             for i in c.items.iter().filter(|i| i.severity == Severity::Major) {
-                assert!(
-                    i.makes_hazard,
-                    "{}: major item '{}' makes no hazard",
-                    c.premise_type.as_str(),
-                    i.id
-                );
+                assert!(i.makes_hazard, "{}: major item '{}' makes no hazard", c.premise_type.as_str(), i.id);
             }
         }
     }
@@ -136,10 +93,8 @@ mod tests {
     fn ebike_and_evacuation_failures_need_a_photo() {
         for c in default_templates() {
             for i in &c.items {
-                let checked = matches!(
-                    i.category,
-                    HazardCategory::EBike | HazardCategory::Evacuation
-                ) && i.makes_hazard
+                let checked = matches!(i.category, HazardCategory::EBike | HazardCategory::Evacuation)
+                    && i.makes_hazard
                     && matches!(i.answer, AnswerKind::YesNo { .. });
                 if checked {
                     assert!(
@@ -156,17 +111,9 @@ mod tests {
     #[test]
     fn exactly_one_mandatory_overview_photo() {
         for c in default_templates() {
-            let photos: Vec<_> = c
-                .items
-                .iter()
-                .filter(|i| i.answer == AnswerKind::Photo)
-                .collect();
+            let photos: Vec<_> = c.items.iter().filter(|i| i.answer == AnswerKind::Photo).collect();
             assert_eq!(photos.len(), 1, "{}", c.premise_type.as_str());
-            assert!(
-                !photos[0].makes_hazard && !photos[0].allow_not_applicable,
-                "{}",
-                c.premise_type.as_str()
-            );
+            assert!(!photos[0].makes_hazard && !photos[0].allow_not_applicable, "{}", c.premise_type.as_str());
         }
     }
 
@@ -174,12 +121,7 @@ mod tests {
     fn text_items_make_no_hazard() {
         for c in default_templates() {
             for i in c.items.iter().filter(|i| i.answer == AnswerKind::Text) {
-                assert!(
-                    !i.makes_hazard,
-                    "{}: text item '{}'",
-                    c.premise_type.as_str(),
-                    i.id
-                );
+                assert!(!i.makes_hazard, "{}: text item '{}'", c.premise_type.as_str(), i.id);
             }
         }
     }
@@ -188,12 +130,7 @@ mod tests {
     fn number_items_have_a_unit_and_a_bound() {
         for c in default_templates() {
             for i in &c.items {
-                if let AnswerKind::Number {
-                    min_ok,
-                    max_ok,
-                    unit,
-                } = &i.answer
-                {
+                if let AnswerKind::Number { min_ok, max_ok, unit } = &i.answer {
                     assert!(
                         unit.as_deref().is_some_and(|u| !u.trim().is_empty()),
                         "{}: '{}'",
@@ -214,11 +151,7 @@ mod tests {
     #[test]
     fn street_shop_requires_at_least_two_extinguishers() {
         let shop = template(PremiseType::StreetShop);
-        let item = shop
-            .items
-            .iter()
-            .find(|i| i.id == "extinguisher-count")
-            .expect("extinguisher count item");
+        let item = shop.items.iter().find(|i| i.id == "extinguisher-count").expect("extinguisher count item");
         assert!(matches!(item.answer, AnswerKind::Number { min_ok: Some(n), .. } if n >= 2.0));
     }
 }

@@ -16,10 +16,7 @@ pub struct AnswerProblem {
 }
 
 fn problem(item_id: &str, text: &str) -> AnswerProblem {
-    AnswerProblem {
-        item_id: item_id.to_owned(),
-        problem: text.to_owned(),
-    }
+    AnswerProblem { item_id: item_id.to_owned(), problem: text.to_owned() }
 }
 
 /// Whether an answer fails its item (the item's rule; not-applicable never fails).
@@ -48,12 +45,8 @@ fn kind_fits(kind: &AnswerKind, value: &AnswerValue) -> bool {
 
 /// Checks that every item is answered once, with the right kind of value, and that failures that
 /// need a photo have one. Returns every problem, not just the first, so the form can mark them all.
-pub fn validate_answers(
-    template: &TemplateContent,
-    answers: &[Answer],
-) -> Result<(), Vec<AnswerProblem>> {
-    let items: HashMap<&str, &ChecklistItem> =
-        template.items.iter().map(|i| (i.id.as_str(), i)).collect();
+pub fn validate_answers(template: &TemplateContent, answers: &[Answer]) -> Result<(), Vec<AnswerProblem>> {
+    let items: HashMap<&str, &ChecklistItem> = template.items.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
     let mut problems = Vec::new();
     for a in answers {
@@ -63,24 +56,16 @@ pub fn validate_answers(
             continue;
         };
         match &a.value {
-            AnswerValue::NotApplicable if !item.allow_not_applicable => problems.push(problem(
-                &a.item_id,
-                "not-applicable is not allowed for this item",
-            )),
+            AnswerValue::NotApplicable if !item.allow_not_applicable => {
+                problems.push(problem(&a.item_id, "not-applicable is not allowed for this item"))
+            }
             AnswerValue::NotApplicable => {}
-            AnswerValue::Number(n) if !n.is_finite() => {
-                problems.push(problem(&a.item_id, "number is not finite"))
-            }
-            v if !kind_fits(&item.answer, v) => {
-                problems.push(problem(&a.item_id, "wrong kind of answer"))
-            }
+            AnswerValue::Number(n) if !n.is_finite() => problems.push(problem(&a.item_id, "number is not finite")),
+            v if !kind_fits(&item.answer, v) => problems.push(problem(&a.item_id, "wrong kind of answer")),
             _ => {}
         }
         if item.photo_required_on_fail && item_fails(item, a) && a.photos.is_empty() {
-            problems.push(problem(
-                &a.item_id,
-                "a photo is required when this item fails",
-            ));
+            problems.push(problem(&a.item_id, "a photo is required when this item fails"));
         }
     }
     for item in &template.items {
@@ -98,20 +83,11 @@ pub fn validate_answers(
 }
 
 /// The items whose answers fail and make a hazard, in template order.
-pub fn failed_items<'t>(
-    template: &'t TemplateContent,
-    answers: &[Answer],
-) -> Vec<(&'t ChecklistItem, Answer)> {
+pub fn failed_items<'t>(template: &'t TemplateContent, answers: &[Answer]) -> Vec<(&'t ChecklistItem, Answer)> {
     template
         .items
         .iter()
         .filter(|i| i.makes_hazard)
-        .filter_map(|i| {
-            answers
-                .iter()
-                .find(|a| a.item_id == i.id)
-                .filter(|a| item_fails(i, a))
-                .map(|a| (i, a.clone()))
-        })
+        .filter_map(|i| answers.iter().find(|a| a.item_id == i.id).filter(|a| item_fails(i, a)).map(|a| (i, a.clone())))
         .collect()
 }

@@ -106,9 +106,7 @@ impl Severity {
 
     /// Parses the wire and database spelling.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::General, Self::Major]
-            .into_iter()
-            .find(|v| v.as_str() == s)
+        [Self::General, Self::Major].into_iter().find(|v| v.as_str() == s)
     }
 
     /// The Chinese name shown on screen.
@@ -205,41 +203,23 @@ impl TemplateContent {
             return Err("title must not be empty".into());
         }
         if !ITEM_RANGE.contains(&self.items.len()) {
-            return Err(format!(
-                "a template has {} to {} items",
-                ITEM_RANGE.start(),
-                ITEM_RANGE.end()
-            ));
+            return Err(format!("a template has {} to {} items", ITEM_RANGE.start(), ITEM_RANGE.end()));
         }
         let mut seen = std::collections::HashSet::new();
         for item in &self.items {
             let id_ok = !item.id.is_empty()
                 && item.id.len() <= 48
-                && item
-                    .id
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+                && item.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
             if !id_ok {
-                return Err(format!(
-                    "item id '{}' must be 1-48 of a-z, 0-9, '-'",
-                    item.id
-                ));
+                return Err(format!("item id '{}' must be 1-48 of a-z, 0-9, '-'", item.id));
             }
             if !seen.insert(item.id.as_str()) {
                 return Err(format!("item id '{}' is used twice", item.id));
             }
             if item.text_zh.trim().is_empty() || item.text_en.trim().is_empty() {
-                return Err(format!(
-                    "item '{}' needs a Chinese and an English text",
-                    item.id
-                ));
+                return Err(format!("item '{}' needs a Chinese and an English text", item.id));
             }
-            if let AnswerKind::Number {
-                min_ok: Some(lo),
-                max_ok: Some(hi),
-                ..
-            } = item.answer
-            {
+            if let AnswerKind::Number { min_ok: Some(lo), max_ok: Some(hi), .. } = item.answer {
                 if !(lo.is_finite() && hi.is_finite() && lo <= hi) {
                     return Err(format!("item '{}' has an empty number range", item.id));
                 }
@@ -247,4 +227,19 @@ impl TemplateContent {
         }
         Ok(())
     }
+}
+
+/// A published template version as the API returns it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Template {
+    /// Id of this version.
+    pub id: crate::ids::TemplateId,
+    /// Version number within the premise type, from 1.
+    pub version: i32,
+    /// The content.
+    #[serde(flatten)]
+    pub content: TemplateContent,
+    /// When it was published.
+    pub published_at: chrono::DateTime<chrono::Utc>,
 }

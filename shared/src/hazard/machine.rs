@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 /// Deadline rules, configurable by the county.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
 pub struct DeadlinePolicy {
     /// Default days to rectify a general hazard.
     pub general_days: i64,
@@ -24,13 +25,7 @@ pub struct DeadlinePolicy {
 
 impl Default for DeadlinePolicy {
     fn default() -> Self {
-        DeadlinePolicy {
-            general_days: 10,
-            major_days: 30,
-            supervision_days: 7,
-            reminder_days_before: 2,
-            max_days: 180,
-        }
+        DeadlinePolicy { general_days: 10, major_days: 30, supervision_days: 7, reminder_days_before: 2, max_days: 180 }
     }
 }
 
@@ -69,12 +64,7 @@ pub fn role_may(actor: Actor, kind: ActionKind) -> bool {
         Actor::System => kind == K::MarkOverdue,
         Actor::User(Role::GridWorker) => matches!(
             kind,
-            K::FixOnSpot
-                | K::OrderRectification
-                | K::ReportRectified
-                | K::RecheckPass
-                | K::RecheckFail
-                | K::Close
+            K::FixOnSpot | K::OrderRectification | K::ReportRectified | K::RecheckPass | K::RecheckFail | K::Close
         ),
         Actor::User(Role::TownshipOffice) => matches!(
             kind,
@@ -88,10 +78,7 @@ pub fn role_may(actor: Actor, kind: ActionKind) -> bool {
                 | K::Refer
                 | K::Reclassify
         ),
-        Actor::User(Role::Enforcement) => matches!(
-            kind,
-            K::AcceptReferral | K::ReturnReferral | K::RecordOutcome
-        ),
+        Actor::User(Role::Enforcement) => matches!(kind, K::AcceptReferral | K::ReturnReferral | K::RecordOutcome),
         Actor::User(Role::FireBrigade) => matches!(
             kind,
             K::AcceptReferral
@@ -117,14 +104,9 @@ pub fn from_statuses(kind: ActionKind) -> &'static [HazardStatus] {
         K::RecheckPass | K::RecheckFail => &[S::Rectified, S::EnforcementConcluded],
         K::Close => &[S::FixedOnSpot, S::Returned],
         K::MarkOverdue => &[S::RectificationOrdered, S::Filed],
-        K::Refer => &[
-            S::Registered,
-            S::RectificationOrdered,
-            S::Filed,
-            S::Supervised,
-            S::EnforcementConcluded,
-            S::Returned,
-        ],
+        K::Refer => {
+            &[S::Registered, S::RectificationOrdered, S::Filed, S::Supervised, S::EnforcementConcluded, S::Returned]
+        }
         K::AcceptReferral | K::ReturnReferral => &[S::Referred],
         K::RecordOutcome => &[S::ReferralAccepted],
         K::BrigadeAccept | K::BrigadeSendBack => &[S::AwaitingBrigadeReview],
@@ -144,12 +126,7 @@ pub fn from_statuses(kind: ActionKind) -> &'static [HazardStatus] {
 }
 
 /// Checks everything but the action's payload: role, status, receiver, time.
-fn check(
-    state: &HazardState,
-    kind: ActionKind,
-    actor: Actor,
-    now: DateTime<Utc>,
-) -> Result<(), Refusal> {
+fn check(state: &HazardState, kind: ActionKind, actor: Actor, now: DateTime<Utc>) -> Result<(), Refusal> {
     if !role_may(actor, kind) {
         return Err(Refusal::RoleNotAllowed);
     }
@@ -159,8 +136,7 @@ fn check(
     match kind {
         // A returned referral is the office's to decide (close, new deadline, refer elsewhere).
         ActionKind::Close | ActionKind::OrderRectification
-            if state.status == HazardStatus::Returned
-                && actor != Actor::User(Role::TownshipOffice) =>
+            if state.status == HazardStatus::Returned && actor != Actor::User(Role::TownshipOffice) =>
         {
             Err(Refusal::RoleNotAllowed)
         }
@@ -170,19 +146,14 @@ fn check(
                 _ => Err(Refusal::NotTheReceiver),
             }
         }
-        ActionKind::MarkOverdue if state.deadline.is_none_or(|d| d > now) => {
-            Err(Refusal::InvalidDeadline)
-        }
+        ActionKind::MarkOverdue if state.deadline.is_none_or(|d| d > now) => Err(Refusal::InvalidDeadline),
         _ => Ok(()),
     }
 }
 
 /// The actions `actor` can take on a hazard now: what the phone or office screen offers.
 pub fn allowed_actions(state: &HazardState, actor: Actor, now: DateTime<Utc>) -> Vec<ActionKind> {
-    ActionKind::ALL
-        .into_iter()
-        .filter(|k| check(state, *k, actor, now).is_ok())
-        .collect()
+    ActionKind::ALL.into_iter().filter(|k| check(state, *k, actor, now).is_ok()).collect()
 }
 
 fn required(text: &str) -> Result<(), Refusal> {
@@ -198,19 +169,9 @@ fn required(text: &str) -> Result<(), Refusal> {
 fn closing(state: &HazardState, notices: &mut Vec<(Role, NoticeKind)>) -> HazardState {
     if state.severity == Severity::Major && !state.brigade_accepted {
         notices.push((Role::FireBrigade, NoticeKind::MajorForReview));
-        HazardState {
-            status: HazardStatus::AwaitingBrigadeReview,
-            deadline: None,
-            referred_to: None,
-            ..state.clone()
-        }
+        HazardState { status: HazardStatus::AwaitingBrigadeReview, deadline: None, referred_to: None, ..state.clone() }
     } else {
-        HazardState {
-            status: HazardStatus::Closed,
-            deadline: None,
-            referred_to: None,
-            ..state.clone()
-        }
+        HazardState { status: HazardStatus::Closed, deadline: None, referred_to: None, ..state.clone() }
     }
 }
 
@@ -225,11 +186,7 @@ pub fn apply(
     use HazardStatus as S;
     check(state, action.kind(), actor, now)?;
     let mut notices = Vec::new();
-    let with = |status: S, deadline: Option<DateTime<Utc>>| HazardState {
-        status,
-        deadline,
-        ..state.clone()
-    };
+    let with = |status: S, deadline: Option<DateTime<Utc>>| HazardState { status, deadline, ..state.clone() };
     let next = match action {
         HazardAction::FixOnSpot { evidence } => {
             if evidence.is_empty() {
@@ -239,10 +196,7 @@ pub fn apply(
         }
         HazardAction::OrderRectification { deadline } => {
             policy.check(*deadline, now)?;
-            HazardState {
-                referred_to: None,
-                ..with(S::RectificationOrdered, Some(*deadline))
-            }
+            HazardState { referred_to: None, ..with(S::RectificationOrdered, Some(*deadline)) }
         }
         HazardAction::File => with(S::Filed, state.deadline),
         HazardAction::ReportRectified { .. } => with(S::Rectified, None),
@@ -254,57 +208,37 @@ pub fn apply(
         }
         HazardAction::RecheckFail { new_deadline } => {
             policy.check(*new_deadline, now)?;
-            HazardState {
-                referred_to: None,
-                ..with(S::Filed, Some(*new_deadline))
-            }
+            HazardState { referred_to: None, ..with(S::Filed, Some(*new_deadline)) }
         }
         HazardAction::Close => closing(state, &mut notices),
         HazardAction::MarkOverdue => {
             notices.push((Role::TownshipOffice, NoticeKind::Overdue));
             notices.push((Role::GridWorker, NoticeKind::Overdue));
-            with(
-                S::Supervised,
-                Some(now + Duration::days(policy.supervision_days)),
-            )
+            with(S::Supervised, Some(now + Duration::days(policy.supervision_days)))
         }
         HazardAction::Refer { to } => {
             notices.push((to.role(), NoticeKind::NewReferral));
-            HazardState {
-                referred_to: Some(*to),
-                ..with(S::Referred, None)
-            }
+            HazardState { referred_to: Some(*to), ..with(S::Referred, None) }
         }
         HazardAction::AcceptReferral => with(S::ReferralAccepted, None),
         HazardAction::ReturnReferral { reason } => {
             required(reason)?;
             notices.push((Role::TownshipOffice, NoticeKind::ReferralReturned));
-            HazardState {
-                referred_to: None,
-                ..with(S::Returned, None)
-            }
+            HazardState { referred_to: None, ..with(S::Returned, None) }
         }
         HazardAction::RecordOutcome { outcome } => {
             required(outcome)?;
             with(S::EnforcementConcluded, None)
         }
-        HazardAction::BrigadeAccept => HazardState {
-            brigade_accepted: true,
-            referred_to: None,
-            ..with(S::Closed, None)
-        },
-        HazardAction::BrigadeSendBack {
-            reason,
-            new_deadline,
-        } => {
+        HazardAction::BrigadeAccept => {
+            HazardState { brigade_accepted: true, referred_to: None, ..with(S::Closed, None) }
+        }
+        HazardAction::BrigadeSendBack { reason, new_deadline } => {
             required(reason)?;
             policy.check(*new_deadline, now)?;
             notices.push((Role::TownshipOffice, NoticeKind::SentBack));
             notices.push((Role::GridWorker, NoticeKind::SentBack));
-            HazardState {
-                referred_to: None,
-                ..with(S::Filed, Some(*new_deadline))
-            }
+            HazardState { referred_to: None, ..with(S::Filed, Some(*new_deadline)) }
         }
         HazardAction::Reclassify { severity } => {
             if *severity == state.severity {
@@ -317,16 +251,10 @@ pub fn apply(
             if *severity == Severity::Major {
                 notices.push((Role::FireBrigade, NoticeKind::MajorRegistered));
             }
-            HazardState {
-                severity: *severity,
-                ..state.clone()
-            }
+            HazardState { severity: *severity, ..state.clone() }
         }
     };
-    Ok(Transition {
-        state: next,
-        notices,
-    })
+    Ok(Transition { state: next, notices })
 }
 
 /// Who must hear that a hazard was registered: a major one goes up to the fire brigade at once.

@@ -18,12 +18,7 @@ pub fn Home(props: &HomeProps) -> Html {
     let lang = use_context::<Lang>().unwrap_or(Lang::Zh);
     let t = lang.t();
     let user = &props.me.user;
-    let chain: Vec<&str> = props
-        .me
-        .org_chain
-        .iter()
-        .map(|unit| unit.name.as_str())
-        .collect();
+    let chain: Vec<&str> = props.me.org_chain.iter().map(|unit| unit.name.as_str()).collect();
     let notice = props.notice.as_ref().map(|e| match e {
         ApiError::Network => t.offline.to_owned(),
         other => other.message(lang),

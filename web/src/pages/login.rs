@@ -47,11 +47,7 @@ pub fn Login(props: &LoginProps) -> Html {
             }
             busy.set(true);
             failure.set(None);
-            let request = LoginRequest {
-                username: user,
-                password: pass,
-                device_name: device_name(),
-            };
+            let request = LoginRequest { username: user, password: pass, device_name: device_name() };
             let (busy, failure, on_login) = (busy.clone(), failure.clone(), on_login.clone());
             spawn_local(async move {
                 let result = api::login(&request).await;
@@ -94,9 +90,7 @@ pub fn Login(props: &LoginProps) -> Html {
 }
 
 fn field(node: &NodeRef) -> String {
-    node.cast::<HtmlInputElement>()
-        .map(|input| input.value())
-        .unwrap_or_default()
+    node.cast::<HtmlInputElement>().map(|input| input.value()).unwrap_or_default()
 }
 
 /// A label for the server's session list: the platform part of the user agent, e.g.

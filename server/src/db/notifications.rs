@@ -1,0 +1,69 @@
+//! Queries on in-app notifications.
+
+use super::schema::notifications as n;
+use super::{from_millis, DbConn};
+use crate::error::AppError;
+use diesel::prelude::*;
+use xunjian_shared::hazard::NoticeKind;
+use xunjian_shared::notification::Notification;
+use xunjian_shared::{NotificationId, UserId};
+
+/// A row of `notifications`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = n)]
+pub struct NotificationRow {
+    pub id: String,
+    pub user_id: String,
+    pub kind: String,
+    pub hazard_id: Option<String>,
+    pub message: String,
+    pub created_at: i64,
+    pub read_at: Option<i64>,
+}
+
+impl NotificationRow {
+    /// The API shape.
+    pub fn to_dto(&self) -> Result<Notification, AppError> {
+        Ok(Notification {
+            id: self.id.parse().map_err(AppError::internal)?,
+            kind: NoticeKind::parse(&self.kind)
+                .ok_or_else(|| AppError::internal(std::io::Error::other("corrupt notifications.kind")))?,
+            hazard_id: self.hazard_id.as_deref().map(str::parse).transpose().map_err(AppError::internal)?,
+            message: self.message.clone(),
+            created_at: from_millis(self.created_at),
+            read_at: self.read_at.map(from_millis),
+        })
+    }
+}
+
+/// Inserts notifications.
+pub fn insert_many(conn: &mut DbConn, rows: &[NotificationRow]) -> Result<(), AppError> {
+    // One statement per row: diesel's multi-row insert is not available over MultiConnection.
+    for row in rows {
+        diesel::insert_into(n::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// A user's notifications, newest first.
+pub fn for_user(
+    conn: &mut DbConn,
+    user: UserId,
+    unread_only: bool,
+    limit: i64,
+) -> Result<Vec<NotificationRow>, AppError> {
+    let mut q = n::table.filter(n::user_id.eq(user.to_string())).into_boxed();
+    if unread_only {
+        q = q.filter(n::read_at.is_null());
+    }
+    Ok(q.order((n::created_at.desc(), n::id.desc())).limit(limit).select(NotificationRow::as_select()).load(conn)?)
+}
+
+/// Marks one of the user's notifications read (keeping the first read time); false if it is not
+/// theirs or does not exist.
+pub fn mark_read(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -> Result<bool, AppError> {
+    let mine = || n::table.find(id.to_string()).filter(n::user_id.eq(user.to_string()));
+    let exists: i64 = mine().count().get_result(conn)?;
+    diesel::update(mine().filter(n::read_at.is_null())).set(n::read_at.eq(at)).execute(conn)?;
+    Ok(exists == 1)
+}

@@ -1,0 +1,45 @@
+//! `/api/v1/notifications`: the caller's own.
+
+use crate::auth::AuthUser;
+use crate::error::AppError;
+use crate::services::notifications;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use xunjian_shared::notification::Notification;
+use xunjian_shared::{NotificationId, Problem};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/notifications", web::get().to(list)).route("/notifications/{id}/read", web::post().to(read));
+}
+
+/// Filters of `GET /api/v1/notifications`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationQuery {
+    /// Only unread ones.
+    pub unread: Option<bool>,
+}
+
+/// The caller's notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(NotificationQuery),
+    responses((status = 200, body = Vec<Notification>)))]
+pub async fn list(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<NotificationQuery>,
+) -> Result<web::Json<Vec<Notification>>, AppError> {
+    Ok(web::Json(notifications::mine(&state, &user, q.unread.unwrap_or(false)).await?))
+}
+
+/// Mark one of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+    responses((status = 204, description = "read"), (status = 404, body = Problem)))]
+pub async fn read(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<NotificationId>,
+) -> Result<HttpResponse, AppError> {
+    notifications::mark_read(&state, &user, id.into_inner()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

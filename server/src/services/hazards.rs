@@ -1,0 +1,305 @@
+//! The hazard loop on the server: registration, actions through the shared state machine with a
+//! version guard, the timeline, lists and notifications.
+
+use super::{notify, scope};
+use crate::auth::AuthUser;
+use crate::db::hazards::{self, EventRow, HazardFilter, HazardRow};
+use crate::db::premises::PremiseRow;
+use crate::db::{from_millis, DbConn};
+use crate::error::AppError;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use xunjian_shared::checklist::{HazardCategory, Severity};
+use xunjian_shared::hazard::{
+    allowed_actions, apply, notices_on_register, ActOnHazard, Actor, HazardAction, HazardDetail, HazardPage,
+    HazardState, HazardStatus, ReferralTarget, RegisterHazard,
+};
+use xunjian_shared::premise::GeoPoint;
+use xunjian_shared::{ErrorCode, HazardId, InspectionId, OrgUnitId, PhotoRef, Role};
+
+/// Who did something to a hazard, and from where.
+pub struct Acting<'a> {
+    pub actor: Actor,
+    pub user_id: Option<String>,
+    pub device_time: Option<DateTime<Utc>>,
+    pub location: Option<GeoPoint>,
+    pub note: &'a str,
+}
+
+impl Acting<'_> {
+    fn role_name(&self) -> &'static str {
+        match self.actor {
+            Actor::User(r) => r.as_str(),
+            Actor::System => "system",
+        }
+    }
+}
+
+/// What is registered.
+pub struct NewHazard {
+    pub id: HazardId,
+    pub inspection_id: Option<InspectionId>,
+    pub item_id: Option<String>,
+    pub category: HazardCategory,
+    pub severity: Severity,
+    pub description: String,
+    pub photos: Vec<PhotoRef>,
+}
+
+fn event(
+    row: &HazardRow,
+    action: &str,
+    from: Option<&str>,
+    by: &Acting<'_>,
+    now: i64,
+    payload: serde_json::Value,
+) -> EventRow {
+    EventRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        hazard_id: row.id.clone(),
+        version: row.version,
+        action: action.into(),
+        from_status: from.map(str::to_owned),
+        to_status: row.status.clone(),
+        actor_id: by.user_id.clone(),
+        actor_role: by.role_name().into(),
+        at: now,
+        device_at: by.device_time.map(|t| t.timestamp_millis()),
+        lat: by.location.map(|l| l.lat),
+        lon: by.location.map(|l| l.lon),
+        note: by.note.trim().to_owned(),
+        payload: payload.to_string(),
+    }
+}
+
+/// Registers a hazard at a premise (version 1, status registered) in the caller's transaction,
+/// and reports a major one to the fire brigade.
+pub fn register(
+    conn: &mut DbConn,
+    premise: &PremiseRow,
+    grid_path: &str,
+    h: NewHazard,
+    by: &Acting<'_>,
+    now: i64,
+) -> Result<HazardRow, AppError> {
+    let mut row = HazardRow {
+        id: h.id.to_string(),
+        premise_id: premise.id.clone(),
+        inspection_id: h.inspection_id.map(|i| i.to_string()),
+        item_id: h.item_id,
+        category: h.category.as_str().into(),
+        severity: String::new(),
+        status: String::new(),
+        description: h.description,
+        deadline: None,
+        referred_to: None,
+        brigade_accepted: false,
+        reminded_deadline: None,
+        photos: serde_json::to_string(&h.photos).map_err(AppError::internal)?,
+        registered_by: by.user_id.clone(),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        closed_at: None,
+    };
+    row.set_state(&HazardState::registered(h.severity));
+    hazards::insert(conn, &row)?;
+    hazards::insert_event(conn, &event(&row, "register", None, by, now, serde_json::json!({ "photos": h.photos })))?;
+    notify::send(conn, &notices_on_register(h.severity), &row.id, &premise.name, grid_path, now)?;
+    Ok(row)
+}
+
+/// Where a hazard is: its premise's name (for messages) and its grid's path (for notices).
+pub struct Place<'a> {
+    pub premise_name: &'a str,
+    pub grid_path: &'a str,
+}
+
+/// Applies an action to a loaded hazard in the caller's transaction: state machine, version guard,
+/// timeline entry, notifications. Returns the updated row.
+pub fn transition(
+    conn: &mut DbConn,
+    mut row: HazardRow,
+    place: &Place<'_>,
+    action: &HazardAction,
+    by: &Acting<'_>,
+    now: DateTime<Utc>,
+    policy: &xunjian_shared::hazard::DeadlinePolicy,
+) -> Result<HazardRow, AppError> {
+    let before = row.state()?;
+    let t = apply(&before, action, by.actor, now, policy).map_err(|r| AppError::new(ErrorCode::from(r)))?;
+    let old_version = row.version;
+    let from = row.status.clone();
+    row.set_state(&t.state);
+    row.version += 1;
+    row.updated_at = now.timestamp_millis();
+    if t.state.status == HazardStatus::Closed {
+        row.closed_at = Some(row.updated_at);
+    }
+    if !hazards::update_if_version(conn, &row, old_version)? {
+        return Err(AppError::new(ErrorCode::StaleVersion));
+    }
+    let payload = serde_json::to_value(action).map_err(AppError::internal)?;
+    let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
+    let name = kind.as_str().unwrap_or("action").to_owned();
+    hazards::insert_event(conn, &event(&row, &name, Some(&from), by, row.updated_at, payload))?;
+    notify::send(conn, &t.notices, &row.id, place.premise_name, place.grid_path, row.updated_at)?;
+    Ok(row)
+}
+
+fn detail_of(conn: &mut DbConn, user: &AuthUser, id: HazardId, now: DateTime<Utc>) -> Result<HazardDetail, AppError> {
+    let (row, name, address, path) = hazards::find_full(conn, id)?
+        .filter(|(_, _, _, path)| user.can_see(path))
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let _ = path;
+    let hazard = row.to_dto()?;
+    let allowed = allowed_actions(&hazard.state, Actor::User(user.role), now);
+    Ok(HazardDetail {
+        timeline: hazards::timeline(conn, id)?,
+        hazard,
+        premise_name: name,
+        premise_address: address,
+        allowed_actions: allowed,
+    })
+}
+
+/// A hazard with its timeline and the caller's allowed actions.
+pub async fn detail(state: &AppState, user: &AuthUser, id: HazardId) -> Result<HazardDetail, AppError> {
+    let user = user.clone();
+    let now = state.clock.now();
+    state.db.read(move |conn| detail_of(conn, &user, id, now)).await
+}
+
+/// Takes an action on a hazard for a signed-in user.
+pub async fn act(state: &AppState, user: &AuthUser, id: HazardId, req: ActOnHazard) -> Result<HazardDetail, AppError> {
+    if let Some(loc) = &req.location {
+        loc.validate().map_err(|e| AppError::validation("location", e))?;
+    }
+    if req.note.chars().count() > 2000 {
+        return Err(AppError::validation("note", "at most 2000 characters"));
+    }
+    let user = user.clone();
+    let now = state.clock.now();
+    let policy = state.deadlines.clone();
+    state
+        .db
+        .write(move |conn| {
+            let (row, name, _, path) = hazards::find_full(conn, id)?
+                .filter(|(_, _, _, path)| user.can_see(path))
+                .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+            if row.version != req.expected_version {
+                return Err(AppError::with_detail(
+                    ErrorCode::StaleVersion,
+                    format!("current version is {}", row.version),
+                ));
+            }
+            let by = Acting {
+                actor: Actor::User(user.role),
+                user_id: Some(user.id.to_string()),
+                device_time: req.device_time,
+                location: req.location,
+                note: &req.note,
+            };
+            transition(conn, row, &Place { premise_name: &name, grid_path: &path }, &req.action, &by, now, &policy)?;
+            detail_of(conn, &user, id, now)
+        })
+        .await
+}
+
+/// Registers a hazard reported outside an inspection (public report verified in the field).
+pub async fn register_reported(
+    state: &AppState,
+    user: &AuthUser,
+    req: RegisterHazard,
+) -> Result<HazardDetail, AppError> {
+    if !user.role.can_inspect() {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let n = req.description.trim().chars().count();
+    if n == 0 || n > 2000 {
+        return Err(AppError::validation("description", "1 to 2000 characters"));
+    }
+    let user = user.clone();
+    let now = state.clock.now();
+    state
+        .db
+        .write(move |conn| {
+            let found = crate::db::premises::find_with_path(conn, req.premise_id)?;
+            let (premise, path) =
+                found.filter(|(_, p)| user.can_see(p)).ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+            let id = req.id.unwrap_or_default();
+            if hazards::find_full(conn, id)?.is_some() {
+                return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
+            }
+            let by = Acting {
+                actor: Actor::User(user.role),
+                user_id: Some(user.id.to_string()),
+                device_time: req.device_time,
+                location: req.location,
+                note: "",
+            };
+            let h = NewHazard {
+                id,
+                inspection_id: None,
+                item_id: None,
+                category: req.category,
+                severity: req.severity,
+                description: req.description.trim().to_owned(),
+                photos: req.photos,
+            };
+            register(conn, &premise, &path, h, &by, now.timestamp_millis())?;
+            detail_of(conn, &user, id, now)
+        })
+        .await
+}
+
+/// Filters of the hazard list.
+#[derive(Default)]
+pub struct HazardQuery {
+    pub org_unit_id: Option<OrgUnitId>,
+    pub statuses: Vec<HazardStatus>,
+    pub severity: Option<Severity>,
+    pub referred_to: Option<ReferralTarget>,
+    pub overdue: bool,
+    pub premise_id: Option<xunjian_shared::PremiseId>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+/// Hazards in scope with filters, a page of them, the total and counts per status.
+pub async fn list(state: &AppState, user: &AuthUser, q: HazardQuery) -> Result<HazardPage, AppError> {
+    let user = user.clone();
+    let now = state.now_ms();
+    state
+        .db
+        .read(move |conn| {
+            let f = HazardFilter {
+                path_prefix: scope::narrow(conn, &user, q.org_unit_id)?,
+                statuses: q.statuses,
+                severity: q.severity,
+                referred_to: q.referred_to,
+                overdue_at: q.overdue.then_some(now),
+                premise_id: q.premise_id.map(|p| p.to_string()),
+                created_from: q.from.map(|t| t.timestamp_millis()),
+                created_to: q.to.map(|t| t.timestamp_millis()),
+                limit: q.limit,
+                offset: q.offset,
+            };
+            let (rows, total, counts) = hazards::list(conn, &f)?;
+            let by_status = counts.into_iter().filter_map(|(s, n)| HazardStatus::parse(&s).map(|s| (s, n))).collect();
+            Ok(HazardPage { items: rows.iter().map(HazardRow::to_dto).collect::<Result<_, _>>()?, total, by_status })
+        })
+        .await
+}
+
+/// Roles that act on hazards at all (for the today list).
+pub fn acts_on_hazards(role: Role) -> bool {
+    matches!(role, Role::GridWorker | Role::TownshipOffice | Role::Enforcement | Role::FireBrigade)
+}
+
+/// Converts stored milliseconds for callers outside the db module.
+pub fn at(ms: i64) -> DateTime<Utc> {
+    from_millis(ms)
+}
