@@ -2,6 +2,9 @@
 //! once on a fresh PostgreSQL database.
 
 mod auth;
+mod fire_hazards;
+mod fire_premises;
+mod fire_scope;
 mod input;
 mod org;
 mod tokens;

@@ -1,6 +1,7 @@
 //! Test support: the real server on port 0 against a fresh database per test — a SQLite file in a
 //! temp folder, or a new PostgreSQL database — driven over real HTTP with the shared DTOs.
 
+pub mod fire;
 mod pg;
 
 use chrono::{TimeZone, Utc};
@@ -35,6 +36,8 @@ pub struct TestApp {
     pub clock: Arc<ManualClock>,
     pub app_db: xunjian_server::db::Db,
     pub backend: Backend,
+    /// The settings it runs with (a second app or database handle can share its database).
+    pub settings: Settings,
     handle: actix_web::dev::ServerHandle,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
@@ -64,6 +67,8 @@ impl TestApp {
             web_dir: web,
             jwt_secret: Some(TEST_SECRET.into()),
             workers: 1,
+            // Tests run the deadline scheduler by hand, at a moved clock.
+            scheduler_interval_secs: 0,
             ..Settings::default()
         };
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
@@ -80,10 +85,21 @@ impl TestApp {
             clock,
             app_db,
             backend,
+            settings,
             handle,
             _dir: dir,
             _pg: pg,
         })
+    }
+
+    /// The app clock's time.
+    pub fn now(&self) -> chrono::DateTime<Utc> {
+        xunjian_server::Clock::now(&*self.clock)
+    }
+
+    /// Runs the deadline scheduler once at the app clock's time, on this app's database handle.
+    pub fn run_scheduler(&self) -> xunjian_server::scheduler::Tick {
+        xunjian_server::scheduler::run_once(&self.app_db, self.now(), &self.settings.deadlines).expect("scheduler runs")
     }
 
     /// Stops the server (the database is dropped with the app).
