@@ -13,6 +13,7 @@ pub mod notification;
 pub mod org;
 pub mod premise;
 pub mod role;
+pub mod today;
 pub mod user;
 
 pub use error::{ErrorCode, Problem};

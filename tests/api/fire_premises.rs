@@ -200,3 +200,34 @@ both_backends!(templates_are_versioned_and_immutable, |app| {
     expect_problem(r, 422, "validation_failed").await;
     app.stop().await;
 });
+
+both_backends!(today_lists_due_premises_and_hazards_waiting_for_me, |app| {
+    use xunjian_shared::today::Today;
+    let w = app.login("yishi.grid").await;
+    let tok = w.access_token.as_str();
+    let before: Today = expect_json(app.get("/api/v1/today", tok).await, 200).await;
+    assert_eq!(before.premises_due_total, 4, "the four demo premises of the worker's grid");
+    assert!(before.hazards.is_empty());
+    let t = template_for(&app, tok, PremiseType::StreetShop).await;
+    let p = premise_of(&app, tok, PremiseType::StreetShop).await;
+    let item = fire::hazard_items(&t, false)[0].clone();
+    submit(&app, tok, &fire::inspection(&p, &t, &[item.as_str()], &[], app.now())).await;
+    let after: Today = expect_json(app.get("/api/v1/today", tok).await, 200).await;
+    assert_eq!(after.premises_due_total, 3);
+    assert!(after.premises_due.iter().all(|d| d.premise.id != p.id));
+    assert_eq!(after.hazards.len(), 1, "the hazard to rectify and re-check");
+    let office: Today =
+        expect_json(app.get("/api/v1/today", &app.login("yishi.office").await.access_token).await, 200).await;
+    assert_eq!(office.premises_due_total, 3 * 2 * 4 - 1);
+    assert_eq!(office.hazards.len(), 1, "the rectification to file");
+    let patrol: Today =
+        expect_json(app.get("/api/v1/today", &app.login("yishi.patrol").await.access_token).await, 200).await;
+    assert_eq!((patrol.premises_due_total, patrol.hazards.len()), (0, 0));
+    // Next month everything is due again.
+    app.clock.advance(chrono::Duration::days(31));
+    let next: Today =
+        expect_json(app.get("/api/v1/today", &app.login("yishi.grid").await.access_token).await, 200).await;
+    assert_eq!(next.premises_due_total, 4);
+    assert_eq!(next.premises_due.last().unwrap().premise.id, p.id, "the inspected one comes last");
+    app.stop().await;
+});

@@ -67,3 +67,8 @@ pub fn mark_read(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -
     diesel::update(mine().filter(n::read_at.is_null())).set(n::read_at.eq(at)).execute(conn)?;
     Ok(exists == 1)
 }
+
+/// How many unread notifications a user has.
+pub fn unread_count(conn: &mut DbConn, user: UserId) -> Result<i64, AppError> {
+    Ok(n::table.filter(n::user_id.eq(user.to_string())).filter(n::read_at.is_null()).count().get_result(conn)?)
+}

@@ -10,7 +10,9 @@ use xunjian_shared::notification::Notification;
 use xunjian_shared::{NotificationId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/notifications", web::get().to(list)).route("/notifications/{id}/read", web::post().to(read));
+    cfg.route("/today", web::get().to(today))
+        .route("/notifications", web::get().to(list))
+        .route("/notifications/{id}/read", web::post().to(read));
 }
 
 /// Filters of `GET /api/v1/notifications`.
@@ -42,4 +44,15 @@ pub async fn read(
 ) -> Result<HttpResponse, AppError> {
     notifications::mark_read(&state, &user, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// What the caller should do now: premises due for inspection in their scope, hazards waiting for
+/// them (re-checks, overdue, filings, referrals, reviews), unread notifications.
+#[utoipa::path(get, path = "/api/v1/today", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = xunjian_shared::today::Today)))]
+pub async fn today(
+    state: web::Data<AppState>,
+    user: AuthUser,
+) -> Result<web::Json<xunjian_shared::today::Today>, AppError> {
+    Ok(web::Json(crate::services::today::today(&state, &user).await?))
 }

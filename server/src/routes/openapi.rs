@@ -17,7 +17,7 @@ use utoipa::{Modify, OpenApi};
         super::templates::list, super::templates::get, super::templates::publish,
         super::inspections::submit, super::inspections::get,
         super::hazards::list, super::hazards::get, super::hazards::act, super::hazards::register,
-        super::notifications::list, super::notifications::read,
+        super::notifications::list, super::notifications::read, super::notifications::today,
     ),
     components(schemas(xunjian_shared::Problem, xunjian_shared::ErrorCode)),
     modifiers(&Bearer)

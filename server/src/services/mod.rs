@@ -10,4 +10,5 @@ pub mod org;
 pub mod premises;
 pub mod scope;
 pub mod templates;
+pub mod today;
 pub mod users;

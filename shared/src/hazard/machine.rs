@@ -125,6 +125,22 @@ pub fn from_statuses(kind: ActionKind) -> &'static [HazardStatus] {
     }
 }
 
+/// The statuses in which `actor` may have something to do (besides reclassifying): what a
+/// worker's or office's to-do list is drawn from.
+pub fn actionable_statuses(actor: Actor) -> Vec<HazardStatus> {
+    let mut out: Vec<HazardStatus> = Vec::new();
+    for kind in ActionKind::ALL {
+        if kind != ActionKind::Reclassify && role_may(actor, kind) {
+            for s in from_statuses(kind) {
+                if !out.contains(s) {
+                    out.push(*s);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Checks everything but the action's payload: role, status, receiver, time.
 fn check(state: &HazardState, kind: ActionKind, actor: Actor, now: DateTime<Utc>) -> Result<(), Refusal> {
     if !role_may(actor, kind) {

@@ -15,7 +15,10 @@
 mod machine;
 mod types;
 
-pub use machine::{allowed_actions, apply, from_statuses, notices_on_register, role_may, DeadlinePolicy, Transition};
+pub use machine::{
+    actionable_statuses, allowed_actions, apply, from_statuses, notices_on_register, role_may, DeadlinePolicy,
+    Transition,
+};
 pub use types::*;
 
 #[cfg(test)]

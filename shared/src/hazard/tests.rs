@@ -300,3 +300,15 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn to_do_statuses_follow_the_permission_table() {
+    assert_eq!(actionable_statuses(EN), vec![S::Referred, S::ReferralAccepted]);
+    assert_eq!(actionable_statuses(SYS), vec![S::RectificationOrdered, S::Filed]);
+    assert!(actionable_statuses(FB).contains(&S::AwaitingBrigadeReview));
+    assert!(actionable_statuses(Actor::User(Role::PatrolWorker)).is_empty());
+    let office = actionable_statuses(TO);
+    for s in [S::Registered, S::RectificationOrdered, S::Returned, S::Supervised] {
+        assert!(office.contains(&s), "{s:?}");
+    }
+}
