@@ -149,6 +149,7 @@ fn load_premises(db: &Db, now: i64) -> Result<usize, AppError> {
                 };
                 let row = PremiseRow::from_dto(&p, None, now, now);
                 premises::insert(conn, &row)?;
+                crate::db::changes::scoped(conn, crate::db::changes::Kind::Premise, &row.id, &grid.path, now)?;
                 premises::record_history(conn, &row.id, 1, None, now, &serde_json::json!({ "created": p }))?;
                 n += 1;
             }

@@ -49,6 +49,8 @@ pub struct Settings {
     pub deadlines: xunjian_shared::hazard::DeadlinePolicy,
     /// Inspection cadence per premise type (`[cadence]` in the file).
     pub cadence: xunjian_shared::cadence::Cadence,
+    /// Largest photo accepted, in bytes (`XUNJIAN_ATTACHMENT_MAX_BYTES`).
+    pub attachment_max_bytes: usize,
 }
 
 impl Default for Settings {
@@ -73,6 +75,7 @@ impl Default for Settings {
             scheduler_interval_secs: 60,
             deadlines: Default::default(),
             cadence: Default::default(),
+            attachment_max_bytes: 5 * 1024 * 1024,
         }
     }
 }
@@ -126,6 +129,9 @@ impl Settings {
         }
         if let Some(v) = var("XUNJIAN_TRUST_PROXY") {
             self.trust_proxy = parse("XUNJIAN_TRUST_PROXY", v)?;
+        }
+        if let Some(v) = var("XUNJIAN_ATTACHMENT_MAX_BYTES") {
+            self.attachment_max_bytes = parse("XUNJIAN_ATTACHMENT_MAX_BYTES", v)?;
         }
         if let Some(v) = var("XUNJIAN_WORKERS") {
             self.workers = parse("XUNJIAN_WORKERS", v)?;

@@ -48,6 +48,8 @@ impl Application {
             refresh_max_secs: settings.refresh_max_days * 86_400,
             deadlines: settings.deadlines.clone(),
             cadence: settings.cadence.clone(),
+            attachments_dir: settings.data_dir.join("attachments"),
+            attachment_max_bytes: settings.attachment_max_bytes,
         });
         let tls = match (&settings.tls_cert, &settings.tls_key) {
             (Some(c), Some(k)) => Some(tls::server_config(c, k)?),
@@ -67,6 +69,7 @@ impl Application {
         let trust = web::Data::new(TrustProxy(settings.trust_proxy));
         let web_dir = settings.web_dir.clone();
         let json_limit = settings.max_json_bytes;
+        let attachment_max_bytes = settings.attachment_max_bytes;
         let listener = TcpListener::bind(&settings.bind)?;
         let port = listener.local_addr()?.port();
         let factory = move || {
@@ -82,7 +85,7 @@ impl Application {
                 .app_data(extractors::query_config())
                 .app_data(extractors::path_config())
                 .route("/healthz", web::get().to(health::healthz))
-                .configure(routes::api)
+                .configure(|c| routes::api(c, attachment_max_bytes))
                 .service(web_assets::files(&web_dir))
         };
         let mut server = HttpServer::new(factory).shutdown_timeout(10);

@@ -14,6 +14,10 @@ pub struct AppState {
     pub refresh_max_secs: i64,
     pub deadlines: xunjian_shared::hazard::DeadlinePolicy,
     pub cadence: xunjian_shared::cadence::Cadence,
+    /// Where photos are stored (`<data_dir>/attachments`).
+    pub attachments_dir: std::path::PathBuf,
+    /// Largest photo accepted.
+    pub attachment_max_bytes: usize,
 }
 
 impl AppState {

@@ -93,6 +93,14 @@ error_codes! {
     EvidenceRequired = ("evidence_required", 422, "请拍照留证", "A photo is required"),
     /// A reason or outcome must be written.
     ReasonRequired = ("reason_required", 422, "请填写原因或结果", "A reason or outcome is required"),
+    /// The app is older than the server's sync protocol: update it (data stays on the phone).
+    ClientOutdated = ("client_outdated", 426, "应用版本过旧，请更新后再同步", "This app is too old for the server; update it, then sync"),
+    /// An operation id was sent again with different content.
+    OpIdReused = ("op_id_reused", 409, "操作编号重复但内容不同", "This operation id was already used for different content"),
+    /// The photo's bytes do not match its SHA-256 name.
+    HashMismatch = ("hash_mismatch", 422, "照片校验失败，请重新上传", "The file does not match its SHA-256"),
+    /// The file is not a JPEG, PNG or WebP image.
+    UnsupportedFileType = ("unsupported_file_type", 415, "只能上传 JPEG、PNG 或 WebP 照片", "Only JPEG, PNG or WebP images"),
     /// The database or another dependency is unavailable.
     ServiceUnavailable = ("service_unavailable", 503, "服务暂时不可用，请稍后再试", "The service is temporarily unavailable"),
     /// An unexpected server error; details are in the server log, never in the response.

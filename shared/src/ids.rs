@@ -72,6 +72,15 @@ id_type!(
     NotificationId
 );
 
+id_type!(
+    /// Identifies a device (one installation of the app on one phone).
+    DeviceId
+);
+id_type!(
+    /// Identifies one operation in a device's outbox.
+    OpId
+);
+
 /// A photo or file, named by the SHA-256 of its bytes (64 lowercase hex digits): the same photo
 /// uploaded twice is one file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -9,10 +9,13 @@ pub mod error;
 pub mod hazard;
 pub mod ids;
 pub mod inspection;
+pub mod ledger;
 pub mod notification;
 pub mod org;
 pub mod premise;
 pub mod role;
+pub mod stats;
+pub mod sync;
 pub mod today;
 pub mod user;
 

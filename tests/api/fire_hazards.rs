@@ -69,7 +69,6 @@ both_backends!(deadline_rectification_recheck_fail_then_pass, |app| {
 both_backends!(overdue_goes_to_supervision_exactly_once_then_enforcement, |app| {
     let grid = app.login("yishi.grid").await.access_token;
     let office = app.login("yishi.office").await.access_token;
-    let enforce = app.login("yishi.enforce").await.access_token;
     let id = reported(&app, Severity::General).await;
     act_ok(&app, &grid, id, A::OrderRectification { deadline: app.now() + Duration::days(3) }).await;
     act_ok(&app, &office, id, A::File).await;

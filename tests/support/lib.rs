@@ -1,6 +1,7 @@
 //! Test support: the real server on port 0 against a fresh database per test — a SQLite file in a
 //! temp folder, or a new PostgreSQL database — driven over real HTTP with the shared DTOs.
 
+pub mod device;
 pub mod fire;
 mod pg;
 
@@ -100,6 +101,18 @@ impl TestApp {
     /// Runs the deadline scheduler once at the app clock's time, on this app's database handle.
     pub fn run_scheduler(&self) -> xunjian_server::scheduler::Tick {
         xunjian_server::scheduler::run_once(&self.app_db, self.now(), &self.settings.deadlines).expect("scheduler runs")
+    }
+
+    /// Runs SQL on the app's database directly (test set-up such as fault-injecting triggers).
+    pub fn exec(&self, sqlite: &str, postgres: &str) {
+        use diesel::connection::SimpleConnection;
+        let sql = match self.backend {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        };
+        let mut conn = self.app_db.conn().expect("connection");
+        let conn: &mut xunjian_server::db::DbConn = &mut conn;
+        conn.batch_execute(sql).expect("test SQL runs");
     }
 
     /// Stops the server (the database is dropped with the app).

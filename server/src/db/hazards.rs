@@ -228,8 +228,15 @@ fn filtered(f: &HazardFilter) -> Boxed<'static> {
     q
 }
 
+/// A page of hazards with the total and the counts per status of all matches.
+pub struct Listing {
+    pub rows: Vec<HazardRow>,
+    pub total: i64,
+    pub by_status: Vec<(String, i64)>,
+}
+
 /// A page of hazards (newest first), the total, and counts per status.
-pub fn list(conn: &mut DbConn, f: &HazardFilter) -> Result<(Vec<HazardRow>, i64, Vec<(String, i64)>), AppError> {
+pub fn list(conn: &mut DbConn, f: &HazardFilter) -> Result<Listing, AppError> {
     // Boxed queries cannot GROUP BY in diesel; the statuses of the matches are few bytes each, so
     // they are counted here (one query) rather than with a count per status.
     let statuses: Vec<String> = filtered(f).select(hazards::status).load(conn)?;
@@ -244,7 +251,7 @@ pub fn list(conn: &mut DbConn, f: &HazardFilter) -> Result<(Vec<HazardRow>, i64,
         .limit(f.limit)
         .offset(f.offset)
         .load(conn)?;
-    Ok((rows, total, by_status.into_iter().collect()))
+    Ok(Listing { rows, total, by_status: by_status.into_iter().collect() })
 }
 
 /// Hazards whose running deadline has passed (candidates for the overdue scheduler), oldest first.

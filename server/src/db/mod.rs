@@ -1,6 +1,9 @@
 //! The database: one diesel code path over embedded SQLite (the default) or PostgreSQL.
 
+pub mod attachments;
 pub mod audit;
+pub mod changes;
+pub mod device_ops;
 pub mod hazards;
 pub mod inspections;
 pub mod notifications;
@@ -9,6 +12,7 @@ pub mod pool;
 pub mod premises;
 pub mod refresh_tokens;
 pub mod schema;
+pub mod stats;
 pub mod templates;
 pub mod users;
 

@@ -41,6 +41,8 @@ pub fn insert_many(conn: &mut DbConn, rows: &[NotificationRow]) -> Result<(), Ap
     // One statement per row: diesel's multi-row insert is not available over MultiConnection.
     for row in rows {
         diesel::insert_into(n::table).values(row).execute(conn)?;
+        let to = super::changes::Audience::User(row.user_id.clone());
+        super::changes::record(conn, super::changes::Kind::Notification, &row.id, &to, false, row.created_at)?;
     }
     Ok(())
 }
@@ -64,11 +66,20 @@ pub fn for_user(
 pub fn mark_read(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -> Result<bool, AppError> {
     let mine = || n::table.find(id.to_string()).filter(n::user_id.eq(user.to_string()));
     let exists: i64 = mine().count().get_result(conn)?;
-    diesel::update(mine().filter(n::read_at.is_null())).set(n::read_at.eq(at)).execute(conn)?;
+    let changed = diesel::update(mine().filter(n::read_at.is_null())).set(n::read_at.eq(at)).execute(conn)?;
+    if changed == 1 {
+        let to = super::changes::Audience::User(user.to_string());
+        super::changes::record(conn, super::changes::Kind::Notification, &id.to_string(), &to, false, at)?;
+    }
     Ok(exists == 1)
 }
 
 /// How many unread notifications a user has.
 pub fn unread_count(conn: &mut DbConn, user: UserId) -> Result<i64, AppError> {
     Ok(n::table.filter(n::user_id.eq(user.to_string())).filter(n::read_at.is_null()).count().get_result(conn)?)
+}
+
+/// One notification by id.
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<NotificationRow>, AppError> {
+    Ok(n::table.find(id).select(NotificationRow::as_select()).first(conn).optional()?)
 }

@@ -52,6 +52,7 @@ fn corrupt(what: &str) -> AppError {
 /// Inserts a unit.
 pub fn insert(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
     diesel::insert_into(org_units::table).values(row).execute(conn)?;
+    super::changes::scoped(conn, super::changes::Kind::OrgUnit, &row.id, &row.path, row.updated_at)?;
     Ok(())
 }
 
@@ -106,6 +107,7 @@ pub fn update(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
             org_units::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;
+    super::changes::scoped(conn, super::changes::Kind::OrgUnit, &row.id, &row.path, row.updated_at)?;
     Ok(())
 }
 

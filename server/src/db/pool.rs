@@ -67,10 +67,12 @@ impl ManageConnection for Manager {
             Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the writer; the busy timeout makes a second process
-                // (the CLI, a backup) wait instead of failing.
+                // WAL lets readers run beside the writer; synchronous=FULL syncs the WAL at every
+                // commit, so an operation acknowledged to a phone (which then forgets it) survives
+                // a power cut as well as a killed process (docs/sync.md has the cost); the busy
+                // timeout makes a second process (the CLI, a backup) wait instead of failing.
                 c.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
                 )
                 .map_err(r2d2::Error::QueryError)?;

@@ -181,8 +181,18 @@ pub fn record_history(
     Ok(())
 }
 
-/// The history of a premise, oldest first: (version, changed_by, at, change JSON).
-pub fn history(conn: &mut DbConn, premise_id: PremiseId) -> Result<Vec<(i64, Option<String>, i64, String)>, AppError> {
+/// One stored history entry.
+#[derive(Clone, Debug, Queryable)]
+pub struct HistoryRow {
+    pub version: i64,
+    pub changed_by: Option<String>,
+    pub at: i64,
+    /// JSON: `{"created": …}` or `{"before", "after"[, "conflicts"]}`.
+    pub change: String,
+}
+
+/// The history of a premise, oldest first.
+pub fn history(conn: &mut DbConn, premise_id: PremiseId) -> Result<Vec<HistoryRow>, AppError> {
     Ok(premise_history::table
         .filter(premise_history::premise_id.eq(premise_id.to_string()))
         .select((premise_history::version, premise_history::changed_by, premise_history::at, premise_history::change))

@@ -173,6 +173,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    device_ops (op_id) {
+        op_id -> Text,
+        device_id -> Text,
+        user_id -> Text,
+        device_seq -> BigInt,
+        kind -> Text,
+        payload_hash -> Text,
+        result -> Text,
+        applied_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    changes (seq) {
+        seq -> BigInt,
+        kind -> Text,
+        entity_id -> Text,
+        audience -> Text,
+        removed -> Bool,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    sync_counter (id) {
+        id -> Integer,
+        value -> BigInt,
+    }
+}
+
+diesel::table! {
+    server_meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
+    attachments (sha256) {
+        sha256 -> Text,
+        size -> BigInt,
+        mime -> Text,
+        uploaded_by -> Nullable<Text>,
+        uploaded_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    attachment_refs (sha256, kind, entity_id) {
+        sha256 -> Text,
+        kind -> Text,
+        entity_id -> Text,
+        scope_path -> Text,
+    }
+}
+
 diesel::joinable!(users -> org_units (org_unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(premises -> org_units (grid_id));
@@ -193,4 +250,10 @@ diesel::allow_tables_to_appear_in_same_query!(
     hazards,
     hazard_events,
     notifications,
+    device_ops,
+    changes,
+    sync_counter,
+    server_meta,
+    attachments,
+    attachment_refs,
 );

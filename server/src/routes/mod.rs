@@ -1,23 +1,30 @@
 //! HTTP routes: thin handlers that extract, authorise (via `AuthUser`) and call a service.
 
+pub mod attachments;
 pub mod auth;
 pub mod extractors;
 pub mod hazards;
 pub mod health;
 pub mod inspections;
+pub mod ledger;
 pub mod notifications;
 pub mod openapi;
 pub mod org;
 pub mod premises;
+pub mod stats;
+pub mod sync;
 pub mod templates;
 pub mod users;
 
 use actix_web::web;
 
 /// Registers every `/api/v1` route on `cfg`.
-pub fn api(cfg: &mut web::ServiceConfig) {
+pub fn api(cfg: &mut web::ServiceConfig, attachment_max_bytes: usize) {
     cfg.service(
         web::scope("/api/v1")
+            // Before premises and hazards: /premises/import, /premises/export, /hazards/export are not ids.
+            .configure(ledger::routes)
+            .configure(stats::routes)
             .configure(auth::routes)
             .configure(org::routes)
             .configure(users::routes)
@@ -26,6 +33,8 @@ pub fn api(cfg: &mut web::ServiceConfig) {
             .configure(inspections::routes)
             .configure(hazards::routes)
             .configure(notifications::routes)
+            .configure(sync::routes)
+            .configure(|c| attachments::routes(c, attachment_max_bytes))
             .route("/openapi.json", web::get().to(openapi::document))
             .default_service(web::to(extractors::api_not_found)),
     );

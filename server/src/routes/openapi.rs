@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         super::inspections::submit, super::inspections::get,
         super::hazards::list, super::hazards::get, super::hazards::act, super::hazards::register,
         super::notifications::list, super::notifications::read, super::notifications::today,
+        super::sync::push, super::sync::pull, super::attachments::upload, super::attachments::download,
+        super::ledger::import, super::ledger::export, super::stats::quarter, super::stats::export_hazards,
     ),
     components(schemas(xunjian_shared::Problem, xunjian_shared::ErrorCode)),
     modifiers(&Bearer)

@@ -3,9 +3,10 @@
 
 use super::{notify, scope};
 use crate::auth::AuthUser;
+use crate::db::changes::{self, Kind};
 use crate::db::hazards::{self, EventRow, HazardFilter, HazardRow};
 use crate::db::premises::PremiseRow;
-use crate::db::{from_millis, DbConn};
+use crate::db::{attachments, from_millis, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -104,6 +105,8 @@ pub fn register(
     };
     row.set_state(&HazardState::registered(h.severity));
     hazards::insert(conn, &row)?;
+    changes::scoped(conn, Kind::Hazard, &row.id, grid_path, now)?;
+    attachments::add_refs(conn, &h.photos, "hazard", &row.id, grid_path)?;
     hazards::insert_event(conn, &event(&row, "register", None, by, now, serde_json::json!({ "photos": h.photos })))?;
     notify::send(conn, &notices_on_register(h.severity), &row.id, &premise.name, grid_path, now)?;
     Ok(row)
@@ -139,6 +142,13 @@ pub fn transition(
     if !hazards::update_if_version(conn, &row, old_version)? {
         return Err(AppError::new(ErrorCode::StaleVersion));
     }
+    changes::scoped(conn, Kind::Hazard, &row.id, place.grid_path, row.updated_at)?;
+    if let HazardAction::FixOnSpot { evidence }
+    | HazardAction::ReportRectified { evidence }
+    | HazardAction::RecheckPass { evidence } = action
+    {
+        attachments::add_refs(conn, evidence, "hazard", &row.id, place.grid_path)?;
+    }
     let payload = serde_json::to_value(action).map_err(AppError::internal)?;
     let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
     let name = kind.as_str().unwrap_or("action").to_owned();
@@ -170,47 +180,69 @@ pub async fn detail(state: &AppState, user: &AuthUser, id: HazardId) -> Result<H
     state.db.read(move |conn| detail_of(conn, &user, id, now)).await
 }
 
-/// Takes an action on a hazard for a signed-in user.
-pub async fn act(state: &AppState, user: &AuthUser, id: HazardId, req: ActOnHazard) -> Result<HazardDetail, AppError> {
+/// How an action sent against an older version is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Staleness {
+    /// Refuse it (`stale_version`): an office user acting on what they see now.
+    Refuse,
+    /// Re-validate it against the current state with the shared machine: still allowed → apply;
+    /// not allowed → the caller reports a conflict. For operations made offline.
+    Revalidate,
+}
+
+fn check_act(req: &ActOnHazard) -> Result<(), AppError> {
     if let Some(loc) = &req.location {
         loc.validate().map_err(|e| AppError::validation("location", e))?;
     }
     if req.note.chars().count() > 2000 {
         return Err(AppError::validation("note", "at most 2000 characters"));
     }
+    Ok(())
+}
+
+/// Takes an action in the caller's transaction; answers the hazard's detail after it.
+pub fn act_in(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    id: HazardId,
+    req: &ActOnHazard,
+    staleness: Staleness,
+    now: DateTime<Utc>,
+    policy: &xunjian_shared::hazard::DeadlinePolicy,
+) -> Result<HazardDetail, AppError> {
+    check_act(req)?;
+    let (row, name, _, path) = hazards::find_full(conn, id)?
+        .filter(|(_, _, _, path)| user.can_see(path))
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if row.version != req.expected_version && staleness == Staleness::Refuse {
+        return Err(AppError::with_detail(ErrorCode::StaleVersion, format!("current version is {}", row.version)));
+    }
+    let by = Acting {
+        actor: Actor::User(user.role),
+        user_id: Some(user.id.to_string()),
+        device_time: req.device_time,
+        location: req.location,
+        note: &req.note,
+    };
+    transition(conn, row, &Place { premise_name: &name, grid_path: &path }, &req.action, &by, now, policy)?;
+    detail_of(conn, user, id, now)
+}
+
+/// Takes an action on a hazard for a signed-in user.
+pub async fn act(state: &AppState, user: &AuthUser, id: HazardId, req: ActOnHazard) -> Result<HazardDetail, AppError> {
+    check_act(&req)?;
     let user = user.clone();
     let now = state.clock.now();
     let policy = state.deadlines.clone();
-    state
-        .db
-        .write(move |conn| {
-            let (row, name, _, path) = hazards::find_full(conn, id)?
-                .filter(|(_, _, _, path)| user.can_see(path))
-                .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            if row.version != req.expected_version {
-                return Err(AppError::with_detail(
-                    ErrorCode::StaleVersion,
-                    format!("current version is {}", row.version),
-                ));
-            }
-            let by = Acting {
-                actor: Actor::User(user.role),
-                user_id: Some(user.id.to_string()),
-                device_time: req.device_time,
-                location: req.location,
-                note: &req.note,
-            };
-            transition(conn, row, &Place { premise_name: &name, grid_path: &path }, &req.action, &by, now, &policy)?;
-            detail_of(conn, &user, id, now)
-        })
-        .await
+    state.db.write(move |conn| act_in(conn, &user, id, &req, Staleness::Refuse, now, &policy)).await
 }
 
-/// Registers a hazard reported outside an inspection (public report verified in the field).
-pub async fn register_reported(
-    state: &AppState,
+/// Registers a reported hazard in the caller's transaction.
+pub fn register_in(
+    conn: &mut DbConn,
     user: &AuthUser,
-    req: RegisterHazard,
+    req: &RegisterHazard,
+    now: DateTime<Utc>,
 ) -> Result<HazardDetail, AppError> {
     if !user.role.can_inspect() {
         return Err(AppError::new(ErrorCode::Forbidden));
@@ -219,38 +251,44 @@ pub async fn register_reported(
     if n == 0 || n > 2000 {
         return Err(AppError::validation("description", "1 to 2000 characters"));
     }
+    if let Some(loc) = &req.location {
+        loc.validate().map_err(|e| AppError::validation("location", e))?;
+    }
+    let found = crate::db::premises::find_with_path(conn, req.premise_id)?;
+    let (premise, path) = found.filter(|(_, p)| user.can_see(p)).ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    let id = req.id.unwrap_or_default();
+    if hazards::find_full(conn, id)?.is_some() {
+        return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
+    }
+    let by = Acting {
+        actor: Actor::User(user.role),
+        user_id: Some(user.id.to_string()),
+        device_time: req.device_time,
+        location: req.location,
+        note: "",
+    };
+    let h = NewHazard {
+        id,
+        inspection_id: None,
+        item_id: None,
+        category: req.category,
+        severity: req.severity,
+        description: req.description.trim().to_owned(),
+        photos: req.photos.clone(),
+    };
+    register(conn, &premise, &path, h, &by, now.timestamp_millis())?;
+    detail_of(conn, user, id, now)
+}
+
+/// Registers a hazard reported outside an inspection (public report verified in the field).
+pub async fn register_reported(
+    state: &AppState,
+    user: &AuthUser,
+    req: RegisterHazard,
+) -> Result<HazardDetail, AppError> {
     let user = user.clone();
     let now = state.clock.now();
-    state
-        .db
-        .write(move |conn| {
-            let found = crate::db::premises::find_with_path(conn, req.premise_id)?;
-            let (premise, path) =
-                found.filter(|(_, p)| user.can_see(p)).ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            let id = req.id.unwrap_or_default();
-            if hazards::find_full(conn, id)?.is_some() {
-                return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
-            }
-            let by = Acting {
-                actor: Actor::User(user.role),
-                user_id: Some(user.id.to_string()),
-                device_time: req.device_time,
-                location: req.location,
-                note: "",
-            };
-            let h = NewHazard {
-                id,
-                inspection_id: None,
-                item_id: None,
-                category: req.category,
-                severity: req.severity,
-                description: req.description.trim().to_owned(),
-                photos: req.photos,
-            };
-            register(conn, &premise, &path, h, &by, now.timestamp_millis())?;
-            detail_of(conn, &user, id, now)
-        })
-        .await
+    state.db.write(move |conn| register_in(conn, &user, &req, now)).await
 }
 
 /// Filters of the hazard list.
@@ -287,7 +325,7 @@ pub async fn list(state: &AppState, user: &AuthUser, q: HazardQuery) -> Result<H
                 limit: q.limit,
                 offset: q.offset,
             };
-            let (rows, total, counts) = hazards::list(conn, &f)?;
+            let hazards::Listing { rows, total, by_status: counts } = hazards::list(conn, &f)?;
             let by_status = counts.into_iter().filter_map(|(s, n)| HazardStatus::parse(&s).map(|s| (s, n))).collect();
             Ok(HazardPage { items: rows.iter().map(HazardRow::to_dto).collect::<Result<_, _>>()?, total, by_status })
         })

@@ -4,8 +4,9 @@
 use super::hazards::{register, transition, Acting, NewHazard, Place};
 use super::scope;
 use crate::auth::AuthUser;
+use crate::db::changes::{self, Kind};
 use crate::db::inspections::{self, InspectionRow};
-use crate::db::{hazards, premises, templates, DbConn};
+use crate::db::{attachments, hazards, premises, templates, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
@@ -13,9 +14,10 @@ use xunjian_shared::checklist::{failed_items, validate_answers};
 use xunjian_shared::hazard::{Actor, DeadlinePolicy, HazardAction};
 use xunjian_shared::inspection::{hazard_id_for, Inspection, SubmitInspection};
 use xunjian_shared::premise::PremiseType;
-use xunjian_shared::{ErrorCode, InspectionId};
+use xunjian_shared::{ErrorCode, InspectionId, PhotoRef};
 
-fn check_times(req: &SubmitInspection, now: DateTime<Utc>) -> Result<(), AppError> {
+/// Checks an inspection's times, position and notes.
+pub fn check_times(req: &SubmitInspection, now: DateTime<Utc>) -> Result<(), AppError> {
     if req.finished_at < req.started_at {
         return Err(AppError::validation("finished_at", "is before started_at"));
     }
@@ -48,7 +50,8 @@ pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitInspection) ->
     state.db.write(move |conn| submit_in(conn, &user, req, now, &policy)).await
 }
 
-fn submit_in(
+/// Submits an inspection in the caller's transaction (times already checked).
+pub fn submit_in(
     conn: &mut DbConn,
     user: &AuthUser,
     req: SubmitInspection,
@@ -109,6 +112,14 @@ fn submit_in(
     };
     // The inspection row first: hazards reference it.
     inspections::insert(conn, &row)?;
+    changes::scoped(conn, Kind::Inspection, &row.id, &path, now_ms)?;
+    let photos: Vec<PhotoRef> = req
+        .answers
+        .iter()
+        .flat_map(|a| a.photos.iter().cloned())
+        .chain(req.fixed_on_spot.iter().flat_map(|f| f.evidence.iter().cloned()))
+        .collect();
+    attachments::add_refs(conn, &photos, "inspection", &row.id, &path)?;
     let by = Acting {
         actor: Actor::User(user.role),
         user_id: Some(user.id.to_string()),

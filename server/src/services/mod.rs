@@ -1,14 +1,19 @@
 //! One function per domain operation: one transaction, authorisation by role and org scope.
 //! Routes call these; these call the query functions in `db`.
 
+pub mod attachments;
 pub mod auth;
 pub mod hazards;
 pub mod inspections;
+pub mod ledger;
+pub mod ledger_io;
 pub mod notifications;
 pub mod notify;
 pub mod org;
 pub mod premises;
 pub mod scope;
+pub mod stats;
+pub mod sync;
 pub mod templates;
 pub mod today;
 pub mod users;

@@ -53,7 +53,7 @@ fn my_hazards(conn: &mut DbConn, user: &AuthUser, now: DateTime<Utc>) -> Result<
         return Ok(vec![]);
     }
     let filter = HazardFilter { path_prefix: user.scope_path.clone(), statuses, limit: 2_000, ..Default::default() };
-    let (rows, _, _) = hazards::list(conn, &filter)?;
+    let rows = hazards::list(conn, &filter)?.rows;
     let mut out: Vec<Hazard> = rows
         .iter()
         .map(HazardRow::to_dto)

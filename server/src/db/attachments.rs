@@ -1,0 +1,71 @@
+//! Attachment metadata and which records reference which photo (for download permission).
+
+use super::org_units::escape_like;
+use super::schema::{attachment_refs, attachments};
+use super::DbConn;
+use crate::error::AppError;
+use diesel::prelude::*;
+use xunjian_shared::PhotoRef;
+
+/// Records an uploaded file (once; a repeat upload is a no-op). Returns whether it was new.
+pub fn insert_if_absent(
+    conn: &mut DbConn,
+    sha: &str,
+    size: i64,
+    mime: &str,
+    by: &str,
+    at: i64,
+) -> Result<bool, AppError> {
+    if attachments::table.find(sha).count().get_result::<i64>(conn)? > 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(attachments::table)
+        .values((
+            attachments::sha256.eq(sha),
+            attachments::size.eq(size),
+            attachments::mime.eq(mime),
+            attachments::uploaded_by.eq(by),
+            attachments::uploaded_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// The stored file's type and uploader, if uploaded.
+pub fn find(conn: &mut DbConn, sha: &str) -> Result<Option<(String, Option<String>)>, AppError> {
+    Ok(attachments::table.find(sha).select((attachments::mime, attachments::uploaded_by)).first(conn).optional()?)
+}
+
+/// Notes that a record (at a unit path) references these photos.
+pub fn add_refs(
+    conn: &mut DbConn,
+    photos: &[PhotoRef],
+    kind: &str,
+    entity_id: &str,
+    path: &str,
+) -> Result<(), AppError> {
+    for p in photos {
+        let exists: i64 = attachment_refs::table.find((p.as_str(), kind, entity_id)).count().get_result(conn)?;
+        if exists == 0 {
+            diesel::insert_into(attachment_refs::table)
+                .values((
+                    attachment_refs::sha256.eq(p.as_str()),
+                    attachment_refs::kind.eq(kind),
+                    attachment_refs::entity_id.eq(entity_id),
+                    attachment_refs::scope_path.eq(path),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a record inside `scope_path` references the photo.
+pub fn referenced_within(conn: &mut DbConn, sha: &str, scope_path: &str) -> Result<bool, AppError> {
+    let n: i64 = attachment_refs::table
+        .filter(attachment_refs::sha256.eq(sha))
+        .filter(attachment_refs::scope_path.like(format!("{}%", escape_like(scope_path))).escape('\\'))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}

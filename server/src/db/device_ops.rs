@@ -1,0 +1,43 @@
+//! The record of applied device operations (what makes a repeated op a no-op).
+
+use super::schema::device_ops;
+use super::DbConn;
+use crate::error::AppError;
+use diesel::prelude::*;
+
+/// A row of `device_ops`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = device_ops)]
+pub struct OpRow {
+    pub op_id: String,
+    pub device_id: String,
+    pub user_id: String,
+    pub device_seq: i64,
+    pub kind: String,
+    pub payload_hash: String,
+    pub result: String,
+    pub applied_at: i64,
+}
+
+/// The stored op with this id.
+pub fn find(conn: &mut DbConn, op_id: &str) -> Result<Option<OpRow>, AppError> {
+    Ok(device_ops::table.find(op_id).select(OpRow::as_select()).first(conn).optional()?)
+}
+
+/// Records an op and its result (in the transaction that applied it).
+pub fn insert(conn: &mut DbConn, row: &OpRow) -> Result<(), AppError> {
+    diesel::insert_into(device_ops::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Serialises work on one op id across server processes on PostgreSQL (a transaction-scoped
+/// advisory lock): a racing duplicate waits, then finds the first one's stored result. SQLite
+/// already runs one writer at a time.
+pub fn lock_op(conn: &mut DbConn, op_id: &str) -> Result<(), AppError> {
+    if let DbConn::Pg(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(op_id)
+            .execute(pg)?;
+    }
+    Ok(())
+}

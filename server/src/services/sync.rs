@@ -1,0 +1,299 @@
+//! The sync protocol on the server: push applies each device operation exactly once, in order,
+//! each in its own transaction with its recorded result; pull delivers the change feed in scope.
+
+use super::hazards::{act_in, register_in, Staleness};
+use super::premises::{self, update_in, EditMode};
+use super::{inspections, scope};
+use crate::auth::AuthUser;
+use crate::db::changes::{self, Kind};
+use crate::db::device_ops::{self, OpRow};
+use crate::db::{hazards, notifications, org_units, templates, users, DbConn};
+use crate::error::AppError;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use diesel::Connection;
+use sha2::{Digest, Sha256};
+use xunjian_shared::hazard::{apply, Actor};
+use xunjian_shared::ids::DeviceId;
+use xunjian_shared::sync::{
+    Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
+    RecordKind, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
+};
+use xunjian_shared::ErrorCode;
+
+fn check_protocol(protocol: u32) -> Result<(), AppError> {
+    if protocol < PROTOCOL_VERSION {
+        return Err(AppError::with_detail(
+            ErrorCode::ClientOutdated,
+            format!("server speaks protocol {PROTOCOL_VERSION}"),
+        ));
+    }
+    if protocol > PROTOCOL_VERSION {
+        return Err(AppError::with_detail(ErrorCode::InvalidParameter, format!("unknown protocol {protocol}")));
+    }
+    Ok(())
+}
+
+fn kind_name(body: &OpBody) -> &'static str {
+    match body {
+        OpBody::CreatePremise(_) => "create_premise",
+        OpBody::UpdatePremise { .. } => "update_premise",
+        OpBody::SubmitInspection(_) => "submit_inspection",
+        OpBody::RegisterHazard(_) => "register_hazard",
+        OpBody::ActOnHazard { .. } => "act_on_hazard",
+        OpBody::MarkNotificationRead { .. } => "mark_notification_read",
+    }
+}
+
+/// The fingerprint of an op's content: the same op id must always carry the same content.
+fn fingerprint(device: DeviceId, op: &Operation) -> String {
+    let body = serde_json::to_vec(&(device, op.seq, &op.body)).unwrap_or_default();
+    hex::encode(Sha256::digest(body))
+}
+
+fn rejected(e: &AppError) -> OpOutcome {
+    let message = match &e.detail {
+        Some(d) => format!("{}: {d}", e.code.message_en()),
+        None => e.code.message_en().to_owned(),
+    };
+    OpOutcome::Rejected { code: e.code, message }
+}
+
+/// Applies one op's effect. Errors become the op's rejection (the caller rolls the effect back).
+fn apply_op(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    op: &Operation,
+    now: DateTime<Utc>,
+    state: &AppState,
+) -> Result<OpOutcome, AppError> {
+    let now_ms = now.timestamp_millis();
+    let applied = |version: Option<i64>| OpOutcome::Applied { version, merged: None };
+    match &op.body {
+        OpBody::CreatePremise(req) => {
+            let Some(_) = req.id else {
+                return Err(AppError::validation("id", "a premise created on a device carries its id"));
+            };
+            if !user.role.can_edit_premises() {
+                return Err(AppError::new(ErrorCode::Forbidden));
+            }
+            let p = premises::from_create(req.clone());
+            xunjian_shared::premise::validate_premise(&p).map_err(|(f, why)| AppError::validation(f, why))?;
+            premises::insert_new(conn, user, &p, now_ms)?;
+            Ok(applied(Some(1)))
+        }
+        OpBody::UpdatePremise { id, base_version, changes } => {
+            let edited = update_in(conn, user, *id, changes, EditMode::Merge { base_version: *base_version }, now_ms)?;
+            let merged = (!edited.conflicts.is_empty()).then_some(serde_json::Value::Object(edited.conflicts));
+            Ok(OpOutcome::Applied { version: Some(edited.premise.version), merged })
+        }
+        OpBody::SubmitInspection(req) => {
+            if !user.role.can_inspect() {
+                return Err(AppError::new(ErrorCode::Forbidden));
+            }
+            inspections::check_times(req, now)?;
+            inspections::submit_in(conn, user, req.clone(), now, &state.deadlines)?;
+            Ok(applied(None))
+        }
+        OpBody::RegisterHazard(req) => {
+            if req.id.is_none() {
+                return Err(AppError::validation("id", "a hazard registered on a device carries its id"));
+            }
+            let d = register_in(conn, user, req, now)?;
+            Ok(applied(Some(d.hazard.version)))
+        }
+        OpBody::ActOnHazard { id, act } => {
+            // A stale action is re-validated by the shared machine against the current state: if
+            // it still applies it is applied; if not, it is a conflict the user resolves.
+            let current = scope::visible(user, hazards::find_full(conn, *id)?.map(|(r, _, _, p)| (r, p)))?;
+            if current.version != act.expected_version {
+                let state_now = current.state()?;
+                if let Err(refusal) = apply(&state_now, &act.action, Actor::User(user.role), now, &state.deadlines) {
+                    let code = ErrorCode::from(refusal);
+                    return Ok(OpOutcome::Conflict {
+                        code,
+                        message: format!("the hazard changed to {} meanwhile", state_now.status.as_str()),
+                        current: serde_json::to_value(current.to_dto()?).map_err(AppError::internal)?,
+                    });
+                }
+            }
+            let d = act_in(conn, user, *id, act, Staleness::Revalidate, now, &state.deadlines)?;
+            Ok(applied(Some(d.hazard.version)))
+        }
+        OpBody::MarkNotificationRead { id } => {
+            if notifications::mark_read(conn, user.id, *id, now_ms)? {
+                Ok(applied(None))
+            } else {
+                Err(AppError::new(ErrorCode::NotFound))
+            }
+        }
+    }
+}
+
+/// One op, in its own transaction: its effect (in a savepoint, rolled back on rejection) and its
+/// recorded result commit together, or neither does.
+fn push_one(state: &AppState, user: &AuthUser, device: DeviceId, op: &Operation) -> Result<OpOutcome, AppError> {
+    let now = state.clock.now();
+    let hash = fingerprint(device, op);
+    let op_id = op.op_id.to_string();
+    state.db.write_blocking(|conn| {
+        device_ops::lock_op(conn, &op_id)?;
+        if let Some(stored) = device_ops::find(conn, &op_id)? {
+            if stored.payload_hash != hash || stored.user_id != user.id.to_string() {
+                // Not recorded: the stored op keeps its own result.
+                return Ok(rejected(&AppError::new(ErrorCode::OpIdReused)));
+            }
+            return serde_json::from_str(&stored.result).map_err(AppError::internal);
+        }
+        let outcome = match conn.transaction(|c| match apply_op(c, user, op, now, state)? {
+            // A conflict changes nothing: roll its savepoint back like a rejection.
+            conflict @ OpOutcome::Conflict { .. } => Err(NotApplied::Outcome(conflict)),
+            ok => Ok(ok),
+        }) {
+            Ok(o) | Err(NotApplied::Outcome(o)) => o,
+            // The server failed, not the op: record nothing, so the device retries it later.
+            Err(NotApplied::Fatal(e)) => return Err(e),
+        };
+        device_ops::insert(
+            conn,
+            &OpRow {
+                op_id: op_id.clone(),
+                device_id: device.to_string(),
+                user_id: user.id.to_string(),
+                device_seq: op.seq,
+                kind: kind_name(&op.body).into(),
+                payload_hash: hash.clone(),
+                result: serde_json::to_string(&outcome).map_err(AppError::internal)?,
+                applied_at: now.timestamp_millis(),
+            },
+        )?;
+        Ok(outcome)
+    })
+}
+
+/// Why an op's savepoint was rolled back: a final outcome to record, or a server failure.
+enum NotApplied {
+    Outcome(OpOutcome),
+    Fatal(AppError),
+}
+
+impl From<AppError> for NotApplied {
+    fn from(e: AppError) -> Self {
+        match e.code {
+            ErrorCode::Internal | ErrorCode::ServiceUnavailable => NotApplied::Fatal(e),
+            _ => NotApplied::Outcome(rejected(&e)),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for NotApplied {
+    fn from(e: diesel::result::Error) -> Self {
+        AppError::from(e).into()
+    }
+}
+
+/// Applies a batch in order. One op's rejection never stops the rest; an internal failure stops
+/// the batch there (its results so far are committed and returned on the retry).
+pub async fn push(
+    state: actix_web::web::Data<AppState>,
+    user: &AuthUser,
+    req: PushRequest,
+) -> Result<PushResponse, AppError> {
+    check_protocol(req.protocol)?;
+    if req.ops.len() > MAX_OPS_PER_PUSH {
+        return Err(AppError::validation("ops", format!("at most {MAX_OPS_PER_PUSH} operations per push")));
+    }
+    let user = user.clone();
+    crate::db::run_blocking(move || {
+        let mut results = Vec::with_capacity(req.ops.len());
+        for op in &req.ops {
+            let outcome = push_one(&state, &user, req.device_id, op)?;
+            results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome });
+        }
+        Ok(PushResponse { results })
+    })
+    .await
+}
+
+/// Loads the records of a page of changes.
+fn load(conn: &mut DbConn, kind: Kind, id: &str) -> Result<Option<Record>, AppError> {
+    Ok(match kind {
+        Kind::OrgUnit => org_units::find(conn, id.parse().map_err(AppError::internal)?)?
+            .map(|r| r.to_dto().map(Record::OrgUnit))
+            .transpose()?,
+        Kind::Premise => crate::db::premises::find_with_path(conn, id.parse().map_err(AppError::internal)?)?
+            .map(|(r, _)| r.to_dto().map(Record::Premise))
+            .transpose()?,
+        Kind::Template => templates::find(conn, id.parse().map_err(AppError::internal)?)?
+            .map(|r| r.to_dto().map(Record::Template))
+            .transpose()?,
+        Kind::Inspection => crate::db::inspections::find_with_path(conn, id.parse().map_err(AppError::internal)?)?
+            .map(|(r, _)| r.to_dto().map(Record::Inspection))
+            .transpose()?,
+        Kind::Hazard => hazards::find_full(conn, id.parse().map_err(AppError::internal)?)?
+            .map(|(r, ..)| r.to_dto().map(Record::Hazard))
+            .transpose()?,
+        Kind::Notification => {
+            notifications::find(conn, id)?.map(|r| r.to_dto().map(Record::Notification)).transpose()?
+        }
+    })
+}
+
+fn record_kind(kind: Kind) -> RecordKind {
+    match kind {
+        Kind::OrgUnit => RecordKind::OrgUnit,
+        Kind::Premise => RecordKind::Premise,
+        Kind::Template => RecordKind::Template,
+        Kind::Inspection => RecordKind::Inspection,
+        Kind::Hazard => RecordKind::Hazard,
+        Kind::Notification => RecordKind::Notification,
+    }
+}
+
+/// The changes the user may see after `cursor`, at most `limit`.
+pub async fn pull(
+    state: &AppState,
+    user: &AuthUser,
+    cursor: Option<String>,
+    limit: i64,
+    protocol: u32,
+) -> Result<PullResponse, AppError> {
+    check_protocol(protocol)?;
+    let limit = limit.clamp(1, MAX_PULL_PAGE);
+    let user_id = user.id;
+    state
+        .db
+        .read(move |conn| {
+            // The scope is read from the database, not the token: a worker moved a minute ago
+            // must not receive the old grid's records.
+            let (me, path) =
+                users::find_with_path(conn, user_id)?.ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
+            let epoch = changes::epoch(conn)?;
+            let head = changes::head(conn)?;
+            let parsed = cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::parse);
+            let (from, reset) = match parsed {
+                None => (0, false),
+                Some(Some(c)) if c.epoch == epoch && c.unit == me.org_unit_id && c.seq <= head => (c.seq, false),
+                // Another database, a reset or restored one, another unit, or junk: start over.
+                Some(_) => (0, true),
+            };
+            let rows = changes::after(conn, from, &path, &me.id, limit)?;
+            let mut out = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let Some(kind) = Kind::parse(&row.kind) else { continue };
+                if row.removed {
+                    out.push(Change::Remove { seq: row.seq, kind: record_kind(kind), id: row.entity_id.clone() });
+                } else if let Some(record) = load(conn, kind, &row.entity_id)? {
+                    out.push(Change::Upsert { seq: row.seq, record: Box::new(record) });
+                }
+            }
+            let last = rows.last().map_or(from, |r| r.seq);
+            Ok(PullResponse {
+                reset,
+                changes: out,
+                cursor: Cursor { epoch, unit: me.org_unit_id, seq: last }.encode(),
+                has_more: rows.len() as i64 == limit,
+            })
+        })
+        .await
+}
