@@ -4,8 +4,9 @@
 pub mod device;
 pub mod fire;
 mod pg;
+pub mod template;
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use reqwest::{Method, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -59,7 +60,10 @@ impl TestApp {
         std::fs::write(web.join("xunjian-web-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();
         let pg = match backend {
             Backend::Postgres => Some(PgDatabase::create()?),
-            Backend::Sqlite => None,
+            Backend::Sqlite => {
+                template::sqlite_copy(&dir.path().join("data").join("xunjian.db"));
+                None
+            }
         };
         let settings = Settings {
             bind: "127.0.0.1:0".into(),
@@ -72,11 +76,10 @@ impl TestApp {
             scheduler_interval_secs: 0,
             ..Settings::default()
         };
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 3, 2, 8, 0, 0).unwrap());
+        let clock = ManualClock::new(template::start());
         let app = Application::build(&settings, clock.clone()).expect("app builds");
         let port = app.port();
         let app_db = app.db().clone();
-        xunjian_server::demo::load(&app_db, clock.now_ms()).expect("demo data loads");
         let server = app.into_server();
         let handle = server.handle();
         actix_web::rt::spawn(server);

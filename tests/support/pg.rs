@@ -43,12 +43,50 @@ impl PgDatabase {
             return None;
         };
         let name = format!("xj_test_{}", uuid::Uuid::now_v7().simple());
+        let template = template(&admin_url);
         let mut admin =
             PgConnection::establish(&admin_url).unwrap_or_else(|e| panic!("PostgreSQL at {admin_url}: {e}"));
-        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-        Some(PgDatabase { url: format!("{base}/{name}"), admin_url, name })
+        diesel::sql_query(format!("CREATE DATABASE {name} TEMPLATE {template}"))
+            .execute(&mut admin)
+            .expect("create database");
+        Some(PgDatabase { url: url_of(&admin_url, &name), admin_url, name })
     }
+}
+
+fn url_of(admin_url: &str, db: &str) -> String {
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    format!("{base}/{db}")
+}
+
+/// The per-process template database with the demo county (made once; leftovers of finished test
+/// processes are dropped).
+fn template(admin_url: &str) -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let mut admin = PgConnection::establish(admin_url).expect("PostgreSQL admin connection");
+        #[derive(diesel::QueryableByName)]
+        struct Db {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            datname: String,
+        }
+        let old: Vec<Db> = diesel::sql_query("SELECT datname FROM pg_database WHERE datname LIKE 'xj\\_tpl\\_%'")
+            .load(&mut admin)
+            .unwrap_or_default();
+        for db in old {
+            if db.datname.strip_prefix("xj_tpl_").is_some_and(crate::template::dead) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", db.datname))
+                    .execute(&mut admin);
+            }
+        }
+        let name = format!("xj_tpl_{}", std::process::id());
+        diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(&mut admin)
+            .expect("drop old template");
+        diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut admin).expect("create template");
+        // The pool is dropped when `build` returns: no session may stay on a template being copied.
+        crate::template::build(&url_of(admin_url, &name));
+        name
+    })
 }
 
 impl Drop for PgDatabase {
