@@ -10,6 +10,7 @@ mod ledger;
 mod org;
 mod stats;
 mod sync;
+mod sync_devices;
 mod tokens;
 mod users;
 mod web;
