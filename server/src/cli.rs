@@ -44,6 +44,9 @@ pub enum Command {
     User(UserCommand),
     /// Write a consistent copy of the SQLite database to PATH (safe while the server runs).
     Backup { path: PathBuf },
+    /// After restoring a backup: give the database a new sync epoch, so every phone resyncs fully
+    /// instead of trusting a cursor from the lost future.
+    ResetSync,
 }
 
 #[derive(Args, Debug, Default)]
@@ -186,6 +189,11 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
                 refresh_tokens::revoke_user(conn, &row.id, now_ms())
             })?;
             println!("disabled {name}; {revoked} refresh tokens revoked");
+        }
+        Command::ResetSync => {
+            let db = open(&settings)?;
+            let epoch = db.write_blocking(crate::db::changes::new_epoch)?;
+            println!("sync epoch is now {epoch}: phones will resync fully on their next pull");
         }
         Command::Backup { path } => {
             let db = open(&settings)?;

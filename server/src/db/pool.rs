@@ -71,9 +71,11 @@ impl ManageConnection for Manager {
                 // commit, so an operation acknowledged to a phone (which then forgets it) survives
                 // a power cut as well as a killed process (docs/sync.md has the cost); the busy
                 // timeout makes a second process (the CLI, a backup) wait instead of failing.
+                // busy_timeout first: switching a new file to WAL takes a lock that other
+                // connections opening at the same moment must wait for, not fail on.
                 c.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                     PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 DbConn::Sqlite(c)
@@ -117,6 +119,7 @@ impl Db {
         };
         let pool = Pool::builder()
             .max_size(max)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { backend, url: url.to_owned() })
             .map_err(AppError::unavailable)?;
@@ -193,6 +196,24 @@ impl Db {
         }
     }
 
+    /// Whether the database passes its own consistency check (SQLite `PRAGMA integrity_check`;
+    /// PostgreSQL: a query answers).
+    pub fn integrity_ok(&self) -> Result<bool, AppError> {
+        #[derive(diesel::QueryableByName)]
+        struct Check {
+            #[diesel(sql_type = diesel::sql_types::Text)]
+            integrity_check: String,
+        }
+        let mut conn = self.conn()?;
+        match &mut *conn {
+            DbConn::Sqlite(c) => {
+                let rows: Vec<Check> = diesel::sql_query("PRAGMA integrity_check").load(c)?;
+                Ok(rows.len() == 1 && rows[0].integrity_check == "ok")
+            }
+            DbConn::Pg(_) => Ok(conn.batch_execute("SELECT 1").is_ok()),
+        }
+    }
+
     /// Writes a consistent copy of a SQLite database to `dest` while the server may be running.
     pub fn backup_sqlite(&self, dest: &Path) -> Result<(), AppError> {
         if self.backend != Backend::Sqlite {
@@ -206,6 +227,10 @@ impl Db {
         if let DbConn::Sqlite(c) = &mut *conn {
             diesel::sql_query("VACUUM INTO ?").bind::<diesel::sql_types::Text, _>(dest).execute(c)?;
         }
+        // The copy gets its own sync epoch: restored later, it makes phones resync fully rather
+        // than trust cursors from after the backup.
+        let copy = Db::open(dest)?;
+        copy.write_blocking(crate::db::changes::new_epoch)?;
         Ok(())
     }
 }
