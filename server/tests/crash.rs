@@ -13,6 +13,9 @@ use xunjian_shared::PremiseId;
 
 const BIN: &str = env!("CARGO_BIN_EXE_xunjian");
 
+/// Every batch a phone sent, to re-send after the restart.
+type Batches = Arc<Mutex<Vec<(DeviceId, Vec<Operation>)>>>;
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -77,7 +80,7 @@ async fn acknowledged_operations_survive_sigkill() {
 
     // Three phones push batches of five new premises until the server dies under them.
     let acked: Arc<Mutex<Vec<PremiseId>>> = Arc::default();
-    let sent: Arc<Mutex<Vec<(DeviceId, Vec<Operation>)>>> = Arc::default();
+    let sent: Batches = Arc::default();
     let local = tokio::task::LocalSet::new();
     local
         .run_until(async {
@@ -148,7 +151,8 @@ async fn acknowledged_operations_survive_sigkill() {
         assert!(stored.contains(id), "acknowledged premise {id} lost");
     }
     // Re-sending every batch (the phones' retries) adds each premise at most once.
-    for (device, ops) in sent.lock().unwrap().clone() {
+    let batches = sent.lock().unwrap().clone();
+    for (device, ops) in batches {
         let req = PushRequest { protocol: PROTOCOL_VERSION, device_id: device, ops };
         let res: PushResponse = http
             .post(format!("{base2}/api/v1/sync/push"))

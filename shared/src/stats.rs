@@ -46,7 +46,7 @@ pub fn quarter_bounds(year: i32, quarter: u32) -> Option<[DateTime<Utc>; 4]> {
 pub fn inspections_due(months: u32, quarter: u32, registered_before: [i64; 3]) -> i64 {
     let m = months.clamp(1, 12);
     let first = (quarter.clamp(1, 4) - 1) * 3;
-    (0..3u32).filter(|k| (first + k) % m == 0).map(|k| registered_before[((k + m).min(3) - 1) as usize]).sum()
+    (0..3u32).filter(|k| (first + k).is_multiple_of(m)).map(|k| registered_before[((k + m).min(3) - 1) as usize]).sum()
 }
 
 /// Hazards found in one category.
