@@ -142,6 +142,29 @@ pub enum RecordKind {
     Notification,
 }
 
+impl RecordKind {
+    /// Every kind.
+    pub const ALL: [RecordKind; 6] =
+        [Self::OrgUnit, Self::Premise, Self::Template, Self::Inspection, Self::Hazard, Self::Notification];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::OrgUnit => "org_unit",
+            Self::Premise => "premise",
+            Self::Template => "template",
+            Self::Inspection => "inspection",
+            Self::Hazard => "hazard",
+            Self::Notification => "notification",
+        }
+    }
+
+    /// Parses the wire and database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 /// One change in a pull.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

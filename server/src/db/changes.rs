@@ -7,37 +7,8 @@ use super::DbConn;
 use crate::error::AppError;
 use diesel::prelude::*;
 
-/// The kinds of record in the feed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    OrgUnit,
-    Premise,
-    Template,
-    Inspection,
-    Hazard,
-    Notification,
-}
-
-impl Kind {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::OrgUnit => "org_unit",
-            Kind::Premise => "premise",
-            Kind::Template => "template",
-            Kind::Inspection => "inspection",
-            Kind::Hazard => "hazard",
-            Kind::Notification => "notification",
-        }
-    }
-
-    /// Parses the stored spelling.
-    pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::OrgUnit, Kind::Premise, Kind::Template, Kind::Inspection, Kind::Hazard, Kind::Notification]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+/// The kinds of record in the feed (the same as the protocol's).
+pub use xunjian_shared::sync::RecordKind as Kind;
 
 /// Who may see a change: users whose scope contains a unit path, everyone, or one user.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -44,6 +44,21 @@ pub struct HazardListQuery {
     pub offset: Option<i64>,
 }
 
+/// Reads `status=a,b,c` (empty or absent: all statuses).
+pub fn parse_statuses(raw: Option<&str>) -> Result<Vec<HazardStatus>, AppError> {
+    raw.filter(|s| !s.is_empty())
+        .map(|s| {
+            s.split(',')
+                .map(|x| {
+                    HazardStatus::parse(x.trim()).ok_or_else(|| {
+                        AppError::with_detail(ErrorCode::InvalidParameter, format!("status: unknown '{x}'"))
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or(Ok(vec![]))
+}
+
 /// Hazards in the caller's scope, newest first, with the total and counts per status.
 #[utoipa::path(get, path = "/api/v1/hazards", tag = "hazards", security(("bearer" = [])), params(HazardListQuery),
     responses((status = 200, body = HazardPage), (status = 400, body = Problem)))]
@@ -53,16 +68,7 @@ pub async fn list(
     q: web::Query<HazardListQuery>,
 ) -> Result<web::Json<HazardPage>, AppError> {
     let q = q.into_inner();
-    let statuses = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        None => vec![],
-        Some(s) => s
-            .split(',')
-            .map(|x| {
-                HazardStatus::parse(x.trim())
-                    .ok_or_else(|| AppError::with_detail(ErrorCode::InvalidParameter, format!("status: unknown '{x}'")))
-            })
-            .collect::<Result<_, _>>()?,
-    };
+    let statuses = parse_statuses(q.status.as_deref())?;
     let query = HazardQuery {
         org_unit_id: q.org_unit_id,
         statuses,

@@ -12,9 +12,9 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use xunjian_shared::checklist::Severity;
-use xunjian_shared::hazard::{HazardStatus, ReferralTarget};
+use xunjian_shared::hazard::ReferralTarget;
 use xunjian_shared::stats::QuarterStats;
-use xunjian_shared::{ErrorCode, OrgUnitId, PremiseId, Problem};
+use xunjian_shared::{OrgUnitId, PremiseId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/stats/quarter", web::get().to(quarter)).route("/hazards/export", web::get().to(export_hazards));
@@ -101,16 +101,7 @@ pub async fn export_hazards(
     q: web::Query<HazardExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let statuses = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        None => vec![],
-        Some(s) => s
-            .split(',')
-            .map(|x| {
-                HazardStatus::parse(x.trim())
-                    .ok_or_else(|| AppError::with_detail(ErrorCode::InvalidParameter, format!("status: unknown '{x}'")))
-            })
-            .collect::<Result<_, _>>()?,
-    };
+    let statuses = super::hazards::parse_statuses(q.status.as_deref())?;
     let query = HazardQuery {
         org_unit_id: q.org_unit_id,
         statuses,

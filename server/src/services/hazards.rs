@@ -306,6 +306,24 @@ pub struct HazardQuery {
     pub offset: i64,
 }
 
+impl HazardQuery {
+    /// The database filter for these criteria under a unit path, at `now` (for "overdue").
+    pub fn filter(self, path_prefix: String, now: i64) -> HazardFilter {
+        HazardFilter {
+            path_prefix,
+            statuses: self.statuses,
+            severity: self.severity,
+            referred_to: self.referred_to,
+            overdue_at: self.overdue.then_some(now),
+            premise_id: self.premise_id.map(|p| p.to_string()),
+            created_from: self.from.map(|t| t.timestamp_millis()),
+            created_to: self.to.map(|t| t.timestamp_millis()),
+            limit: self.limit,
+            offset: self.offset,
+        }
+    }
+}
+
 /// Hazards in scope with filters, a page of them, the total and counts per status.
 pub async fn list(state: &AppState, user: &AuthUser, q: HazardQuery) -> Result<HazardPage, AppError> {
     let user = user.clone();
@@ -313,18 +331,8 @@ pub async fn list(state: &AppState, user: &AuthUser, q: HazardQuery) -> Result<H
     state
         .db
         .read(move |conn| {
-            let f = HazardFilter {
-                path_prefix: scope::narrow(conn, &user, q.org_unit_id)?,
-                statuses: q.statuses,
-                severity: q.severity,
-                referred_to: q.referred_to,
-                overdue_at: q.overdue.then_some(now),
-                premise_id: q.premise_id.map(|p| p.to_string()),
-                created_from: q.from.map(|t| t.timestamp_millis()),
-                created_to: q.to.map(|t| t.timestamp_millis()),
-                limit: q.limit,
-                offset: q.offset,
-            };
+            let path = scope::narrow(conn, &user, q.org_unit_id)?;
+            let f = q.filter(path, now);
             let hazards::Listing { rows, total, by_status: counts } = hazards::list(conn, &f)?;
             let by_status = counts.into_iter().filter_map(|(s, n)| HazardStatus::parse(&s).map(|s| (s, n))).collect();
             Ok(HazardPage { items: rows.iter().map(HazardRow::to_dto).collect::<Result<_, _>>()?, total, by_status })

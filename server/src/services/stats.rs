@@ -4,7 +4,7 @@
 use super::ledger::{china_date, Download};
 use super::ledger_io::{self, Cell, FileFormat, Sheet};
 use crate::auth::AuthUser;
-use crate::db::hazards::{self as hazard_rows, HazardFilter};
+use crate::db::hazards as hazard_rows;
 use crate::db::org_units::{self, OrgUnitRow};
 use crate::db::{from_millis, stats as queries, DbConn};
 use crate::error::AppError;
@@ -241,18 +241,7 @@ pub async fn export_hazards(
         .read(move |conn| {
             let unit = unit_in_scope(conn, &user, q.org_unit_id)?;
             // The same filters as GET /api/v1/hazards (services::hazards::list).
-            let f = HazardFilter {
-                path_prefix: unit.path.clone(),
-                statuses: q.statuses,
-                severity: q.severity,
-                referred_to: q.referred_to,
-                overdue_at: q.overdue.then_some(now),
-                premise_id: q.premise_id.map(|p| p.to_string()),
-                created_from: q.from.map(|t| t.timestamp_millis()),
-                created_to: q.to.map(|t| t.timestamp_millis()),
-                limit: MAX_HAZARD_EXPORT,
-                offset: 0,
-            };
+            let f = HazardQuery { limit: MAX_HAZARD_EXPORT, offset: 0, ..q }.filter(unit.path.clone(), now);
             let hazard_rows::Listing { rows, total, .. } = hazard_rows::list(conn, &f)?;
             let ids: Vec<String> = rows.iter().map(|r| r.premise_id.clone()).collect();
             let labels: HashMap<String, (String, String)> =

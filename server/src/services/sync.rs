@@ -17,7 +17,7 @@ use xunjian_shared::hazard::{apply, Actor};
 use xunjian_shared::ids::DeviceId;
 use xunjian_shared::sync::{
     Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
-    RecordKind, MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
+    MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
 };
 use xunjian_shared::ErrorCode;
 
@@ -239,17 +239,6 @@ fn load(conn: &mut DbConn, kind: Kind, id: &str) -> Result<Option<Record>, AppEr
     })
 }
 
-fn record_kind(kind: Kind) -> RecordKind {
-    match kind {
-        Kind::OrgUnit => RecordKind::OrgUnit,
-        Kind::Premise => RecordKind::Premise,
-        Kind::Template => RecordKind::Template,
-        Kind::Inspection => RecordKind::Inspection,
-        Kind::Hazard => RecordKind::Hazard,
-        Kind::Notification => RecordKind::Notification,
-    }
-}
-
 /// The changes the user may see after `cursor`, at most `limit`.
 pub async fn pull(
     state: &AppState,
@@ -282,7 +271,7 @@ pub async fn pull(
             for row in &rows {
                 let Some(kind) = Kind::parse(&row.kind) else { continue };
                 if row.removed {
-                    out.push(Change::Remove { seq: row.seq, kind: record_kind(kind), id: row.entity_id.clone() });
+                    out.push(Change::Remove { seq: row.seq, kind, id: row.entity_id.clone() });
                 } else if let Some(record) = load(conn, kind, &row.entity_id)? {
                     out.push(Change::Upsert { seq: row.seq, record: Box::new(record) });
                 }
