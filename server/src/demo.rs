@@ -1,5 +1,6 @@
 //! `xunjian demo`: Linyi County (临猗县) with its 14 townships, a few villages and grids in each,
-//! and one account per role. Idempotent: what exists is kept.
+//! one account per role, the default checklists and four premises in every grid. Idempotent: what
+//! exists is kept.
 
 use crate::auth::password;
 use crate::db::org_units::{self, OrgUnitRow};
@@ -221,6 +222,8 @@ pub fn load(db: &Db, now: i64) -> Result<Loaded, AppError> {
             create_blocking(conn, None, &req, hash.clone(), now).map(|_| 1)
         })?;
     }
+    // The county's default checklists (also published at every server start when missing).
+    db.write_blocking(|conn| crate::services::templates::ensure_defaults(conn, now))?;
     let premises = load_premises(db, now)?;
     Ok(Loaded { units, accounts, premises })
 }
