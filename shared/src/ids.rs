@@ -73,6 +73,22 @@ id_type!(
 );
 
 id_type!(
+    /// Identifies a road in the register.
+    RoadId
+);
+id_type!(
+    /// Identifies a segment of a road assigned to a patrol worker.
+    SegmentId
+);
+id_type!(
+    /// Identifies an on-road record (上路记录).
+    PatrolId
+);
+id_type!(
+    /// Identifies a check (monthly random or quarterly full).
+    CheckId
+);
+id_type!(
     /// Identifies a device (one installation of the app on one phone).
     DeviceId
 );

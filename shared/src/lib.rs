@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod notification;
 pub mod org;
 pub mod premise;
+pub mod road;
 pub mod role;
 pub mod stats;
 pub mod sync;

@@ -1,0 +1,13 @@
+//! Road patrol under the county's 五级公路管护办法 (临政办发〔2023〕2号): the road register, patrol
+//! records with GPS tracks and the seven-item checklist, coverage, checks and ranking, pay and funds.
+//! Pure rules and types; the server stores and enforces them, the phone shows them offline.
+
+pub mod checklist;
+pub mod draw;
+pub mod funds;
+pub mod pay;
+pub mod ranking;
+pub mod register;
+pub mod track;
+
+pub use register::{ResponsibleUnit, RoadLevel};
