@@ -1,4 +1,4 @@
-//! The `xunjian` command line: serve (the default), migrate, demo, org, user, backup.
+//! The `xunjian` command line: serve (the default), migrate, demo, org, user, backup, bench.
 
 use crate::clock::{Clock, SystemClock};
 use crate::db::{org_units, refresh_tokens, users, Db};
@@ -47,6 +47,9 @@ pub enum Command {
     /// After restoring a backup: give the database a new sync epoch, so every phone resyncs fully
     /// instead of trusting a cursor from the lost future.
     ResetSync,
+    /// Measure sync, many phones, photos and the web app's size on a fresh temporary database
+    /// (PostgreSQL when DATABASE_URL is set: a new database on that server) (docs/benchmarks.md).
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Args, Debug, Default)]
@@ -195,6 +198,7 @@ pub async fn run(cli: Cli) -> Result<(), Box<dyn std::error::Error>> {
             let epoch = db.write_blocking(crate::db::changes::new_epoch)?;
             println!("sync epoch is now {epoch}: phones will resync fully on their next pull");
         }
+        Command::Bench(args) => crate::bench::run(&settings, args).await?,
         Command::Backup { path } => {
             let db = open(&settings)?;
             db.backup_sqlite(&path)?;

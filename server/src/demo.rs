@@ -49,7 +49,7 @@ pub struct DemoAccount {
 }
 
 /// The accounts `demo` creates (猗氏镇 = 140821100, its first grid = 140821100001-01).
-pub const ACCOUNTS: [DemoAccount; 8] = [
+pub const ACCOUNTS: [DemoAccount; 10] = [
     DemoAccount { username: "admin", display_name: "县级管理员", role: Role::CountyAdmin, org_code: "140821" },
     DemoAccount {
         username: "brigade", display_name: "消防救援大队", role: Role::FireBrigade, org_code: "140821"
@@ -83,6 +83,12 @@ pub const ACCOUNTS: [DemoAccount; 8] = [
         display_name: "牛杜镇消安委办",
         role: Role::TownshipOffice,
         org_code: "140821101",
+    },
+    DemoAccount {
+        username: "yishi.patrol2", display_name: "王管护", role: Role::PatrolWorker, org_code: "140821100"
+    },
+    DemoAccount {
+        username: "niudu.patrol", display_name: "赵管护", role: Role::PatrolWorker, org_code: "140821101"
     },
 ];
 
@@ -225,5 +231,6 @@ pub fn load(db: &Db, now: i64) -> Result<Loaded, AppError> {
     // The county's default checklists (also published at every server start when missing).
     db.write_blocking(|conn| crate::services::templates::ensure_defaults(conn, now))?;
     let premises = load_premises(db, now)?;
+    crate::demo_roads::load(db, now)?;
     Ok(Loaded { units, accounts, premises })
 }

@@ -2,10 +2,12 @@
 //! so that tests start the real app on port 0. The `xunjian` binary is a thin CLI over it.
 
 pub mod auth;
+pub mod bench;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
+pub mod demo_roads;
 pub mod error;
 pub mod routes;
 pub mod scheduler;

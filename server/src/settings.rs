@@ -51,6 +51,8 @@ pub struct Settings {
     pub cadence: xunjian_shared::cadence::Cadence,
     /// Largest photo accepted, in bytes (`XUNJIAN_ATTACHMENT_MAX_BYTES`).
     pub attachment_max_bytes: usize,
+    /// Patrol workers' pay rules (`[pay]` in the file).
+    pub pay: xunjian_shared::road::pay::PayRules,
 }
 
 impl Default for Settings {
@@ -76,6 +78,7 @@ impl Default for Settings {
             deadlines: Default::default(),
             cadence: Default::default(),
             attachment_max_bytes: 5 * 1024 * 1024,
+            pay: Default::default(),
         }
     }
 }

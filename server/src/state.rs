@@ -18,6 +18,8 @@ pub struct AppState {
     pub attachments_dir: std::path::PathBuf,
     /// Largest photo accepted.
     pub attachment_max_bytes: usize,
+    /// How patrol workers' pay is computed.
+    pub pay_rules: xunjian_shared::road::pay::PayRules,
 }
 
 impl AppState {

@@ -21,6 +21,9 @@ pub mod today;
 pub mod user;
 
 pub use error::{ErrorCode, Problem};
-pub use ids::{HazardId, InspectionId, NotificationId, OrgUnitId, PhotoRef, PremiseId, TemplateId, UserId};
+pub use ids::{
+    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PhotoRef, PremiseId, RoadId, SegmentId,
+    TemplateId, UserId,
+};
 pub use org::OrgLevel;
 pub use role::Role;

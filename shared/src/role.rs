@@ -126,6 +126,17 @@ impl Role {
         self == Self::CountyAdmin
     }
 
+    /// Whether this role keeps the road register (roads: the county; segments and patrol workers'
+    /// files: the county and the township road station).
+    pub fn can_manage_roads(self) -> bool {
+        matches!(self, Self::CountyAdmin | Self::RoadStation)
+    }
+
+    /// Whether this role runs the county's road checks, ranking and fund allocation (县交通运输局).
+    pub fn runs_road_checks(self) -> bool {
+        self == Self::CountyAdmin
+    }
+
     /// Whether this role may create, rename and deactivate org units below its own unit.
     pub fn can_manage_units(self) -> bool {
         matches!(self, Self::CountyAdmin | Self::TownshipOffice)

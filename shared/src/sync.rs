@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 /// The protocol version this build speaks. The server refuses older clients with
 /// `426 client_outdated` rather than giving them data they would misread.
 pub const PROTOCOL_VERSION: u32 = 1;
-/// Most operations in one push.
-pub const MAX_OPS_PER_PUSH: usize = 200;
+/// Most operations in one push (a 12-answer inspection is about 2 KiB of JSON, so 500 of them fit
+/// well inside [`MAX_PUSH_BYTES`]; a client also keeps each batch under that byte limit).
+pub const MAX_OPS_PER_PUSH: usize = 500;
 /// Largest push body in bytes.
 pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
 /// Most changes in one pull page.
@@ -127,6 +128,9 @@ pub enum Record {
     Inspection(Inspection),
     Hazard(Hazard),
     Notification(Notification),
+    Road(crate::road::register::Road),
+    Segment(crate::road::register::Segment),
+    Patrol(crate::road::patrol::Patrol),
 }
 
 /// The kinds of record, for removals.
@@ -140,12 +144,24 @@ pub enum RecordKind {
     Inspection,
     Hazard,
     Notification,
+    Road,
+    Segment,
+    Patrol,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 6] =
-        [Self::OrgUnit, Self::Premise, Self::Template, Self::Inspection, Self::Hazard, Self::Notification];
+    pub const ALL: [RecordKind; 9] = [
+        Self::OrgUnit,
+        Self::Premise,
+        Self::Template,
+        Self::Inspection,
+        Self::Hazard,
+        Self::Notification,
+        Self::Road,
+        Self::Segment,
+        Self::Patrol,
+    ];
 
     /// The wire and database spelling.
     pub fn as_str(self) -> &'static str {
@@ -156,6 +172,9 @@ impl RecordKind {
             Self::Inspection => "inspection",
             Self::Hazard => "hazard",
             Self::Notification => "notification",
+            Self::Road => "road",
+            Self::Segment => "segment",
+            Self::Patrol => "patrol",
         }
     }
 

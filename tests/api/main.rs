@@ -8,6 +8,7 @@ mod fire_scope;
 mod input;
 mod ledger;
 mod org;
+mod roads;
 mod stats;
 mod sync;
 mod sync_devices;

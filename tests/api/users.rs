@@ -58,9 +58,9 @@ both_backends!(township_office_cannot_read_or_change_another_townships_users, |a
     // Listing shows only 猗氏镇's accounts.
     let mine: List<User> = expect_json(app.get("/api/v1/users", tok).await, 200).await;
     let names: Vec<_> = mine.items.iter().map(|u| u.username.as_str()).collect();
-    assert_eq!(names, ["yishi.enforce", "yishi.grid", "yishi.office", "yishi.patrol", "yishi.road"]);
+    assert_eq!(names, ["yishi.enforce", "yishi.grid", "yishi.office", "yishi.patrol", "yishi.patrol2", "yishi.road"]);
     let all: List<User> = expect_json(app.get("/api/v1/users", &admin.access_token).await, 200).await;
-    assert_eq!(all.items.len(), 8);
+    assert_eq!(all.items.len(), 10);
     // Another township's user: invisible, unchangeable.
     let other = niudu_office.user.user.id;
     expect_problem(app.get(&format!("/api/v1/users/{other}"), tok).await, 404, "not_found").await;

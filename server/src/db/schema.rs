@@ -230,6 +230,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    roads (id) {
+        id -> Text,
+        code -> Text,
+        name -> Text,
+        level -> Text,
+        length_km -> Double,
+        responsible -> Text,
+        active -> Bool,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_segments (id) {
+        id -> Text,
+        road_id -> Text,
+        township_id -> Text,
+        scope_path -> Text,
+        from_km -> Double,
+        to_km -> Double,
+        polyline -> Text,
+        worker_id -> Nullable<Text>,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    patrol_workers (user_id) {
+        user_id -> Text,
+        birth_date -> Text,
+        probation_month -> Nullable<Text>,
+        contract_signed -> Bool,
+        insured -> Bool,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    patrols (id) {
+        id -> Text,
+        worker_id -> Text,
+        scope_path -> Text,
+        started_at -> BigInt,
+        ended_at -> BigInt,
+        received_at -> BigInt,
+        day -> Text,
+        distance_m -> Double,
+        body -> Text,
+        track -> Text,
+    }
+}
+
+diesel::table! {
+    patrol_coverage (patrol_id, segment_id) {
+        patrol_id -> Text,
+        segment_id -> Text,
+        covered -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    road_checks (id) {
+        id -> Text,
+        kind -> Text,
+        period -> Text,
+        seed -> BigInt,
+        draw -> Text,
+        created_by -> Nullable<Text>,
+        created_at -> BigInt,
+        published_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    road_check_scores (check_id, segment_id) {
+        check_id -> Text,
+        segment_id -> Text,
+        scored_by -> Nullable<Text>,
+        items -> Text,
+        score -> Double,
+        at -> BigInt,
+    }
+}
+
 diesel::joinable!(users -> org_units (org_unit_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(premises -> org_units (grid_id));
@@ -237,6 +323,8 @@ diesel::joinable!(inspections -> premises (premise_id));
 diesel::joinable!(hazards -> premises (premise_id));
 diesel::joinable!(hazard_events -> hazards (hazard_id));
 diesel::joinable!(premise_history -> premises (premise_id));
+diesel::joinable!(road_segments -> roads (road_id));
+diesel::joinable!(patrol_coverage -> patrols (patrol_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     org_units,
@@ -256,4 +344,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     server_meta,
     attachments,
     attachment_refs,
+    roads,
+    road_segments,
+    patrol_workers,
+    patrols,
+    patrol_coverage,
+    road_checks,
+    road_check_scores,
 );

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod org;
 pub mod premises;
+pub mod roads;
 pub mod stats;
 pub mod sync;
 pub mod templates;
@@ -33,6 +34,7 @@ pub fn api(cfg: &mut web::ServiceConfig, attachment_max_bytes: usize) {
             .configure(inspections::routes)
             .configure(hazards::routes)
             .configure(notifications::routes)
+            .configure(roads::routes)
             .configure(sync::routes)
             .configure(|c| attachments::routes(c, attachment_max_bytes))
             .route("/openapi.json", web::get().to(openapi::document))

@@ -52,6 +52,13 @@ pub fn draw(seed: u64, candidates: &[String], n: usize) -> Vec<String> {
     pool
 }
 
+/// The seed of one township's segment draw: the check's seed mixed with the township's code, so
+/// each township's draw is independent of how many segments the others have.
+pub fn township_seed(seed: u64, township_code: &str) -> u64 {
+    let mut h = SplitMix64::new(seed);
+    township_code.bytes().fold(h.next_u64(), |acc, b| acc.rotate_left(5) ^ u64::from(b))
+}
+
 /// A recorded draw: what was drawn from what, with which seed.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -5,6 +5,7 @@
 pub mod checklist;
 pub mod draw;
 pub mod funds;
+pub mod patrol;
 pub mod pay;
 pub mod ranking;
 pub mod register;

@@ -1,0 +1,76 @@
+//! Queries on road checks and their scores.
+
+use super::schema::{road_check_scores as s, road_checks as c};
+use super::DbConn;
+use crate::error::AppError;
+use diesel::prelude::*;
+
+/// A row of `road_checks`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
+#[diesel(table_name = c)]
+pub struct CheckRow {
+    pub id: String,
+    pub kind: String,
+    pub period: String,
+    pub seed: i64,
+    pub draw: String,
+    pub created_by: Option<String>,
+    pub created_at: i64,
+    pub published_at: Option<i64>,
+}
+
+/// Inserts a check.
+pub fn insert(conn: &mut DbConn, row: &CheckRow) -> Result<(), AppError> {
+    diesel::insert_into(c::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// One check.
+pub fn find(conn: &mut DbConn, id: &str) -> Result<Option<CheckRow>, AppError> {
+    Ok(c::table.find(id).select(CheckRow::as_select()).first(conn).optional()?)
+}
+
+/// The check of a kind and period.
+pub fn find_period(conn: &mut DbConn, kind: &str, period: &str) -> Result<Option<CheckRow>, AppError> {
+    Ok(c::table
+        .filter(c::kind.eq(kind))
+        .filter(c::period.eq(period))
+        .select(CheckRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a check published.
+pub fn publish(conn: &mut DbConn, id: &str, at: i64) -> Result<(), AppError> {
+    diesel::update(c::table.find(id)).set(c::published_at.eq(at)).execute(conn)?;
+    Ok(())
+}
+
+/// Saves a segment's score (replacing an earlier one of the same check).
+pub fn save_score(
+    conn: &mut DbConn,
+    check: &str,
+    segment: &str,
+    by: &str,
+    items: &str,
+    score: f64,
+    at: i64,
+) -> Result<(), AppError> {
+    diesel::delete(s::table.find((check, segment))).execute(conn)?;
+    diesel::insert_into(s::table)
+        .values((
+            s::check_id.eq(check),
+            s::segment_id.eq(segment),
+            s::scored_by.eq(by),
+            s::items.eq(items),
+            s::score.eq(score),
+            s::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Scores of a check: (segment, score).
+pub fn scores(conn: &mut DbConn, check: &str) -> Result<Vec<(String, f64)>, AppError> {
+    Ok(s::table.filter(s::check_id.eq(check)).select((s::segment_id, s::score)).load(conn)?)
+}

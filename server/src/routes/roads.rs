@@ -1,0 +1,249 @@
+//! Road patrol: `/api/v1/roads`, `/segments`, `/patrol-workers`, `/patrols`, `/road-checks`.
+
+use crate::auth::AuthUser;
+use crate::error::AppError;
+use crate::services::{patrols, road_checks, road_money, roads};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use xunjian_shared::road::funds::Allocation;
+use xunjian_shared::road::patrol::{
+    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, ScoreSegment, SubmitPatrol,
+};
+use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
+use xunjian_shared::road::ranking::Ranked;
+use xunjian_shared::road::register::{PatrolWorker, Road, Segment};
+use xunjian_shared::{CheckId, OrgUnitId, PatrolId, Problem, RoadId, SegmentId, UserId};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/roads", web::get().to(list_roads))
+        .route("/roads", web::post().to(create_road))
+        .route("/roads/assignments", web::get().to(assignments))
+        .route("/roads/pay-sheet", web::get().to(pay_sheet))
+        .route("/roads/funds", web::get().to(funds))
+        .route("/roads/{id}/segments", web::post().to(create_segment))
+        .route("/segments", web::get().to(list_segments))
+        .route("/segments/{id}", web::patch().to(assign))
+        .route("/patrol-workers/{user_id}", web::put().to(save_worker))
+        .route("/patrols", web::post().to(submit_patrol))
+        .route("/patrols/months", web::get().to(months))
+        .route("/patrols/{id}", web::get().to(get_patrol))
+        .route("/road-checks", web::post().to(create_check))
+        .route("/road-checks/{id}", web::get().to(get_check))
+        .route("/road-checks/{id}/scores/{segment_id}", web::put().to(score))
+        .route("/road-checks/{id}/publish", web::post().to(publish))
+        .route("/road-checks/{id}/ranking", web::get().to(ranking));
+}
+
+/// The road register.
+#[utoipa::path(get, path = "/api/v1/roads", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Road>)))]
+pub async fn list_roads(state: web::Data<AppState>, _user: AuthUser) -> Result<web::Json<Vec<Road>>, AppError> {
+    Ok(web::Json(roads::list_roads(&state).await?))
+}
+
+/// Register a road (county admin).
+#[utoipa::path(post, path = "/api/v1/roads", tag = "roads", security(("bearer" = [])), request_body = CreateRoad,
+    responses((status = 201, body = Road), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn create_road(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateRoad>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(roads::create_road(&state, &user, body.into_inner()).await?))
+}
+
+/// Add a segment (km range in one township, optional surveyed line, optional worker).
+#[utoipa::path(post, path = "/api/v1/roads/{id}/segments", tag = "roads", security(("bearer" = [])), request_body = CreateSegment,
+    responses((status = 201, body = Segment), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn create_segment(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<RoadId>,
+    body: web::Json<CreateSegment>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(roads::create_segment(&state, &user, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Segments: a patrol worker's own, otherwise those in the caller's scope.
+#[utoipa::path(get, path = "/api/v1/segments", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Segment>)))]
+pub async fn list_segments(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<Segment>>, AppError> {
+    Ok(web::Json(roads::list_segments(&state, &user).await?))
+}
+
+/// Assign or unassign a segment's patrol worker.
+#[utoipa::path(patch, path = "/api/v1/segments/{id}", tag = "roads", security(("bearer" = [])), request_body = AssignSegment,
+    responses((status = 200, body = Segment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn assign(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<SegmentId>,
+    body: web::Json<AssignSegment>,
+) -> Result<web::Json<Segment>, AppError> {
+    Ok(web::Json(roads::assign(&state, &user, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Save a patrol worker's file (birth date, probation, contract, insurance).
+#[utoipa::path(put, path = "/api/v1/patrol-workers/{user_id}", tag = "roads", security(("bearer" = [])), request_body = PatrolWorker,
+    responses((status = 200, body = PatrolWorker), (status = 404, body = Problem)))]
+pub async fn save_worker(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<UserId>,
+    body: web::Json<PatrolWorker>,
+) -> Result<web::Json<PatrolWorker>, AppError> {
+    let w = PatrolWorker { user_id: id.into_inner(), ..body.into_inner() };
+    Ok(web::Json(roads::save_worker(&state, &user, w).await?))
+}
+
+/// A unit filter.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnitQuery {
+    /// A township (default: the caller's scope).
+    pub org_unit_id: Option<OrgUnitId>,
+}
+
+/// Unassigned km, workers over 5 km (第十一条) and workers' files to fix (第十二、十三、二十三条).
+#[utoipa::path(get, path = "/api/v1/roads/assignments", tag = "roads", security(("bearer" = [])), params(UnitQuery),
+    responses((status = 200, body = AssignmentReport)))]
+pub async fn assignments(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<UnitQuery>,
+) -> Result<web::Json<AssignmentReport>, AppError> {
+    Ok(web::Json(roads::assignment_report(&state, &user, q.org_unit_id).await?))
+}
+
+/// Submit an on-road record (patrol worker); the same id again answers the stored one.
+#[utoipa::path(post, path = "/api/v1/patrols", tag = "roads", security(("bearer" = [])), request_body = SubmitPatrol,
+    responses((status = 201, body = Patrol), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn submit_patrol(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<SubmitPatrol>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(patrols::submit(&state, &user, body.into_inner()).await?))
+}
+
+/// One on-road record.
+#[utoipa::path(get, path = "/api/v1/patrols/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Patrol), (status = 404, body = Problem)))]
+pub async fn get_patrol(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<PatrolId>,
+) -> Result<web::Json<Patrol>, AppError> {
+    Ok(web::Json(patrols::get(&state, &user, id.into_inner()).await?))
+}
+
+/// A township and month.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MonthQuery {
+    /// The township.
+    pub township_id: OrgUnitId,
+    /// `YYYY-MM`.
+    pub month: String,
+}
+
+/// Each patrol worker's month: days on the road, km covered.
+#[utoipa::path(get, path = "/api/v1/patrols/months", tag = "roads", security(("bearer" = [])), params(MonthQuery),
+    responses((status = 200, body = Vec<WorkerMonth>)))]
+pub async fn months(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<MonthQuery>,
+) -> Result<web::Json<Vec<WorkerMonth>>, AppError> {
+    let q = q.into_inner();
+    Ok(web::Json(
+        road_money::pay_sheet(&state, &user, q.township_id, q.month)
+            .await?
+            .lines
+            .into_iter()
+            .map(|l| l.month)
+            .collect(),
+    ))
+}
+
+/// The pay sheet of a township's month (第二十、二十一、二十六条).
+#[utoipa::path(get, path = "/api/v1/roads/pay-sheet", tag = "roads", security(("bearer" = [])), params(MonthQuery),
+    responses((status = 200, body = PaySheet), (status = 403, body = Problem)))]
+pub async fn pay_sheet(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<MonthQuery>,
+) -> Result<web::Json<PaySheet>, AppError> {
+    let q = q.into_inner();
+    Ok(web::Json(road_money::pay_sheet(&state, &user, q.township_id, q.month).await?))
+}
+
+/// A year.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct YearQuery {
+    pub year: i32,
+}
+
+/// The year's fund allocation by km and level (第二十条).
+#[utoipa::path(get, path = "/api/v1/roads/funds", tag = "roads", security(("bearer" = [])), params(YearQuery),
+    responses((status = 200, body = Allocation), (status = 403, body = Problem)))]
+pub async fn funds(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<YearQuery>,
+) -> Result<web::Json<Allocation>, AppError> {
+    Ok(web::Json(road_money::funds(&state, &user, q.year).await?))
+}
+
+/// Start a monthly random check or quarterly full inspection, with its double-random draw.
+#[utoipa::path(post, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])), request_body = CreateCheck,
+    responses((status = 201, body = Check), (status = 403, body = Problem), (status = 409, body = Problem)))]
+pub async fn create_check(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: web::Json<CreateCheck>,
+) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::Created().json(road_checks::create(&state, &user, body.into_inner()).await?))
+}
+
+/// One check with its draw.
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Check), (status = 404, body = Problem)))]
+pub async fn get_check(
+    state: web::Data<AppState>,
+    _user: AuthUser,
+    id: web::Path<CheckId>,
+) -> Result<web::Json<Check>, AppError> {
+    Ok(web::Json(road_checks::get(&state, id.into_inner()).await?))
+}
+
+/// Score a drawn segment (the seven items).
+#[utoipa::path(put, path = "/api/v1/road-checks/{id}/scores/{segment_id}", tag = "roads", security(("bearer" = [])), request_body = ScoreSegment,
+    responses((status = 200, body = Check), (status = 409, body = Problem), (status = 422, body = Problem)))]
+pub async fn score(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(CheckId, SegmentId)>,
+    body: web::Json<ScoreSegment>,
+) -> Result<web::Json<Check>, AppError> {
+    let (id, seg) = path.into_inner();
+    Ok(web::Json(road_checks::score_segment(&state, &user, id, seg, body.into_inner()).await?))
+}
+
+/// Publish a check's results.
+#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Check)))]
+pub async fn publish(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<CheckId>,
+) -> Result<web::Json<Check>, AppError> {
+    Ok(web::Json(road_checks::publish(&state, &user, id.into_inner()).await?))
+}
+
+/// The township ranking of a check with the flags of 第二十五、二十六条.
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Ranked>)))]
+pub async fn ranking(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<CheckId>,
+) -> Result<web::Json<Vec<Ranked>>, AppError> {
+    Ok(web::Json(road_checks::ranking(&state, &user, id.into_inner()).await?))
+}

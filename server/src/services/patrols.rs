@@ -1,0 +1,159 @@
+//! On-road records (上路记录): submitted by patrol workers, thinned, measured against their
+//! segments; and the month per worker that pay and ranking are built on.
+
+use crate::auth::AuthUser;
+use crate::db::changes::{self, Audience, Kind};
+use crate::db::patrols::{self, PatrolRow};
+use crate::db::{attachments, roads, DbConn};
+use crate::error::AppError;
+use crate::state::AppState;
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use xunjian_shared::road::checklist::validate_checks;
+use xunjian_shared::road::patrol::{Patrol, SubmitPatrol};
+use xunjian_shared::road::pay::WorkerMonth;
+use xunjian_shared::road::track::{coverage, distance_m, thin};
+use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
+
+/// The county's calendar day of an instant (China time).
+pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
+    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
+}
+
+fn check(req: &SubmitPatrol, now: DateTime<Utc>) -> Result<(), AppError> {
+    if req.ended_at < req.started_at || req.ended_at - req.started_at > Duration::hours(24) {
+        return Err(AppError::validation("ended_at", "a patrol lasts between 0 and 24 hours"));
+    }
+    if req.started_at > now + Duration::days(1) {
+        return Err(AppError::validation("started_at", "is in the future; check the phone's clock"));
+    }
+    if req.segment_ids.is_empty() {
+        return Err(AppError::validation("segment_ids", "name the segments walked"));
+    }
+    if req.track.len() > 100_000 {
+        return Err(AppError::validation("track", "at most 100,000 points"));
+    }
+    validate_checks(&req.checks).map_err(|e| AppError::validation("checks", e))
+}
+
+/// Stores a patrol in the caller's transaction; re-sending the same one answers the stored one.
+pub fn submit_in(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    req: &SubmitPatrol,
+    now: DateTime<Utc>,
+) -> Result<Patrol, AppError> {
+    if user.role != Role::PatrolWorker {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    check(req, now)?;
+    let body = serde_json::to_string(req).map_err(AppError::internal)?;
+    if let Some((row, cov)) = patrols::find(conn, req.id)? {
+        return if row.body == body && row.worker_id == user.id.to_string() {
+            patrols::to_dto(&row, cov)
+        } else {
+            Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"))
+        };
+    }
+    let me = user.id.to_string();
+    let mut segments = Vec::new();
+    for id in &req.segment_ids {
+        let s = roads::find_segment(conn, *id)?.filter(|s| s.worker_id.as_deref() == Some(me.as_str())).ok_or_else(
+            || AppError::with_detail(ErrorCode::OutOfScope, format!("segment {id} is not assigned to you")),
+        )?;
+        segments.push(s);
+    }
+    let track = thin(&req.track);
+    let mut cov = Vec::new();
+    for s in &segments {
+        let line: Vec<xunjian_shared::premise::GeoPoint> =
+            serde_json::from_str(&s.polyline).map_err(AppError::internal)?;
+        cov.push((s.id.clone(), coverage(&line, &track)));
+    }
+    let row = PatrolRow {
+        id: req.id.to_string(),
+        worker_id: me.clone(),
+        scope_path: segments[0].scope_path.clone(),
+        started_at: req.started_at.timestamp_millis(),
+        ended_at: req.ended_at.timestamp_millis(),
+        received_at: now.timestamp_millis(),
+        day: china_day(req.started_at).to_string(),
+        distance_m: distance_m(&track),
+        body,
+        track: serde_json::to_string(&track).map_err(AppError::internal)?,
+    };
+    patrols::insert(conn, &row, &cov)?;
+    changes::scoped(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
+    changes::record(conn, Kind::Patrol, &row.id, &Audience::User(me), false, row.received_at)?;
+    let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
+    attachments::add_refs(conn, &photos, "patrol", &row.id, &row.scope_path)?;
+    patrols::to_dto(&row, cov)
+}
+
+/// Submits a patrol.
+pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitPatrol) -> Result<Patrol, AppError> {
+    let user = user.clone();
+    let now = state.clock.now();
+    state.db.write(move |conn| submit_in(conn, &user, &req, now)).await
+}
+
+/// One patrol: its worker's own, or in the caller's scope.
+pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<Patrol, AppError> {
+    let user = user.clone();
+    state
+        .db
+        .read(move |conn| {
+            let (row, cov) = patrols::find(conn, id)?
+                .filter(|(r, _)| {
+                    r.worker_id == user.id.to_string()
+                        || (user.role != Role::PatrolWorker && user.can_see(&r.scope_path))
+                })
+                .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+            patrols::to_dto(&row, cov)
+        })
+        .await
+}
+
+/// The first and last day of a month `YYYY-MM`.
+pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_err(|_| AppError::validation("month", "YYYY-MM"))?;
+    let last = first.checked_add_months(chrono::Months::new(1)).map(|d| d - Duration::days(1)).unwrap_or(first);
+    Ok((first, last))
+}
+
+/// Each patrol worker's month under a unit path: days on the road and km of segment covered.
+pub fn worker_months(
+    conn: &mut DbConn,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<WorkerMonth>, AppError> {
+    let workers = patrols::workers_within(conn, path)?;
+    let rows = patrols::between(conn, path, None, &from.to_string(), &to.to_string())?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut seg_len: HashMap<String, f64> = HashMap::new();
+    for s in roads::segments_within(conn, path)? {
+        seg_len.insert(s.id.clone(), s.to_km - s.from_km);
+    }
+    let worker_of: HashMap<&str, &str> = rows.iter().map(|r| (r.id.as_str(), r.worker_id.as_str())).collect();
+    let mut km: BTreeMap<&str, f64> = BTreeMap::new();
+    for (patrol, segment, covered) in patrols::coverage_of(conn, &ids)? {
+        if let (Some(w), Some(c)) = (worker_of.get(patrol.as_str()), covered) {
+            *km.entry(w).or_default() += c * seg_len.get(&segment).copied().unwrap_or(0.0);
+        }
+    }
+    let mut days: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for r in &rows {
+        days.entry(r.worker_id.as_str()).or_default().insert(r.day.as_str());
+    }
+    Ok(workers
+        .iter()
+        .map(|(id, name)| WorkerMonth {
+            user_id: id.clone(),
+            name: name.clone(),
+            days_on_road: days.get(id.as_str()).map_or(0, |d| d.len() as u32),
+            km_covered: (km.get(id.as_str()).copied().unwrap_or(0.0) * 1000.0).round() / 1000.0,
+        })
+        .collect())
+}

@@ -1,0 +1,205 @@
+//! On-road records (上路记录) and the API shapes of the road register and checks.
+
+use super::checklist::RoadCheck;
+use super::register::{ResponsibleUnit, RoadLevel};
+use super::track::TrackPoint;
+use crate::ids::{CheckId, OrgUnitId, PatrolId, RoadId, SegmentId, UserId};
+use crate::premise::GeoPoint;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Body of `POST /api/v1/roads`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateRoad {
+    #[serde(default)]
+    pub id: Option<RoadId>,
+    pub code: String,
+    pub name: String,
+    pub level: RoadLevel,
+    pub length_km: f64,
+    /// Default: by level (第二条).
+    #[serde(default)]
+    pub responsible: Option<ResponsibleUnit>,
+}
+
+/// Body of `POST /api/v1/roads/{id}/segments`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateSegment {
+    #[serde(default)]
+    pub id: Option<SegmentId>,
+    pub township_id: OrgUnitId,
+    pub from_km: f64,
+    pub to_km: f64,
+    #[serde(default)]
+    pub polyline: Vec<GeoPoint>,
+    #[serde(default)]
+    pub worker_id: Option<UserId>,
+}
+
+/// Body of `PATCH /api/v1/segments/{id}`: (re)assign a worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AssignSegment {
+    /// The worker, or none to unassign.
+    pub worker_id: Option<UserId>,
+}
+
+/// What the phone sends at the end of a patrol.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubmitPatrol {
+    /// Id made on the phone; sending it again is one patrol.
+    pub id: PatrolId,
+    /// The segments walked (the worker's own).
+    pub segment_ids: Vec<SegmentId>,
+    /// Device clock at the start.
+    pub started_at: DateTime<Utc>,
+    /// Device clock at the end.
+    pub ended_at: DateTime<Utc>,
+    /// The GPS track as recorded (the server thins it).
+    pub track: Vec<TrackPoint>,
+    /// The seven items of 第十五条.
+    pub checks: Vec<RoadCheck>,
+    /// Remarks.
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// A patrol as stored, with what the server worked out.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Patrol {
+    /// The submitted record (the track is the thinned one).
+    #[serde(flatten)]
+    pub submitted: SubmitPatrol,
+    /// The worker.
+    pub worker_id: UserId,
+    /// Distance walked, metres (thinned track).
+    pub distance_m: f64,
+    /// Coverage (0–1) of each segment; none when the segment has no surveyed line.
+    pub coverage: Vec<(SegmentId, Option<f64>)>,
+    /// Share of checklist items passed, 0–100.
+    pub checklist_score: f64,
+    /// Server receipt time.
+    pub received_at: DateTime<Utc>,
+}
+
+/// A worker's or township's month on the road.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AssignmentReport {
+    /// Km of road in the township with no worker assigned.
+    pub unassigned_km: f64,
+    /// Workers assigned more than 5 km (第十一条), with their km.
+    pub over_length: Vec<(UserId, f64)>,
+    /// Workers whose files are incomplete or who are over 60: (worker, flags).
+    pub flagged_workers: Vec<(UserId, Vec<String>)>,
+}
+
+/// The kind of road check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// 每月随机抽查 (period `YYYY-MM`).
+    MonthlyRandom,
+    /// 每季全面检查 (period `YYYY-Qn`).
+    QuarterlyFull,
+}
+
+impl CheckKind {
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MonthlyRandom => "monthly_random",
+            Self::QuarterlyFull => "quarterly_full",
+        }
+    }
+
+    /// Parses the wire and database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::MonthlyRandom, Self::QuarterlyFull].into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Body of `POST /api/v1/road-checks`: start a check with its double-random draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CreateCheck {
+    pub kind: CheckKind,
+    /// `YYYY-MM` for a monthly check, `YYYY-Qn` for a quarterly one.
+    pub period: String,
+    /// The seed to draw with (default: made by the server and recorded).
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Segments to draw per township (a quarterly full inspection checks all).
+    #[serde(default)]
+    pub segments_per_township: Option<usize>,
+    /// Inspectors to draw.
+    #[serde(default)]
+    pub inspectors: Option<usize>,
+}
+
+/// A check with its draw.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Check {
+    pub id: CheckId,
+    pub kind: CheckKind,
+    pub period: String,
+    /// The draw: seed, segments, inspectors.
+    pub draw: super::draw::Draw,
+    /// Segments scored so far.
+    pub scored: Vec<SegmentId>,
+    /// When the results were published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// Body of `PUT /api/v1/road-checks/{id}/scores/{segment_id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ScoreSegment {
+    /// The seven items as found by the inspector.
+    pub items: Vec<RoadCheck>,
+}
+
+/// Checks a period string of a check kind.
+pub fn validate_period(kind: CheckKind, period: &str) -> Result<(), String> {
+    let ok = match kind {
+        CheckKind::MonthlyRandom => {
+            chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok() && period.len() == 7
+        }
+        CheckKind::QuarterlyFull => {
+            period.len() == 7
+                && period[..4].parse::<u16>().is_ok()
+                && matches!(&period[4..], "-Q1" | "-Q2" | "-Q3" | "-Q4")
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err("period is YYYY-MM for a monthly check, YYYY-Qn for a quarterly one".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        assert!(validate_period(CheckKind::MonthlyRandom, "2026-04").is_ok());
+        assert!(validate_period(CheckKind::MonthlyRandom, "2026-13").is_err());
+        assert!(validate_period(CheckKind::QuarterlyFull, "2026-Q2").is_ok());
+        assert!(validate_period(CheckKind::QuarterlyFull, "2026-Q5").is_err());
+        assert!(validate_period(CheckKind::MonthlyRandom, "2026-Q2").is_err());
+    }
+}

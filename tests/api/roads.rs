@@ -1,0 +1,249 @@
+//! Road patrol: the register, on-road records with coverage, checks, ranking, pay and funds.
+
+use super::*;
+use chrono::{Duration, Utc};
+use reqwest::Method;
+use xunjian_shared::premise::GeoPoint;
+use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
+use xunjian_shared::road::draw::{draw, township_seed};
+use xunjian_shared::road::funds::Allocation;
+use xunjian_shared::road::patrol::{
+    AssignmentReport, Check, CheckKind, CreateCheck, Patrol, ScoreSegment, SubmitPatrol,
+};
+use xunjian_shared::road::pay::PaySheet;
+use xunjian_shared::road::ranking::Ranked;
+use xunjian_shared::road::register::Segment;
+use xunjian_shared::road::track::TrackPoint;
+use xunjian_shared::PatrolId;
+
+fn checks(pass: bool) -> Vec<RoadCheck> {
+    RoadCheckItem::ALL
+        .into_iter()
+        .map(|item| RoadCheck { item, pass, photo: None, location: None, note: None })
+        .collect()
+}
+
+/// A walk along a line `off_m` metres to the east, a fix every ~4 m (a phone on foot, every second or two).
+fn walk(line: &[GeoPoint], off_m: f64, start: chrono::DateTime<Utc>) -> Vec<TrackPoint> {
+    let (a, b) = (line[0], line[line.len() - 1]);
+    let n = (a.distance_m(&b) / 4.0).ceil() as i64;
+    let east = off_m / (111_320.0 * a.lat.to_radians().cos());
+    (0..=n)
+        .map(|i| {
+            let f = i as f64 / n as f64;
+            TrackPoint {
+                lat: a.lat + f * (b.lat - a.lat),
+                lon: a.lon + f * (b.lon - a.lon) + east,
+                t: start + Duration::seconds(i * 3),
+                acc: 6.0,
+            }
+        })
+        .collect()
+}
+
+async fn segments(app: &TestApp, token: &str) -> Vec<Segment> {
+    expect_json(app.get("/api/v1/segments", token).await, 200).await
+}
+
+both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
+    let w = app.login("yishi.patrol").await.access_token;
+    let mine = segments(&app, &w).await;
+    assert_eq!(mine.len(), 1, "a patrol worker sees only their own segment");
+    let seg = &mine[0];
+    let start = app.now() - Duration::hours(2);
+    let body = SubmitPatrol {
+        id: PatrolId::new(),
+        segment_ids: vec![seg.id],
+        started_at: start,
+        ended_at: start + Duration::hours(1),
+        track: walk(&seg.polyline, 5.0, start),
+        checks: checks(true),
+        notes: String::new(),
+    };
+    let p: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &body).await, 201).await;
+    let covered = p.coverage[0].1.unwrap();
+    assert!(covered > 0.95, "walked the whole segment: {covered}");
+    assert!((p.distance_m - 5000.0).abs() < 100.0, "{}", p.distance_m);
+    assert!(p.submitted.track.len() < body.track.len(), "the track is thinned");
+    assert_eq!(p.checklist_score, 100.0);
+    // The same patrol again is one patrol.
+    let again: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &body).await, 201).await;
+    assert_eq!(again, p);
+    // Staying in the village 300 m from the road covers nothing.
+    let lazy = SubmitPatrol { id: PatrolId::new(), track: walk(&seg.polyline, 300.0, start), ..body.clone() };
+    let p2: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &lazy).await, 201).await;
+    assert_eq!(p2.coverage[0].1, Some(0.0));
+    // Another worker's segment, a checklist short of an item: refused.
+    let road = app.login("yishi.road").await.access_token;
+    let all = segments(&app, &road).await;
+    assert_eq!(all.len(), 4, "the road station sees its township's segments");
+    let other = all.iter().find(|s| s.worker_id.is_some() && s.id != seg.id).unwrap();
+    let theirs = SubmitPatrol { id: PatrolId::new(), segment_ids: vec![other.id], ..body.clone() };
+    expect_problem(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &theirs).await, 403, "out_of_scope").await;
+    let mut short = SubmitPatrol { id: PatrolId::new(), ..body.clone() };
+    short.checks.pop();
+    expect_problem(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &short).await, 422, "validation_failed")
+        .await;
+    // The road station reads it; another township's worker does not.
+    let got: Patrol = expect_json(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &road).await, 200).await;
+    assert_eq!(got.submitted.id, p.submitted.id);
+    let niudu = app.login("niudu.patrol").await.access_token;
+    expect_problem(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &niudu).await, 404, "not_found").await;
+    assert!(segments(&app, &niudu).await.iter().all(|s| s.id != seg.id));
+    app.stop().await;
+});
+
+both_backends!(assignments_report_unassigned_km_long_beats_and_worker_files, |app| {
+    let road = app.login("yishi.road").await.access_token;
+    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &road).await, 200).await;
+    assert!((r.unassigned_km - 1.0).abs() < 1e-9, "{}", r.unassigned_km);
+    let patrol2 = app.login("yishi.patrol2").await.user.user.id;
+    assert_eq!(r.over_length, vec![(patrol2, 10.5)]);
+    let flags = &r.flagged_workers.iter().find(|(w, _)| *w == patrol2).unwrap().1;
+    assert_eq!(flags, &vec!["over_60".to_string(), "no_insurance".to_string()]);
+    // Field and fire roles may not read it.
+    let grid = app.login("yishi.grid").await.access_token;
+    expect_problem(app.get("/api/v1/roads/assignments", &grid).await, 403, "forbidden").await;
+    app.stop().await;
+});
+
+async fn score_all(app: &TestApp, admin: &str, check: &Check, pass: &dyn Fn(&str) -> bool) {
+    for seg in &check.draw.segments {
+        let items = checks(pass(seg));
+        let r = app
+            .send_json(
+                Method::PUT,
+                &format!("/api/v1/road-checks/{}/scores/{seg}", check.id),
+                Some(admin),
+                &ScoreSegment { items },
+            )
+            .await;
+        expect_json::<Check>(r, 200).await;
+    }
+}
+
+both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |app| {
+    let admin = app.login("admin").await.access_token;
+    // The demo month (February 2026): 猗氏镇's workers patrolled, 牛杜镇's did not.
+    let feb = CreateCheck {
+        kind: CheckKind::MonthlyRandom,
+        period: "2026-02".into(),
+        seed: Some(7),
+        segments_per_township: Some(2),
+        inspectors: Some(1),
+    };
+    let check: Check =
+        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 201).await;
+    assert_eq!(check.draw.seed, 7);
+    assert_eq!(check.draw.segments.len(), 4, "two per township");
+    // 牛杜镇's road is in better shape on the day, but 第二十六条 still puts it last.
+    let road = app.login("yishi.road").await.access_token;
+    let yishi: Vec<String> = segments(&app, &road).await.iter().map(|s| s.id.to_string()).collect();
+    score_all(&app, &admin, &check, &|seg| !yishi.contains(&seg.to_string())).await;
+    let ranking: Vec<Ranked> =
+        expect_json(app.get(&format!("/api/v1/road-checks/{}/ranking", check.id), &admin).await, 200).await;
+    let order: Vec<&str> = ranking.iter().map(|r| r.result.name.as_str()).collect();
+    assert_eq!(order, ["猗氏镇", "牛杜镇"]);
+    assert!(ranking[1].last_by_rule && ranking[1].result.workers_without_record == 1);
+    assert!(ranking[1].result.score > ranking[0].result.score);
+    assert!(ranking.iter().all(|r| !r.flagged), "no January check: not twice in a row");
+    // A January check makes the bottom two twice in a row: flagged (第二十五条).
+    let jan = CreateCheck { period: "2026-01".into(), seed: Some(8), ..feb.clone() };
+    let c1: Check =
+        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &jan).await, 201).await;
+    score_all(&app, &admin, &c1, &|_| true).await;
+    let again: Vec<Ranked> =
+        expect_json(app.get(&format!("/api/v1/road-checks/{}/ranking", check.id), &admin).await, 200).await;
+    assert!(again.iter().all(|r| r.flagged && r.bottom_two), "only two townships have roads: both bottom two, twice");
+    // The same check cannot be drawn twice; a non-drawn segment cannot be scored.
+    expect_problem(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 409, "already_exists")
+        .await;
+    // The pay sheet: 20 days → full pay; 12 days → 8 days short × 50; none → withheld.
+    let office = app.login("yishi.road").await;
+    let town = office.user.org_chain[1].id;
+    let sheet: PaySheet = expect_json(
+        app.get(&format!("/api/v1/roads/pay-sheet?township_id={town}&month=2026-02"), &office.access_token).await,
+        200,
+    )
+    .await;
+    let pay: Vec<(String, u32, f64, bool)> =
+        sheet.lines.iter().map(|l| (l.month.name.clone(), l.month.days_on_road, l.pay_yuan, l.withheld)).collect();
+    assert_eq!(pay, [("李管护".into(), 20, 1500.0, false), ("王管护".into(), 12, 1100.0, false)]);
+    assert!(sheet.lines[0].month.km_covered > 90.0, "20 walks of 5 km: {}", sheet.lines[0].month.km_covered);
+    let niudu_town = app.login("niudu.office").await.user.org_chain[1].id;
+    let theirs: PaySheet = expect_json(
+        app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu_town}&month=2026-02"), &admin).await,
+        200,
+    )
+    .await;
+    assert_eq!(theirs.lines.len(), 1);
+    assert!(theirs.lines[0].withheld && theirs.lines[0].pay_yuan == 0.0);
+    expect_problem(
+        app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu_town}&month=2026-02"), &office.access_token).await,
+        403,
+        "out_of_scope",
+    )
+    .await;
+    app.stop().await;
+});
+
+both_backends!(the_double_random_draw_is_reproducible_from_its_seed, |app| {
+    let admin = app.login("admin").await.access_token;
+    let mut draws = Vec::new();
+    for (i, seed) in [11u64, 12, 13, 14, 15, 16].into_iter().enumerate() {
+        let req = CreateCheck {
+            kind: CheckKind::MonthlyRandom,
+            period: format!("2025-{:02}", i + 1),
+            seed: Some(seed),
+            segments_per_township: Some(1),
+            inspectors: Some(1),
+        };
+        let c: Check =
+            expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &req).await, 201).await;
+        draws.push(c);
+    }
+    // Anyone can repeat the draw from the seed and the published algorithm.
+    let road_station = app.login("yishi.road").await.access_token;
+    let yishi: Vec<String> = segments(&app, &road_station).await.iter().map(|s| s.id.to_string()).collect();
+    for c in &draws {
+        let expected = draw(township_seed(c.draw.seed, "140821100"), &yishi, 1);
+        assert!(c.draw.segments.contains(&expected[0]), "{c:?}");
+        let stored: Check = expect_json(app.get(&format!("/api/v1/road-checks/{}", c.id), &admin).await, 200).await;
+        assert_eq!(stored.draw, c.draw);
+    }
+    let distinct: std::collections::HashSet<Vec<String>> = draws.iter().map(|c| c.draw.segments.clone()).collect();
+    assert!(distinct.len() > 1, "different seeds draw differently");
+    let grid = app.login("yishi.grid").await.access_token;
+    let req = CreateCheck {
+        kind: CheckKind::QuarterlyFull,
+        period: "2026-Q1".into(),
+        seed: None,
+        segments_per_township: None,
+        inspectors: None,
+    };
+    expect_problem(app.send_json(Method::POST, "/api/v1/road-checks", Some(&grid), &req).await, 403, "forbidden").await;
+    let full: Check =
+        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &req).await, 201).await;
+    assert_eq!(full.draw.segments.len(), 7, "a quarterly full inspection checks every segment");
+    app.stop().await;
+});
+
+both_backends!(fund_allocation_matches_the_hand_computed_figures, |app| {
+    let admin = app.login("admin").await.access_token;
+    let a: Allocation = expect_json(app.get("/api/v1/roads/funds?year=2026", &admin).await, 200).await;
+    // G209 12 km × 8000 + S237 8 × 8000 + X321 15 × 5000 + Y045 6 × 4000 + C012 3 × 4000
+    // + Y112 5 × 4000 + C201 4 × 4000.
+    assert_eq!(a.total_yuan, 96_000.0 + 64_000.0 + 75_000.0 + 24_000.0 + 12_000.0 + 20_000.0 + 16_000.0);
+    let town = |name: &str| a.by_township.iter().find(|l| l.to == name).map(|l| l.amount_yuan);
+    assert_eq!(town("猗氏镇"), Some(37_500.0 + 24_000.0 + 12_000.0));
+    assert_eq!(town("牛杜镇"), Some(37_500.0 + 20_000.0 + 16_000.0));
+    assert_eq!(town("未分段"), Some(160_000.0), "national and provincial roads are not divided among townships");
+    let unit = |u: &str| a.by_responsible.iter().find(|l| l.to == u).map(|l| l.amount_yuan);
+    assert_eq!(
+        (unit("highway_section"), unit("transport_bureau"), unit("township"), unit("village_committee")),
+        (Some(160_000.0), Some(75_000.0), Some(44_000.0), Some(28_000.0))
+    );
+    let road = app.login("yishi.road").await.access_token;
+    expect_problem(app.get("/api/v1/roads/funds?year=2026", &road).await, 403, "forbidden").await;
+    app.stop().await;
+});

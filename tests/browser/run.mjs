@@ -1,0 +1,243 @@
+// The field PWA in a real browser against the real server, where "offline" means the server
+// process is stopped (SIGKILL), never request interception. Run by scripts/test-browser, which
+// builds the app and the server first. Prints "N passed, N failed" last.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Server, Steps, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
+import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, shot, tab, waitSynced } from './app.mjs';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xunjian-browser-'));
+const profile = path.join(tmp, 'profile');
+const dataDir = path.join(tmp, 'data');
+fs.mkdirSync(dataDir);
+const server = new Server({
+  bin: process.env.XUNJIAN_BIN || path.join(root, 'target/debug/xunjian'),
+  dataDir,
+  webDir: process.env.XUNJIAN_WEB_DIR || path.join(root, 'dist'),
+  port: await freePort(),
+});
+const base = server.base;
+const steps = new Steps();
+const s = {}; // what the steps learn and later steps check
+let ctx;
+let page;
+
+// The server's record counts: a repeated sync must leave every one unchanged.
+const tables = ['premises', 'inspections', 'hazards', 'hazard_events', 'device_ops', 'attachments', 'changes', 'notifications'];
+const counts = () => Object.fromEntries(tables.map((t) => [t, server.count(`select count(*) from ${t}`)]));
+
+async function open() {
+  ctx = await openBrowser(profile, s.geo);
+  page = ctx.pages()[0] || (await ctx.newPage());
+  page.on('pageerror', (e) => console.log(`         page error: ${e.message}`));
+}
+
+try {
+  await steps.step('demo county loaded, server started', async () => {
+    server.run(['demo']);
+    await server.start();
+    const row = server.sql(
+      "select p.lat || ',' || p.lon from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' and p.premise_type = 'street_shop'",
+    );
+    const [lat, lon] = row.split(',').map(Number);
+    // Standing about 30 m from the grid's street shop.
+    s.geo = { latitude: lat + 0.0003, longitude: lon, accuracy: 8 };
+    s.shop = server.sql(
+      "select p.name from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' and p.premise_type = 'street_shop'",
+    );
+    await open();
+  });
+
+  await steps.step('login online as yishi.grid and first sync', async () => {
+    await page.goto(base + '/');
+    await login(page, 'yishi.grid', 'xunjian2026');
+    await waitSynced(page);
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+    const due = await page.locator('[data-testid=today-due] li').count();
+    assert(due >= 4, `today lists the grid's due premises (${due})`);
+    await shot(page, 'today');
+  });
+
+  await steps.step('premises sorted by distance with GPS', async () => {
+    await tab(page, '#/premises');
+    await page.click('[data-testid=sort-distance]');
+    await page.waitForSelector('[data-testid=premise-list] .dist');
+    const first = await page.locator('[data-testid=premise-list] li a').first().getAttribute('data-name');
+    equal(first, s.shop, 'nearest premise first');
+    await shot(page, 'premises');
+  });
+
+  await steps.step('server stopped; reload works from the service worker and IndexedDB', async () => {
+    s.photos = await Promise.all(['#b71c1c', '#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00'].map((c, i) => makeJpeg(page, path.join(tmp, `p${i}.jpg`), c)));
+    await server.kill();
+    await page.reload();
+    await page.waitForSelector('[data-testid=sync-bar]');
+    await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
+    const n = await page.locator('[data-testid=premise-list] li').count();
+    assert(n >= 4, `premises still listed offline (${n})`);
+  });
+
+  await steps.step('offline: register a new premise', async () => {
+    s.newPremise = '东街新开五金店';
+    await addPremise(page, base, s.newPremise);
+    await page.waitForSelector('[data-saved=local]');
+    equal(await pending(page), 1, 'one op waiting');
+  });
+
+  await steps.step('offline: inspection with a failed item, photos and GPS; one hazard fixed on the spot, one left for rectification', async () => {
+    await tab(page, '#/premises');
+    await page.click(`[data-testid=premise-list] a[data-name="${s.shop}"]`);
+    await page.click('[data-testid=start-inspection]');
+    await page.waitForSelector('li.item');
+    await page.waitForSelector('[data-testid=gps]:has-text("📍")', { timeout: 20000 });
+    s.failed = await answerChecklist(page, s.photos);
+    await page.waitForSelector('[data-testid=draft-saved]');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'inspection');
+    await page.click('[data-testid=submit-inspection]');
+    await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
+    s.hazardIds = await page.locator('[data-hazard]').evaluateAll((as) => as.map((a) => a.dataset.hazard));
+    equal(s.hazardIds.length, 2, 'the phone shows both hazard ids at once');
+    equal(await pending(page), 2, 'two ops waiting');
+  });
+
+  await steps.step('offline: hazard list; report the rectification with a photo', async () => {
+    await tab(page, '#/hazards');
+    const open = await page.locator('[data-testid=hazard-list] a').evaluateAll((as) => as.map((a) => [a.dataset.id, a.dataset.status]));
+    const ordered = open.find(([, st]) => st === 'rectification_ordered');
+    assert(ordered, `a hazard left for rectification is listed: ${JSON.stringify(open)}`);
+    assert(!open.some(([id]) => id === s.hazardIds.find((h) => h !== ordered[0])), 'the hazard fixed on the spot is closed');
+    s.rectify = ordered[0];
+    s.onSpot = s.hazardIds.find((h) => h !== s.rectify);
+    await shot(page, 'hazards');
+    await page.click(`[data-testid=hazard-list] a[data-id="${s.rectify}"]`);
+    const actions = await page.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
+    assert(actions.includes('ReportRectified'), `report rectified offered: ${actions}`);
+    assert(!actions.includes('File') && !actions.includes('Refer'), `office actions not offered to a grid worker: ${actions}`);
+    await page.click('button[data-action=ReportRectified]');
+    await photo(page, 'action-photo', s.photos[4]);
+    await page.click('[data-testid=confirm-action]');
+    await page.waitForSelector('[data-testid=hazard][data-status=rectified]');
+    await shot(page, 'hazard');
+    equal(await pending(page), 3, 'three ops waiting');
+  });
+
+  await steps.step('browser closed and reopened on the same profile, still offline: everything still there', async () => {
+    await ctx.close();
+    await open();
+    await page.goto(`${base}/#/hazards`);
+    await page.waitForSelector('[data-testid=sync-bar]');
+    equal(await pending(page), 3, 'ops survive a browser restart');
+    await page.waitForSelector(`[data-testid=hazard-list] a[data-id="${s.rectify}"][data-status=rectified]`);
+    await tab(page, '#/premises');
+    await page.waitForSelector(`[data-testid=premise-list] a[data-name="${s.newPremise}"]`);
+    s.phonePhotos = await phonePhotos(page);
+    equal(s.phonePhotos.length, 5, 'photos kept on the phone');
+    await tab(page, '#/settings');
+    // Logging out would delete unsynced work: the app warns and stays logged in.
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('[data-testid=logout-warning]');
+    await page.waitForSelector('[data-testid=sync-bar]');
+    await page.locator('[data-testid=logout-warning]').scrollIntoViewIfNeeded();
+    await shot(page, 'settings-offline');
+  });
+
+  await steps.step('server started again (same data); sync', async () => {
+    await server.start();
+    await page.click('[data-testid=sync-now]');
+    await waitSynced(page);
+  });
+
+  await steps.step('the server holds exactly one of each record, and the photos with the right hashes', async () => {
+    equal(server.count(`select count(*) from premises where name = '${s.newPremise}'`), 1, 'new premise once');
+    const inspections = server.sql(
+      `select i.id from inspections i join premises p on p.id = i.premise_id where p.name = '${s.shop}'`,
+    ).split('\n').filter(Boolean);
+    equal(inspections.length, 1, 'inspection once');
+    s.inspection = inspections[0];
+    const gps = server.sql(`select lat is not null from inspections where id = '${s.inspection}'`);
+    equal(gps, '1', 'inspection carries GPS');
+    const hazards = server.sql(`select id || ':' || status from hazards where inspection_id = '${s.inspection}' order by id`).split('\n');
+    equal(hazards.length, 2, 'two hazards');
+    assert(hazards.includes(`${s.onSpot}:closed`), `hazard fixed on the spot closed: ${hazards}`);
+    assert(hazards.includes(`${s.rectify}:rectified`), `hazard reported rectified: ${hazards}`);
+    equal(server.count('select count(*) from device_ops'), 3, 'three ops applied');
+    for (const sha of s.phonePhotos) {
+      equal(server.count(`select count(*) from attachments where sha256 = '${sha}'`), 1, `photo ${sha.slice(0, 8)} on the server`);
+      const file = path.join(dataDir, 'attachments', sha.slice(0, 2), sha.slice(2, 4), sha);
+      const digest = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      equal(digest, sha, 'stored bytes match their name');
+    }
+    await page.goto(`${base}/#/premises`);
+    await page.click(`[data-testid=premise-list] a[data-name="${s.shop}"]`);
+    await page.waitForSelector('[data-testid=premise-inspections] [data-saved=synced]');
+    await shot(page, 'premise');
+  });
+
+  await steps.step('a second sync changes nothing', async () => {
+    const first = counts();
+    await page.click('[data-testid=sync-now]');
+    await page.waitForSelector('[data-testid=sync-bar][data-state=running]', { timeout: 5000 }).catch(() => {});
+    await waitSynced(page);
+    const second = counts();
+    equal(JSON.stringify(second), JSON.stringify(first), 'counts');
+  });
+
+  await steps.step('server killed in the middle of a push; the retry doubles nothing', async () => {
+    const N = 30;
+    await server.kill();
+    for (let i = 1; i <= N; i++) await addPremise(page, base, `批量登记场所${String(i).padStart(2, '0')}`);
+    equal(await pending(page), N, 'ops queued offline');
+    const baseline = server.count('select count(*) from device_ops');
+    await server.start();
+    // Kill the server as soon as it has applied part of the push.
+    let killedAt = -1;
+    const pushed = new Promise((resolve) => {
+      page.on('request', (r) => {
+        if (r.url().includes('/sync/push') && killedAt < 0) {
+          killedAt = 0;
+          resolve();
+        }
+      });
+    });
+    await page.click('[data-testid=sync-now]');
+    await pushed;
+    for (let i = 0; i < 2000; i++) {
+      const n = server.count('select count(*) from device_ops') - baseline;
+      if (n > 0) {
+        killedAt = n;
+        break;
+      }
+    }
+    await server.kill();
+    console.log(`         killed with ${killedAt} of ${N} ops applied`);
+    await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
+    assert((await pending(page)) > 0, 'unanswered ops stay in the outbox');
+    await shot(page, 'sync-error');
+    await server.start();
+    await page.click('[data-testid=sync-now]');
+    await waitSynced(page, 60000);
+    equal(server.count("select count(*) from premises where name like '批量登记场所%'"), N, 'each premise once');
+    equal(server.count("select count(distinct name) from premises where name like '批量登记场所%'"), N, 'all distinct');
+    equal(server.count('select count(*) from device_ops'), baseline + N, 'each op recorded once');
+  });
+
+  await steps.step('English is one tap away', async () => {
+    await page.goto(`${base}/#/settings`);
+    await page.click('text=English');
+    await page.waitForSelector('text=Sync log');
+    await shot(page, 'settings-en');
+    await page.click('text=中文');
+  });
+} finally {
+  try {
+    if (ctx) await ctx.close();
+  } catch {}
+  await server.kill();
+  if (steps.failed) console.log(`         kept for inspection: ${tmp}`);
+  else fs.rmSync(tmp, { recursive: true, force: true });
+  steps.summary();
+  process.exitCode = steps.failed ? 1 : 0;
+}
