@@ -40,6 +40,8 @@ pub enum OpBody {
     ActOnHazard { id: HazardId, act: ActOnHazard },
     /// Mark a notification read.
     MarkNotificationRead { id: NotificationId },
+    /// Submit an on-road record (patrol workers).
+    SubmitPatrol(crate::road::patrol::SubmitPatrol),
 }
 
 /// One operation of a device's outbox.
@@ -184,6 +186,23 @@ impl RecordKind {
     }
 }
 
+/// Whether a user of `role` receives a change of `kind` (`to_me`: addressed to the user, not just
+/// inside their scope). Field phones keep only their own work: a grid worker the fire-safety records
+/// of their grid; a patrol worker the road register, their own segments and patrols.
+pub fn delivered(role: crate::Role, kind: RecordKind, to_me: bool) -> bool {
+    use crate::Role as R;
+    use RecordKind as K;
+    match role {
+        R::PatrolWorker => match kind {
+            K::OrgUnit | K::Road | K::Notification => true,
+            K::Segment | K::Patrol => to_me,
+            _ => false,
+        },
+        R::GridWorker => !matches!(kind, K::Road | K::Segment | K::Patrol),
+        _ => true,
+    }
+}
+
 /// One change in a pull.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -244,6 +263,20 @@ impl Cursor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_phones_receive_only_their_own_work() {
+        use crate::Role;
+        assert!(delivered(Role::PatrolWorker, RecordKind::Segment, true));
+        assert!(!delivered(Role::PatrolWorker, RecordKind::Segment, false));
+        assert!(!delivered(Role::PatrolWorker, RecordKind::Hazard, false));
+        assert!(delivered(Role::PatrolWorker, RecordKind::Road, false));
+        assert!(!delivered(Role::GridWorker, RecordKind::Patrol, false));
+        assert!(delivered(Role::GridWorker, RecordKind::Premise, false));
+        for kind in RecordKind::ALL {
+            assert!(delivered(Role::TownshipOffice, kind, false), "offices see their whole scope");
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_junk_is_refused() {

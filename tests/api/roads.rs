@@ -247,3 +247,35 @@ both_backends!(fund_allocation_matches_the_hand_computed_figures, |app| {
     expect_problem(app.get("/api/v1/roads/funds?year=2026", &road).await, 403, "forbidden").await;
     app.stop().await;
 });
+
+both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
+    use xunjian_shared::sync::{OpBody, OpOutcome};
+    use xunjian_tests::device::Device;
+    let w = app.login("yishi.patrol").await.access_token;
+    let mut d = Device::new(w.clone());
+    d.pull_all(&app, 200).await;
+    assert_eq!(d.of_kind("segment").len(), 1, "the worker's own segment");
+    assert_eq!(d.of_kind("road").len(), 7, "the road register");
+    let seg: Segment = serde_json::from_value(d.of_kind("segment")[0]["data"].clone()).unwrap();
+    let start = app.now() - Duration::hours(3);
+    let body = SubmitPatrol {
+        id: PatrolId::new(),
+        segment_ids: vec![seg.id],
+        started_at: start,
+        ended_at: start + Duration::hours(1),
+        track: walk(&seg.polyline, 3.0, start),
+        checks: checks(true),
+        notes: "离线记录".into(),
+    };
+    d.queue(OpBody::SubmitPatrol(body.clone()), app.now());
+    let first = d.send(&app, 10).await;
+    assert!(matches!(first.results[0].outcome, OpOutcome::Applied { .. }));
+    assert_eq!(d.send(&app, 10).await, first, "the retry is the same answer");
+    d.take(first);
+    d.pull_all(&app, 200).await;
+    let mine = d.of_kind("patrol");
+    assert_eq!(mine.iter().filter(|p| p["data"]["id"] == body.id.to_string()).count(), 1);
+    let p: Patrol = expect_json(app.get(&format!("/api/v1/patrols/{}", body.id), &w).await, 200).await;
+    assert!(p.coverage[0].1.unwrap() > 0.95);
+    app.stop().await;
+});

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use xunjian_shared::hazard::{apply, Actor};
 use xunjian_shared::ids::DeviceId;
 use xunjian_shared::sync::{
-    Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
+    delivered, Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
     MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
 };
 use xunjian_shared::ErrorCode;
@@ -43,6 +43,7 @@ fn kind_name(body: &OpBody) -> &'static str {
         OpBody::RegisterHazard(_) => "register_hazard",
         OpBody::ActOnHazard { .. } => "act_on_hazard",
         OpBody::MarkNotificationRead { .. } => "mark_notification_read",
+        OpBody::SubmitPatrol(_) => "submit_patrol",
     }
 }
 
@@ -120,6 +121,10 @@ fn apply_op(
             }
             let d = act_in(conn, user, *id, act, Staleness::Revalidate, now, &state.deadlines)?;
             Ok(applied(Some(d.hazard.version)))
+        }
+        OpBody::SubmitPatrol(req) => {
+            super::patrols::submit_in(conn, user, req, now)?;
+            Ok(applied(None))
         }
         OpBody::MarkNotificationRead { id } => {
             if notifications::mark_read(conn, user.id, *id, now_ms)? {
@@ -307,8 +312,14 @@ pub async fn pull(
                 Some(_) => (0, true),
             };
             let rows = changes::after(conn, from, &path, &me.id, limit)?;
-            let mut out = Vec::with_capacity(rows.len());
-            for row in &rows {
+            // Each role's phone keeps only its own kind of work (shared rule `delivered`).
+            let (role, to_me) = (me.role()?, format!("user:{}", me.id));
+            let kept: Vec<&changes::ChangeRow> = rows
+                .iter()
+                .filter(|r| Kind::parse(&r.kind).is_some_and(|k| delivered(role, k, r.audience == to_me)))
+                .collect();
+            let mut out = Vec::with_capacity(kept.len());
+            for row in kept {
                 let Some(kind) = Kind::parse(&row.kind) else { continue };
                 if row.removed {
                     out.push(Change::Remove { seq: row.seq, kind, id: row.entity_id.clone() });
