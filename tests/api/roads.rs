@@ -279,3 +279,24 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
     assert!(p.coverage[0].1.unwrap() > 0.95);
     app.stop().await;
 });
+
+both_backends!(pay_sheet_and_funds_download_as_printable_xlsx, |app| {
+    let admin = app.login("admin").await.access_token;
+    let niudu = app.login("niudu.office").await.user.org_chain[1].id;
+    let r = app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu}&month=2026-02&format=xlsx"), &admin).await;
+    assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
+    let rows = super::ledger::read_xlsx(&r.bytes().await.unwrap());
+    let flat: Vec<String> = rows.concat();
+    assert!(flat.iter().any(|c| c.contains("牛杜镇 五级公路管护人员工资表")));
+    let zhao = rows.iter().find(|r| r.first().is_some_and(|c| c == "赵管护")).expect("the worker's line");
+    assert_eq!((zhao[1].as_str(), zhao[5].as_str(), zhao[6].as_str()), ("0", "0", "无上路记录，扣发"));
+    assert!(flat.iter().any(|c| c == "交管员签字：") && flat.iter().any(|c| c == "分管副职签字："));
+    let r = app.get("/api/v1/roads/funds?year=2026&format=xlsx", &admin).await;
+    let rows = super::ledger::read_xlsx(&r.bytes().await.unwrap());
+    let total = rows.iter().find(|r| r.first().is_some_and(|c| c == "合计")).unwrap();
+    assert_eq!(total.last().unwrap(), "307000");
+    let csv = app.get("/api/v1/roads/funds?year=2026&format=csv", &admin).await.text().await.unwrap();
+    assert!(csv.contains("公路段") && csv.contains("307000"), "{csv}");
+    app.stop().await;
+});

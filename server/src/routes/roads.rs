@@ -2,7 +2,9 @@
 
 use crate::auth::AuthUser;
 use crate::error::AppError;
-use crate::services::{patrols, road_checks, road_money, roads};
+use crate::services::ledger::respond;
+use crate::services::ledger_io::FileFormat;
+use crate::services::{patrols, road_checks, road_files, road_money, roads};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -143,6 +145,8 @@ pub struct MonthQuery {
     pub township_id: OrgUnitId,
     /// `YYYY-MM`.
     pub month: String,
+    /// `xlsx` or `csv` for a file (default: JSON).
+    pub format: Option<FileFormat>,
 }
 
 /// Each patrol worker's month: days on the road, km covered.
@@ -171,9 +175,13 @@ pub async fn pay_sheet(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<MonthQuery>,
-) -> Result<web::Json<PaySheet>, AppError> {
+) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    Ok(web::Json(road_money::pay_sheet(&state, &user, q.township_id, q.month).await?))
+    let sheet = road_money::pay_sheet(&state, &user, q.township_id, q.month).await?;
+    Ok(match q.format {
+        Some(f) => respond(road_files::pay_sheet(&sheet, f)?),
+        None => HttpResponse::Ok().json(sheet),
+    })
 }
 
 /// A year.
@@ -181,6 +189,8 @@ pub async fn pay_sheet(
 #[serde(deny_unknown_fields)]
 pub struct YearQuery {
     pub year: i32,
+    /// `xlsx` or `csv` for a file (default: JSON).
+    pub format: Option<FileFormat>,
 }
 
 /// The year's fund allocation by km and level (第二十条).
@@ -190,8 +200,12 @@ pub async fn funds(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<YearQuery>,
-) -> Result<web::Json<Allocation>, AppError> {
-    Ok(web::Json(road_money::funds(&state, &user, q.year).await?))
+) -> Result<HttpResponse, AppError> {
+    let a = road_money::funds(&state, &user, q.year).await?;
+    Ok(match q.format {
+        Some(f) => respond(road_files::funds(&a, f)?),
+        None => HttpResponse::Ok().json(a),
+    })
 }
 
 /// Start a monthly random check or quarterly full inspection, with its double-random draw.

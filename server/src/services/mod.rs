@@ -13,6 +13,7 @@ pub mod org;
 pub mod patrols;
 pub mod premises;
 pub mod road_checks;
+pub mod road_files;
 pub mod road_money;
 pub mod roads;
 pub mod scope;

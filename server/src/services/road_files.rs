@@ -1,0 +1,117 @@
+//! Pay sheets and fund allocations as office files (XLSX for printing and signing, or CSV).
+
+use super::ledger::Download;
+use super::ledger_io::{to_csv, to_xlsx, Cell, FileFormat, Sheet};
+use crate::error::AppError;
+use xunjian_shared::road::funds::{Allocation, FundLine};
+use xunjian_shared::road::pay::PaySheet;
+use xunjian_shared::road::{ResponsibleUnit, RoadLevel};
+
+fn render(sheet: &Sheet, format: FileFormat, filename: String) -> Result<Download, AppError> {
+    let bytes = match format {
+        FileFormat::Xlsx => to_xlsx(sheet)?,
+        FileFormat::Csv => to_csv(sheet)?,
+    };
+    Ok(Download { filename, content_type: format.content_type(), bytes, total: None })
+}
+
+/// The pay sheet with the two signature lines of 第二十一条 under the total.
+pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError> {
+    let mut rows: Vec<Vec<Cell>> = s
+        .lines
+        .iter()
+        .map(|l| {
+            vec![
+                l.month.name.as_str().into(),
+                Cell::Number(f64::from(l.month.days_on_road)),
+                Cell::Number(l.month.km_covered),
+                Cell::Number(l.base_yuan),
+                Cell::Number(l.deductions_yuan),
+                Cell::Number(l.pay_yuan),
+                (if l.withheld { "无上路记录，扣发" } else { "" }).into(),
+            ]
+        })
+        .collect();
+    let total_row = rows.len();
+    rows.push(vec![
+        "合计".into(),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Number(s.total_yuan),
+        Cell::Empty,
+    ]);
+    rows.push(vec![
+        "交管员签字：".into(),
+        Cell::Empty,
+        Cell::Empty,
+        "分管副职签字：".into(),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+    ]);
+    let sheet = Sheet {
+        name: "工资表".into(),
+        title: Some(format!("{} 五级公路管护人员工资表", s.township_name)),
+        subtitle: Some(format!("{} 月", s.month)),
+        headers: ["姓名", "上路天数", "管护里程(公里)", "基本工资(元)", "扣减(元)", "应发(元)", "备注"]
+            .map(String::from)
+            .to_vec(),
+        widths: vec![12.0, 10.0, 14.0, 12.0, 10.0, 12.0, 20.0],
+        rows,
+        bold_rows: vec![total_row],
+        landscape: false,
+    };
+    render(&sheet, format, format!("pay-{}-{}.{}", s.township_id, s.month, format.extension()))
+}
+
+fn km(line: &FundLine, level: RoadLevel) -> Cell {
+    Cell::Number(line.km_by_level.get(&level).copied().unwrap_or(0.0))
+}
+
+fn fund_rows(lines: &[FundLine], label: impl Fn(&str) -> String) -> Vec<Vec<Cell>> {
+    lines
+        .iter()
+        .map(|l| {
+            let mut row: Vec<Cell> = vec![label(&l.to).into()];
+            row.extend(RoadLevel::ALL.into_iter().map(|lv| km(l, lv)));
+            row.push(Cell::Number(l.amount_yuan));
+            row
+        })
+        .collect()
+}
+
+/// The year's allocation: per responsible unit, then per township.
+pub fn funds(a: &Allocation, format: FileFormat) -> Result<Download, AppError> {
+    let unit_label = |s: &str| ResponsibleUnit::parse(s).map_or(s.to_owned(), |u| u.label_zh().to_owned());
+    let mut rows = fund_rows(&a.by_responsible, unit_label);
+    let mut bold = vec![];
+    let blank = || vec![Cell::Empty; 7];
+    rows.push(blank());
+    rows.extend(fund_rows(&a.by_township, str::to_owned));
+    bold.push(rows.len());
+    rows.push(vec![
+        "合计".into(),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Number(a.total_yuan),
+    ]);
+    let mut headers = vec!["单位/乡镇".to_owned()];
+    headers.extend(RoadLevel::ALL.into_iter().map(|l| format!("{}(公里)", l.label_zh())));
+    headers.push("资金(元)".into());
+    let sheet = Sheet {
+        name: "管护资金".into(),
+        title: Some(format!("{} 年五级公路管护资金分配表", a.year)),
+        subtitle: Some("国、省道每公里8000元，县道5000元，乡、村道4000元（第二十条）".into()),
+        headers,
+        widths: vec![16.0, 10.0, 10.0, 10.0, 10.0, 10.0, 14.0],
+        rows,
+        bold_rows: bold,
+        landscape: true,
+    };
+    render(&sheet, format, format!("funds-{}.{}", a.year, format.extension()))
+}
