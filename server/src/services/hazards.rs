@@ -6,7 +6,7 @@ use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
 use crate::db::hazards::{self, EventRow, HazardFilter, HazardRow};
 use crate::db::premises::PremiseRow;
-use crate::db::{attachments, from_millis, DbConn};
+use crate::db::{attachments, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -16,7 +16,7 @@ use xunjian_shared::hazard::{
     HazardState, HazardStatus, ReferralTarget, RegisterHazard,
 };
 use xunjian_shared::premise::GeoPoint;
-use xunjian_shared::{ErrorCode, HazardId, InspectionId, OrgUnitId, PhotoRef, Role};
+use xunjian_shared::{ErrorCode, HazardId, InspectionId, OrgUnitId, PhotoRef};
 
 /// Who did something to a hazard, and from where.
 pub struct Acting<'a> {
@@ -338,14 +338,4 @@ pub async fn list(state: &AppState, user: &AuthUser, q: HazardQuery) -> Result<H
             Ok(HazardPage { items: rows.iter().map(HazardRow::to_dto).collect::<Result<_, _>>()?, total, by_status })
         })
         .await
-}
-
-/// Roles that act on hazards at all (for the today list).
-pub fn acts_on_hazards(role: Role) -> bool {
-    matches!(role, Role::GridWorker | Role::TownshipOffice | Role::Enforcement | Role::FireBrigade)
-}
-
-/// Converts stored milliseconds for callers outside the db module.
-pub fn at(ms: i64) -> DateTime<Utc> {
-    from_millis(ms)
 }
