@@ -15,8 +15,15 @@ const FIXED = ['/manifest.webmanifest', '/icon.svg'];
 // On a weak 2G signal a page request can hang for a long time; after this, open the cached shell.
 const NAVIGATION_TIMEOUT_MS = 4000;
 
+// A new build installs and then waits: the page offers "update" and asks us to take over only
+// when the worker taps it, never under a half-filled form. The first install has nothing to
+// replace and activates at once.
 self.addEventListener('install', (event) => {
-  event.waitUntil(precache().then(() => self.skipWaiting()));
+  event.waitUntil(precache());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {

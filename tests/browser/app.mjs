@@ -13,6 +13,20 @@ export async function login(page, username, password) {
   await page.waitForSelector('[data-testid=sync-bar]', { timeout: 20000 });
 }
 
+// Taps "sync" and waits for a new successful round (not just a bar that already said synced).
+export async function syncNow(page, timeout = 30000) {
+  const before = await page.getAttribute('[data-testid=sync-bar]', 'data-last');
+  await page.click('[data-testid=sync-now]');
+  await page.waitForFunction(
+    (b) => {
+      const bar = document.querySelector('[data-testid=sync-bar]');
+      return bar && bar.dataset.last && bar.dataset.last !== b && bar.dataset.state === 'synced' && bar.dataset.pending === '0';
+    },
+    before,
+    { timeout },
+  );
+}
+
 // The status bar says synced with nothing pending.
 export async function waitSynced(page, timeout = 30000) {
   await page.waitForSelector('[data-testid=sync-bar][data-state=synced][data-pending="0"]', { timeout });
@@ -20,6 +34,13 @@ export async function waitSynced(page, timeout = 30000) {
 
 export async function pending(page) {
   return Number(await page.getAttribute('[data-testid=sync-bar]', 'data-pending'));
+}
+
+// Waits until the status bar counts `n` operations waiting (it recounts just after each save).
+export async function waitPending(page, n, timeout = 10000) {
+  await page
+    .waitForSelector(`[data-testid=sync-bar][data-pending="${n}"]`, { timeout })
+    .catch(async () => assert(false, `expected ${n} ops waiting, the bar says ${await pending(page)}`));
 }
 
 export async function tab(page, hash) {
@@ -127,4 +148,34 @@ export async function addPremise(page, base, name) {
   await page.fill('input[name=responsible_phone]', '13800002222');
   await page.click('[data-testid=premise-form] button[type=submit]');
   await page.waitForSelector('[data-testid=start-inspection]', { timeout: 10000 });
+}
+
+// Reads or rewrites the session the app keeps in IndexedDB (meta store, key "session").
+export async function session(page, mutate = null) {
+  return page.evaluate(
+    (mutateSrc) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('xunjian');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('meta', 'readwrite');
+          const store = tx.objectStore('meta');
+          const get = store.get('session');
+          get.onsuccess = () => {
+            const tokens = JSON.parse(get.result.json);
+            if (mutateSrc) {
+              // eslint-disable-next-line no-new-func
+              new Function('t', mutateSrc)(tokens);
+              store.put({ k: 'session', json: JSON.stringify(tokens) });
+            }
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve(tokens);
+            };
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    mutate,
+  );
 }

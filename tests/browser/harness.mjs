@@ -22,6 +22,17 @@ export async function freePort() {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+function listening(port) {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    c.once('connect', () => {
+      c.destroy();
+      resolve(true);
+    });
+    c.once('error', () => resolve(false));
+  });
+}
+
 // The Xunjian server on a data dir; "offline" in this suite means this process is not running.
 export class Server {
   constructor({ bin, dataDir, webDir, port }) {
@@ -40,18 +51,27 @@ export class Server {
     return { ...process.env, XUNJIAN_WEB_DIR: this.webDir, RUST_LOG: process.env.RUST_LOG || 'warn' };
   }
 
-  async start() {
+  // `holdAnswersMs`: run under strace, which holds every socket write (the HTTP answers) that
+  // long. The server commits a push and only then answers, so a test can see the commit in the
+  // database and kill the server before the phone gets the answer — a lost answer, every time.
+  async start({ holdAnswersMs = 0 } = {}) {
     const log = fs.openSync(path.join(this.dataDir, 'server.log'), 'a');
-    this.proc = spawn(this.bin, ['--data-dir', this.dataDir, 'serve', '--bind', `127.0.0.1:${this.port}`], {
-      env: this.env(),
-      stdio: ['ignore', log, log],
-    });
+    let cmd = this.bin;
+    let args = ['--data-dir', this.dataDir, 'serve', '--bind', `127.0.0.1:${this.port}`];
+    if (holdAnswersMs) {
+      const calls = 'sendto,sendmsg,writev';
+      const hold = `inject=${calls}:delay_enter=${holdAnswersMs * 1000}`;
+      args = ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${calls}`, '-e', hold, cmd, ...args];
+      cmd = 'strace';
+    }
+    // Its own process group: a kill reaches the server even when strace runs it.
+    this.proc = spawn(cmd, args, { env: this.env(), stdio: ['ignore', log, log], detached: true });
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
     this.exited = exited;
-    for (let i = 0; i < 200; i++) {
+    for (let i = 0; i < 300; i++) {
       try {
-        const r = await fetch(`${this.base}/healthz`);
-        if (r.ok) return;
+        // With answers held back, "listening" is all we can wait for.
+        if (holdAnswersMs ? await listening(this.port) : (await fetch(`${this.base}/healthz`)).ok) return;
       } catch {}
       if (this.proc.exitCode !== null) throw new Error('server exited at start; see server.log');
       await sleep(100);
@@ -62,7 +82,7 @@ export class Server {
   // SIGKILL: the harshest way to go offline, as a crash or a pulled plug.
   async kill() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode) return;
-    this.proc.kill('SIGKILL');
+    process.kill(-this.proc.pid, 'SIGKILL');
     await this.exited;
     this.proc = null;
   }
@@ -143,4 +163,16 @@ export function assert(cond, msg) {
 
 export function equal(actual, expected, msg) {
   if (actual !== expected) throw new Error(`${msg}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+}
+
+// The API as an office user at a desk would use it, online, beside the phone.
+export async function api(base, method, path, token, body) {
+  const r = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+  return text ? JSON.parse(text) : null;
 }

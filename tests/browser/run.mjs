@@ -5,17 +5,20 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Server, Steps, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
-import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, shot, tab, waitSynced } from './app.mjs';
+import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
+import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xunjian-browser-'));
 const profile = path.join(tmp, 'profile');
 const dataDir = path.join(tmp, 'data');
 fs.mkdirSync(dataDir);
+// The server serves a copy of the build, so a test can publish a "new version" of it.
+const webDir = path.join(tmp, 'web');
+fs.cpSync(process.env.XUNJIAN_WEB_DIR || path.join(root, 'dist'), webDir, { recursive: true });
 const server = new Server({
   bin: process.env.XUNJIAN_BIN || path.join(root, 'target/debug/xunjian'),
   dataDir,
-  webDir: process.env.XUNJIAN_WEB_DIR || path.join(root, 'dist'),
+  webDir,
   port: await freePort(),
 });
 const base = server.base;
@@ -39,14 +42,12 @@ try {
     server.run(['demo']);
     await server.start();
     const row = server.sql(
-      "select p.lat || ',' || p.lon from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' and p.premise_type = 'street_shop'",
+      "select p.id || '|' || p.name || '|' || p.lat || '|' || p.lon from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' and p.premise_type = 'street_shop'",
     );
-    const [lat, lon] = row.split(',').map(Number);
+    const [id, name, lat, lon] = row.split('|');
+    Object.assign(s, { shopId: id, shop: name });
     // Standing about 30 m from the grid's street shop.
-    s.geo = { latitude: lat + 0.0003, longitude: lon, accuracy: 8 };
-    s.shop = server.sql(
-      "select p.name from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' and p.premise_type = 'street_shop'",
-    );
+    s.geo = { latitude: Number(lat) + 0.0003, longitude: Number(lon), accuracy: 8 };
     await open();
   });
 
@@ -83,7 +84,7 @@ try {
     s.newPremise = '东街新开五金店';
     await addPremise(page, base, s.newPremise);
     await page.waitForSelector('[data-saved=local]');
-    equal(await pending(page), 1, 'one op waiting');
+    await waitPending(page, 1);
   });
 
   await steps.step('offline: inspection with a failed item, photos and GPS; one hazard fixed on the spot, one left for rectification', async () => {
@@ -100,7 +101,7 @@ try {
     await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
     s.hazardIds = await page.locator('[data-hazard]').evaluateAll((as) => as.map((a) => a.dataset.hazard));
     equal(s.hazardIds.length, 2, 'the phone shows both hazard ids at once');
-    equal(await pending(page), 2, 'two ops waiting');
+    await waitPending(page, 2);
   });
 
   await steps.step('offline: hazard list; report the rectification with a photo', async () => {
@@ -121,7 +122,7 @@ try {
     await page.click('[data-testid=confirm-action]');
     await page.waitForSelector('[data-testid=hazard][data-status=rectified]');
     await shot(page, 'hazard');
-    equal(await pending(page), 3, 'three ops waiting');
+    await waitPending(page, 3);
   });
 
   await steps.step('browser closed and reopened on the same profile, still offline: everything still there', async () => {
@@ -129,7 +130,7 @@ try {
     await open();
     await page.goto(`${base}/#/hazards`);
     await page.waitForSelector('[data-testid=sync-bar]');
-    equal(await pending(page), 3, 'ops survive a browser restart');
+    await waitPending(page, 3);
     await page.waitForSelector(`[data-testid=hazard-list] a[data-id="${s.rectify}"][data-status=rectified]`);
     await tab(page, '#/premises');
     await page.waitForSelector(`[data-testid=premise-list] a[data-name="${s.newPremise}"]`);
@@ -178,50 +179,97 @@ try {
 
   await steps.step('a second sync changes nothing', async () => {
     const first = counts();
-    await page.click('[data-testid=sync-now]');
-    await page.waitForSelector('[data-testid=sync-bar][data-state=running]', { timeout: 5000 }).catch(() => {});
-    await waitSynced(page);
+    await syncNow(page);
     const second = counts();
     equal(JSON.stringify(second), JSON.stringify(first), 'counts');
   });
 
-  await steps.step('server killed in the middle of a push; the retry doubles nothing', async () => {
-    const N = 30;
+  await steps.step('an expired access token is traded for a new pair with the refresh token (401)', async () => {
+    // As after 15 minutes: the access token no longer works; the refresh token does.
+    const old = await session(page, "t.access_token = 'expired.' + t.access_token.slice(8);");
+    await page.reload();
+    await page.click('[data-testid=sync-now]');
+    await waitSynced(page);
+    const fresh = await session(page);
+    assert(fresh.refresh_token !== old.refresh_token, 'the refresh token was rotated and saved');
+    assert(!fresh.access_token.startsWith('expired.'), 'a working access token was saved');
+  });
+
+  await steps.step('server killed in the middle of a push, after its commit and before its answer; the retry doubles nothing', async () => {
+    const N = 20;
     await server.kill();
     for (let i = 1; i <= N; i++) await addPremise(page, base, `批量登记场所${String(i).padStart(2, '0')}`);
-    equal(await pending(page), N, 'ops queued offline');
+    await waitPending(page, N);
     const baseline = server.count('select count(*) from device_ops');
-    await server.start();
-    // Kill the server as soon as it has applied part of the push.
-    let killedAt = -1;
-    const pushed = new Promise((resolve) => {
-      page.on('request', (r) => {
-        if (r.url().includes('/sync/push') && killedAt < 0) {
-          killedAt = 0;
-          resolve();
-        }
-      });
-    });
+    // The server's answers are held back 20 s on the way out (see Server.start): whichever push
+    // comes first — the tap below or the app's own retry — commits, and its answer waits.
+    await server.start({ holdAnswersMs: 20000 });
     await page.click('[data-testid=sync-now]');
-    await pushed;
-    for (let i = 0; i < 2000; i++) {
-      const n = server.count('select count(*) from device_ops') - baseline;
-      if (n > 0) {
-        killedAt = n;
-        break;
-      }
+    let applied = 0;
+    for (const t0 = Date.now(); Date.now() - t0 < 20000 && applied < N; await sleep(20)) {
+      applied = server.count('select count(*) from device_ops') - baseline;
     }
+    equal(applied, N, 'the push was applied on the server');
+    // SIGKILL while the answer is still inside the server: the phone never hears of the commit.
     await server.kill();
-    console.log(`         killed with ${killedAt} of ${N} ops applied`);
     await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
-    assert((await pending(page)) > 0, 'unanswered ops stay in the outbox');
+    equal(await pending(page), N, 'no answer, so every op stays in the outbox');
     await shot(page, 'sync-error');
     await server.start();
-    await page.click('[data-testid=sync-now]');
-    await waitSynced(page, 60000);
+    await syncNow(page, 60000);
     equal(server.count("select count(*) from premises where name like '批量登记场所%'"), N, 'each premise once');
     equal(server.count("select count(distinct name) from premises where name like '批量登记场所%'"), N, 'all distinct');
     equal(server.count('select count(*) from device_ops'), baseline + N, 'each op recorded once');
+  });
+
+  await steps.step('a stale re-check conflicts with the office\'s decision: kept in the inbox with the server\'s words', async () => {
+    // The township office fails the re-check at its desk while the phone still shows "rectified".
+    const office = await api(base, 'POST', '/auth/login', null, { username: 'yishi.office', password: 'xunjian2026' });
+    const detail = await api(base, 'GET', `/hazards/${s.rectify}`, office.access_token);
+    const newDeadline = new Date(Date.now() + 7 * 86400e3).toISOString();
+    await api(base, 'POST', `/hazards/${s.rectify}/actions`, office.access_token, {
+      action: { action: 'recheck_fail', new_deadline: newDeadline },
+      expected_version: detail.hazard.version,
+    });
+    await server.kill();
+    // Offline, the worker passes the re-check on the phone's older copy.
+    await page.goto(`${base}/#/hazard/${s.rectify}`);
+    await page.waitForSelector('[data-testid=hazard][data-status=rectified]');
+    await page.click('button[data-action=RecheckPass]');
+    await photo(page, 'action-photo', s.photos[3]);
+    await page.click('[data-testid=confirm-action]');
+    await page.waitForSelector('[data-testid=hazard][data-status=closed]');
+    await server.start();
+    await syncNow(page);
+    // The server's state wins, and the refused op is shown with its message until dismissed.
+    await page.waitForSelector('[data-testid=hazard][data-status=filed]');
+    await page.goto(`${base}/#/settings`);
+    await page.waitForSelector('[data-testid=inbox] li');
+    await shot(page, 'inbox');
+    await page.click('[data-testid=inbox] li button');
+    await page.waitForSelector('[data-testid=inbox]', { state: 'detached' });
+  });
+
+  await steps.step('a new version is offered, never under a form, and swaps only when the worker taps 更新', async () => {
+    const sw = path.join(webDir, 'sw.js');
+    fs.writeFileSync(sw, fs.readFileSync(sw, 'utf8').replace(/const BUILD = '[^']*'/, "const BUILD = 'test-build-2'"));
+    await page.goto(`${base}/#/`);
+    await page.click('[data-testid=sync-now]'); // a successful sync looks for a new worker
+    await waitSynced(page);
+    await page.waitForSelector('[data-testid=update-banner]', { timeout: 30000 });
+    await shot(page, 'update');
+    await page.goto(`${base}/#/inspect/${s.shopId}`);
+    await page.waitForSelector('li.item');
+    await sleep(3500); // the banner looks every 3 s
+    equal(await page.locator('[data-testid=update-banner]').count(), 0, 'no update offered on the inspection form');
+    const stillOld = await page.evaluate(() => caches.keys());
+    assert(stillOld.some((k) => k !== 'xunjian-shell-test-build-2'), `the old shell stays until the tap: ${stillOld}`);
+    await page.goto(`${base}/#/`);
+    await page.waitForSelector('[data-testid=update-banner]', { timeout: 10000 });
+    await Promise.all([page.waitForEvent('load', { timeout: 20000 }), page.click('[data-testid=update-banner] button')]);
+    await page.waitForSelector('[data-testid=sync-bar]');
+    await page.waitForFunction(async () => (await caches.keys()).join() === 'xunjian-shell-test-build-2', null, { timeout: 20000 });
+    equal(await page.locator('[data-testid=update-banner]').count(), 0, 'no banner after the update');
   });
 
   await steps.step('English is one tap away', async () => {

@@ -2,13 +2,12 @@
 //! so a change of the contract breaks this build rather than a phone in the field.
 
 use crate::i18n::Lang;
-use gloo::net::http::{Request, RequestBuilder, Response};
+use gloo::net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use xunjian_shared::api::API_PREFIX;
 use xunjian_shared::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use xunjian_shared::error::Problem;
-use xunjian_shared::user::Me;
 
 /// Why a call failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -16,7 +15,8 @@ pub enum ApiError {
     /// No HTTP answer at all: offline, server down, or the request was cut off.
     Network,
     /// The server refused with a problem document.
-    Problem { problem: Problem, retry_after: Option<u64> },
+    /// Boxed: the problem document is large and errors travel through every `Result` here.
+    Problem { problem: Box<Problem>, retry_after: Option<u64> },
     /// An answer outside the contract, e.g. a proxy's HTML error page.
     Unexpected { status: u16 },
 }
@@ -65,13 +65,28 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
     send_json(Request::post(&url("/auth/logout")), &body).await.map(drop)
 }
 
-/// `GET /me`: the logged-in user as the server sees them now.
-pub async fn me(access_token: &str) -> Result<Me, ApiError> {
-    let request = Request::get(&url("/me"))
-        .header("Authorization", &format!("Bearer {access_token}"))
-        .build()
-        .map_err(|_| ApiError::Network)?;
-    read_json(check(request.send().await).await?).await
+/// The body of an authenticated call.
+pub enum Body<'a> {
+    Empty,
+    Json(&'a str),
+    /// Bytes with their content type (a photo).
+    Bytes(&'a [u8], &'a str),
+}
+
+/// One call with the access token; non-2xx answers become errors.
+pub async fn authed(method: Method, path: &str, token: &str, body: Body<'_>) -> Result<Response, ApiError> {
+    let builder = RequestBuilder::new(&url(path)).method(method).header("Authorization", &format!("Bearer {token}"));
+    let request = match body {
+        Body::Empty => builder.build(),
+        Body::Json(json) => builder.header("Content-Type", "application/json").body(json),
+        Body::Bytes(bytes, mime) => builder.header("Content-Type", mime).body(js_sys::Uint8Array::from(bytes)),
+    };
+    check(request.map_err(|_| ApiError::Network)?.send().await).await
+}
+
+/// Reads an answer's JSON body.
+pub async fn json_of<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    read_json(response).await
 }
 
 fn url(path: &str) -> String {
@@ -93,7 +108,7 @@ async fn check(sent: Result<Response, gloo::net::Error>) -> Result<Response, Api
     let status = response.status();
     let retry_after = response.headers().get("retry-after").and_then(|v| v.trim().parse().ok());
     match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiError::Problem { problem, retry_after }),
+        Ok(problem) => Err(ApiError::Problem { problem: Box::new(problem), retry_after }),
         Err(_) => Err(ApiError::Unexpected { status }),
     }
 }

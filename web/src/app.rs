@@ -1,90 +1,160 @@
-//! The root component: owns the language and the session, and picks the page.
+//! The root component: opens the phone's database, owns the language and the session, and shows
+//! the login page or the logged-in shell.
 
-use crate::api::{self, ApiError};
 use crate::i18n::Lang;
-use crate::pages::home::Home;
 use crate::pages::login::Login;
-use crate::session::{self, Checked};
+use crate::session;
+use crate::shell::Shell;
+use crate::store::idb::Db;
+use crate::store::{marker, StoreError};
+use crate::sync::remote::Tokens;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use xunjian_shared::auth::TokenResponse;
+use xunjian_shared::user::Me;
 use yew::prelude::*;
+
+/// Why login was refused on this phone, or why the session ended.
+#[derive(Clone, PartialEq)]
+pub enum Notice {
+    SessionEnded,
+    /// The phone holds unsynced data of another user.
+    OtherOwner(u32),
+    Storage(String),
+}
 
 #[component]
 pub fn App() -> Html {
     let lang = use_state(Lang::load);
-    // A stored session opens the home page at once, with no network: the phone may be offline.
-    let tokens = use_state(session::load);
-    // Why the server did not confirm the stored session (shown on home) or why it ended (on login).
-    let notice = use_state(|| None::<ApiError>);
+    let db = use_state(|| None::<Rc<Db>>);
+    let boot_error = use_state(|| None::<String>);
+    let me = use_state(|| None::<Rc<Me>>);
+    let wiped = use_state(|| false);
+    let notice = use_state(|| None::<Notice>);
+    // Shared with the sync engine, which refreshes the tokens.
+    let tokens: Tokens = use_memo((), |_| RefCell::new(None::<TokenResponse>));
 
     use_effect_with(*lang, |lang| lang.apply());
 
     {
-        let tokens = tokens.clone();
-        let notice = notice.clone();
+        let (db, boot_error, me, wiped, tokens) =
+            (db.clone(), boot_error.clone(), me.clone(), wiped.clone(), tokens.clone());
         use_effect_with((), move |_| {
-            if let Some(stored) = (*tokens).clone() {
-                spawn_local(async move {
-                    match session::check(stored).await {
-                        Checked::Valid(fresh) => tokens.set(Some(fresh)),
-                        Checked::Unverified(e) => notice.set(Some(e)),
-                        Checked::Ended(e) => {
-                            tokens.set(None);
-                            notice.set(Some(e));
+            spawn_local(async move {
+                match Db::open().await {
+                    Ok(opened) => {
+                        wiped.set(marker::check(&opened).await);
+                        if let Some(t) = session::load(&opened).await {
+                            me.set(Some(Rc::new(t.user.clone())));
+                            *tokens.borrow_mut() = Some(t);
                         }
-                        Checked::Superseded => {}
+                        db.set(Some(Rc::new(opened)));
                     }
-                });
-            }
+                    Err(e) => boot_error.set(Some(e.0)),
+                }
+            });
         });
     }
 
-    let on_login = {
-        let tokens = tokens.clone();
-        let notice = notice.clone();
-        Callback::from(move |fresh: TokenResponse| {
-            session::save(&fresh);
-            notice.set(None);
-            tokens.set(Some(fresh));
-        })
-    };
-
-    let on_logout = {
-        let tokens = tokens.clone();
-        let notice = notice.clone();
-        Callback::from(move |()| {
-            // Forget the session here first, so logging out works offline; the server is told
-            // when it can be reached, and otherwise the refresh token simply expires.
-            if let Some(old) = (*tokens).clone() {
-                spawn_local(async move {
-                    let _ = api::logout(&old.refresh_token).await;
-                });
+    let t = lang.t();
+    let body = match (&*db, &*me) {
+        (None, _) => match &*boot_error {
+            Some(e) => html! { <p class="error" role="alert">{ t.db_failed }{ " " }{ e }</p> },
+            None => html! { <p class="muted">{ t.opening }</p> },
+        },
+        (Some(db), None) => {
+            let on_login = {
+                let (db, me, notice, tokens) = (db.clone(), me.clone(), notice.clone(), tokens.clone());
+                Callback::from(move |fresh: TokenResponse| {
+                    let (db, me, notice, tokens) = (db.clone(), me.clone(), notice.clone(), tokens.clone());
+                    spawn_local(async move {
+                        match adopt(&db, &fresh).await {
+                            Ok(()) => {
+                                notice.set(None);
+                                me.set(Some(Rc::new(fresh.user.clone())));
+                                *tokens.borrow_mut() = Some(fresh);
+                            }
+                            Err(refusal) => {
+                                let _ = crate::api::logout(&fresh.refresh_token).await;
+                                notice.set(Some(refusal));
+                            }
+                        }
+                    });
+                })
+            };
+            html! { <Login notice={(*notice).clone()} {on_login} /> }
+        }
+        (Some(db), Some(user)) => {
+            let on_ended = {
+                let (me, notice, tokens, db) = (me.clone(), notice.clone(), tokens.clone(), db.clone());
+                Callback::from(move |()| {
+                    // The data stays on the phone: the same worker logs in again and syncs it.
+                    *tokens.borrow_mut() = None;
+                    let db = db.clone();
+                    spawn_local(async move {
+                        let _ = session::clear(&db).await;
+                    });
+                    notice.set(Some(Notice::SessionEnded));
+                    me.set(None);
+                })
+            };
+            let on_logout = {
+                let (me, tokens, db) = (me.clone(), tokens.clone(), db.clone());
+                Callback::from(move |()| {
+                    let old = tokens.borrow_mut().take();
+                    let (me, db) = (me.clone(), db.clone());
+                    spawn_local(async move {
+                        if let Some(old) = old {
+                            let _ = crate::api::logout(&old.refresh_token).await;
+                        }
+                        let _ = db.wipe_user_data().await;
+                        marker::renew(&db).await;
+                        me.set(None);
+                    });
+                })
+            };
+            let set_lang = {
+                let lang = lang.clone();
+                Callback::from(move |l: Lang| lang.set(l))
+            };
+            html! {
+                <Shell db={db.clone()} me={user.clone()} tokens={tokens.clone()} lang={*lang} wiped={*wiped}
+                    {on_ended} {on_logout} {set_lang} />
             }
-            session::clear();
-            notice.set(None);
-            tokens.set(None);
-        })
+        }
     };
 
     let toggle_lang = {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| lang.set(lang.other()))
     };
-
-    let t = lang.t();
     html! {
         <ContextProvider<Lang> context={*lang}>
             <header class="bar">
                 <h1 class="bar-title">{ t.app_name }</h1>
                 <button type="button" class="lang-toggle" onclick={toggle_lang}>{ t.switch_lang }</button>
             </header>
-            <main class="page">
-                if let Some(current) = &*tokens {
-                    <Home me={current.user.clone()} notice={(*notice).clone()} {on_logout} />
-                } else {
-                    <Login notice={(*notice).clone()} {on_login} />
-                }
-            </main>
+            { body }
         </ContextProvider<Lang>>
     }
+}
+
+/// Takes a fresh login on this phone. Another user's unsynced work must not be pushed under this
+/// login, so that is refused; another user's synced data is cleared first.
+async fn adopt(db: &Db, fresh: &TokenResponse) -> Result<(), Notice> {
+    let storage = |e: StoreError| Notice::Storage(e.0);
+    match session::owner(db).await {
+        Some(owner) if owner != fresh.user.user.id => {
+            let pending = db.count("outbox").await.map_err(storage)?;
+            if pending > 0 {
+                return Err(Notice::OtherOwner(pending));
+            }
+            db.wipe_user_data().await.map_err(storage)?;
+            marker::renew(db).await;
+        }
+        _ => {}
+    }
+    session::save(db, fresh).await.map_err(storage)?;
+    session::set_owner(db, fresh.user.user.id).await.map_err(storage)
 }

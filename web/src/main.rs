@@ -1,11 +1,25 @@
 //! Xunjian web client: a Yew app compiled to WebAssembly and served by the Xunjian server as a PWA.
+//! Field workers use it all day with no signal: everything lives in IndexedDB (`store`) and is
+//! synced with the server when a connection appears (`sync`).
 
 mod api;
 mod app;
+mod components;
+mod ctx;
+mod draft;
+mod geo;
 mod i18n;
+mod local;
 mod pages;
+mod photo;
+mod route;
 mod session;
+mod shell;
+mod store;
 mod sw;
+mod sync;
+mod util;
+mod world;
 
 fn main() {
     // index.html shows a loading line while the wasm downloads (slow on 2G); drop it now.

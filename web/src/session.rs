@@ -1,78 +1,46 @@
-//! The login session kept on the phone, so the app opens offline. It lives in localStorage for
-//! now; the offline-data work moves it to IndexedDB next to the records it protects.
+//! The login session kept on the phone, in IndexedDB next to the records it protects (an older
+//! build kept it in localStorage: it is moved over once). The app opens with it offline; a token
+//! is needed only to sync.
 
-use crate::api::{self, ApiError};
+use crate::store::idb::Db;
+use crate::store::StoreError;
 use gloo::storage::{LocalStorage, Storage};
 use xunjian_shared::auth::TokenResponse;
+use xunjian_shared::UserId;
 
-const STORAGE_KEY: &str = "xunjian.session";
+const KEY: &str = "session";
+/// Whose data the phone holds: another user logging in must not push it as their own.
+const OWNER: &str = "owner";
+const OLD_KEY: &str = "xunjian.session";
 
 /// The stored session, if any. An unreadable one (older app version) counts as none.
-pub fn load() -> Option<TokenResponse> {
-    LocalStorage::get(STORAGE_KEY).ok()
-}
-
-/// Stores the session. Refresh tokens are single-use, so this must happen before anything else
-/// can fail: a lost new token means the user has to log in again.
-pub fn save(tokens: &TokenResponse) {
-    if let Err(e) = LocalStorage::set(STORAGE_KEY, tokens) {
-        gloo::console::error!("session not saved:", e.to_string());
+pub async fn load(db: &Db) -> Option<TokenResponse> {
+    if let Ok(Some(tokens)) = db.meta::<TokenResponse>(KEY).await {
+        return Some(tokens);
     }
-}
-
-/// Forgets the session on this phone.
-pub fn clear() {
-    LocalStorage::delete(STORAGE_KEY);
-}
-
-/// What the server said about a stored session.
-pub enum Checked {
-    /// Still valid; the user (and maybe the tokens) are fresh and already stored.
-    Valid(TokenResponse),
-    /// Could not be checked (offline, server trouble); keep using the stored one.
-    Unverified(ApiError),
-    /// The server ended it (expired, revoked, account disabled); it has been cleared here.
-    Ended(ApiError),
-    /// The user logged out or in again on this phone while the check ran; nothing to apply.
-    Superseded,
-}
-
-/// Asks the server about the stored session: fetches the user, and on 401 trades the refresh
-/// token for new ones, once.
-pub async fn check(tokens: TokenResponse) -> Checked {
-    let error = match api::me(&tokens.access_token).await {
-        Ok(user) => {
-            if !still_current(&tokens) {
-                return Checked::Superseded;
-            }
-            let tokens = TokenResponse { user, ..tokens };
-            save(&tokens);
-            return Checked::Valid(tokens);
-        }
-        Err(e) => e,
-    };
-    if error.status() != Some(401) {
-        return Checked::Unverified(error);
+    let old: TokenResponse = LocalStorage::get(OLD_KEY).ok()?;
+    if save(db, &old).await.is_ok() {
+        LocalStorage::delete(OLD_KEY);
     }
-    match api::refresh(&tokens.refresh_token).await {
-        Ok(fresh) if still_current(&tokens) => {
-            save(&fresh);
-            Checked::Valid(fresh)
-        }
-        Ok(fresh) => {
-            // The user logged out while the refresh was on its way: end the session it opened.
-            let _ = api::logout(&fresh.refresh_token).await;
-            Checked::Superseded
-        }
-        Err(e @ ApiError::Problem { .. }) if matches!(e.status(), Some(401 | 403)) => {
-            clear();
-            Checked::Ended(e)
-        }
-        Err(e) => Checked::Unverified(e),
-    }
+    Some(old)
 }
 
-/// Whether the stored session is still the one being checked (the user may log out meanwhile).
-fn still_current(tokens: &TokenResponse) -> bool {
-    load().is_some_and(|s| s.refresh_token == tokens.refresh_token)
+/// Stores the session; returns once it is on disk.
+pub async fn save(db: &Db, tokens: &TokenResponse) -> Result<(), StoreError> {
+    db.put_meta(KEY, tokens).await
+}
+
+/// Forgets the session (the data stays: the same user may log in again and sync it).
+pub async fn clear(db: &Db) -> Result<(), StoreError> {
+    db.delete_meta(KEY).await
+}
+
+/// The user whose data the phone holds.
+pub async fn owner(db: &Db) -> Option<UserId> {
+    db.meta(OWNER).await.ok().flatten()
+}
+
+/// Records whose data the phone holds from now on.
+pub async fn set_owner(db: &Db, user: UserId) -> Result<(), StoreError> {
+    db.put_meta(OWNER, &user).await
 }

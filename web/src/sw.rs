@@ -1,8 +1,20 @@
-//! Service-worker registration, done from Rust because the server's Content-Security-Policy allows
-//! no inline script except trunk's own loader.
+//! Service-worker registration and updates, done from Rust because the server's
+//! Content-Security-Policy allows no inline script except trunk's own loader.
+//!
+//! A new build's worker installs in the background and then waits; the app offers "update" and
+//! only when the worker taps it asks the waiting worker to take over (`skip-waiting` message),
+//! then reloads once it controls the page. Nothing swaps under a half-filled form.
 
-use wasm_bindgen::JsValue;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::{ServiceWorker, ServiceWorkerRegistration, ServiceWorkerState};
+
+thread_local! {
+    static REGISTRATION: RefCell<Option<ServiceWorkerRegistration>> = const { RefCell::new(None) };
+    static UPDATE_READY: Cell<bool> = const { Cell::new(false) };
+}
 
 /// Registers `/sw.js` when the browser can run service workers.
 pub fn register() {
@@ -19,8 +31,74 @@ pub fn register() {
         return;
     }
     wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = JsFuture::from(container.register("/sw.js")).await {
-            gloo::console::warn!("service worker not registered:", e);
+        match JsFuture::from(container.register("/sw.js")).await {
+            Ok(reg) => watch(reg.unchecked_into()),
+            Err(e) => gloo::console::warn!("service worker not registered:", e),
         }
     });
+}
+
+fn has_controller() -> bool {
+    web_sys::window().is_some_and(|w| w.navigator().service_worker().controller().is_some())
+}
+
+/// Notes a waiting worker now and whenever a new one finishes installing. The very first worker
+/// (no controller yet) activates by itself: there is nothing to replace.
+fn watch(reg: ServiceWorkerRegistration) {
+    if reg.waiting().is_some() && has_controller() {
+        UPDATE_READY.with(|u| u.set(true));
+    }
+    let reg2 = reg.clone();
+    let on_found = Closure::<dyn FnMut()>::new(move || {
+        let Some(worker) = reg2.installing() else { return };
+        let w2 = worker.clone();
+        let on_state = Closure::<dyn FnMut()>::new(move || {
+            if w2.state() == ServiceWorkerState::Installed && has_controller() {
+                UPDATE_READY.with(|u| u.set(true));
+            }
+        });
+        worker.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
+        on_state.forget(); // lives as long as that worker
+    });
+    reg.set_onupdatefound(Some(on_found.as_ref().unchecked_ref()));
+    on_found.forget(); // lives as long as the page
+    REGISTRATION.with(|r| *r.borrow_mut() = Some(reg));
+}
+
+/// Whether a new version waits to be used.
+pub fn update_ready() -> bool {
+    UPDATE_READY.with(Cell::get)
+}
+
+/// Asks the server for a newer worker (after a successful sync: we are online).
+pub fn check_for_update() {
+    REGISTRATION.with(|r| {
+        if let Some(reg) = r.borrow().as_ref() {
+            if let Ok(p) = reg.update() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let _ = JsFuture::from(p).await;
+                });
+            }
+        }
+    });
+}
+
+/// The worker tapped "update": the waiting worker takes over, then the page reloads into it.
+pub fn apply_update() {
+    let waiting: Option<ServiceWorker> = REGISTRATION.with(|r| r.borrow().as_ref().and_then(|reg| reg.waiting()));
+    let Some(window) = web_sys::window() else { return };
+    let Some(worker) = waiting else {
+        let _ = window.location().reload();
+        return;
+    };
+    let on_change = Closure::<dyn FnMut()>::new(move || {
+        if let Some(w) = web_sys::window() {
+            let _ = w.location().reload();
+        }
+    });
+    window.navigator().service_worker().set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+    on_change.forget(); // the page reloads right after
+    let msg = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&msg, &"type".into(), &"skip-waiting".into());
+    let _ = worker.post_message(&msg);
 }

@@ -1,6 +1,7 @@
 //! 登录: username and password, exchanged for a token pair.
 
 use crate::api::{self, ApiError};
+use crate::app::Notice;
 use crate::i18n::Lang;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
@@ -9,8 +10,8 @@ use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct LoginProps {
-    /// Why the previous session ended, if it did.
-    pub notice: Option<ApiError>,
+    /// Why the previous session ended, or why this phone refused the last login.
+    pub notice: Option<Notice>,
     pub on_login: Callback<TokenResponse>,
 }
 
@@ -62,12 +63,15 @@ pub fn Login(props: &LoginProps) -> Html {
 
     let message = match (&*failure, &props.notice) {
         (Some(Failure::Empty), _) => Some(t.fill_both.to_owned()),
-        (Some(Failure::Api(e)), _) | (None, Some(e)) => Some(e.message(lang)),
+        (Some(Failure::Api(e)), _) => Some(e.message(lang)),
+        (None, Some(Notice::SessionEnded)) => Some(t.session_ended.to_owned()),
+        (None, Some(Notice::OtherOwner(n))) => Some((t.other_owner)(*n)),
+        (None, Some(Notice::Storage(e))) => Some(format!("{}{e}", t.storage_failed)),
         (None, None) => None,
     };
 
     html! {
-        <form class="card" {onsubmit} novalidate=true>
+        <form class="card page" {onsubmit} novalidate=true>
             <h2>{ t.login_title }</h2>
             <label class="field">
                 <span>{ t.username }</span>

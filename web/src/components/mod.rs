@@ -1,0 +1,7 @@
+//! Pieces shared by several screens.
+
+pub mod nav;
+pub mod photos;
+pub mod saved;
+pub mod sync_bar;
+pub mod update;

@@ -1,0 +1,58 @@
+//! What every screen of the logged-in app gets from the shell.
+
+use crate::i18n::{Lang, Texts};
+use crate::route::Route;
+use crate::store::idb::Db;
+use crate::sync::runner::Status;
+use crate::world::World;
+use std::rc::Rc;
+use xunjian_shared::user::Me;
+use xunjian_shared::Role;
+use yew::prelude::*;
+
+#[derive(Clone)]
+pub struct Ctx {
+    pub lang: Lang,
+    pub db: Rc<Db>,
+    pub me: Rc<Me>,
+    pub world: Rc<World>,
+    /// Raised by every change of the phone's data.
+    pub rev: u32,
+    pub status: Status,
+    pub route: Route,
+    /// The database was found wiped at start.
+    pub wiped: bool,
+    /// A screen saved something: reload the data, recount, sync soon.
+    pub saved: Callback<()>,
+    pub sync_now: Callback<()>,
+    pub logout: Callback<()>,
+    pub set_lang: Callback<Lang>,
+}
+
+impl PartialEq for Ctx {
+    fn eq(&self, o: &Self) -> bool {
+        self.lang == o.lang
+            && self.rev == o.rev
+            && self.status == o.status
+            && self.route == o.route
+            && self.wiped == o.wiped
+            && Rc::ptr_eq(&self.me, &o.me)
+            && Rc::ptr_eq(&self.world, &o.world)
+    }
+}
+
+impl Ctx {
+    pub fn t(&self) -> &'static Texts {
+        self.lang.t()
+    }
+
+    pub fn role(&self) -> Role {
+        self.me.user.role
+    }
+}
+
+/// The context, inside the logged-in shell.
+#[hook]
+pub fn use_ctx() -> Ctx {
+    use_context::<Ctx>().expect("inside the shell")
+}

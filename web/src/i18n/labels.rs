@@ -1,0 +1,202 @@
+//! Names of the domain's enums on screen: Chinese from the shared crate's `label_zh` (the words
+//! the county uses in its notices), English here.
+
+use super::Lang;
+use xunjian_shared::checklist::Severity;
+use xunjian_shared::hazard::{ActionKind, HazardStatus, Refusal};
+use xunjian_shared::premise::PremiseType;
+use xunjian_shared::sync::OpBody;
+use xunjian_shared::Role;
+
+pub fn premise_type(lang: Lang, t: PremiseType) -> &'static str {
+    match lang {
+        Lang::Zh => t.label_zh(),
+        Lang::En => match t {
+            PremiseType::StreetShop => "Street shop",
+            PremiseType::FamilyWorkshop => "Family workshop",
+            PremiseType::SmallVenue => "Small venue / workshop",
+            PremiseType::Residential => "Residential compound",
+            PremiseType::Unit => "Unit (office, enterprise)",
+        },
+    }
+}
+
+pub fn status(lang: Lang, s: HazardStatus) -> &'static str {
+    use HazardStatus as S;
+    match lang {
+        Lang::Zh => s.label_zh(),
+        Lang::En => match s {
+            S::Registered => "Registered",
+            S::FixedOnSpot => "Fixed on the spot",
+            S::RectificationOrdered => "Rectification ordered",
+            S::Filed => "Filed",
+            S::Rectified => "Rectified, re-check due",
+            S::Supervised => "Overdue, supervised",
+            S::Referred => "Referred",
+            S::ReferralAccepted => "Referral accepted",
+            S::EnforcementConcluded => "Enforcement concluded",
+            S::Returned => "Returned",
+            S::AwaitingBrigadeReview => "Awaiting brigade review",
+            S::Closed => "Closed",
+        },
+    }
+}
+
+pub fn severity(lang: Lang, s: Severity) -> &'static str {
+    match (lang, s) {
+        (Lang::Zh, _) => s.label_zh(),
+        (Lang::En, Severity::General) => "General",
+        (Lang::En, Severity::Major) => "Major",
+    }
+}
+
+pub fn action(lang: Lang, k: ActionKind) -> &'static str {
+    use ActionKind as K;
+    match lang {
+        Lang::Zh => k.label_zh(),
+        Lang::En => match k {
+            K::FixOnSpot => "Fixed on the spot",
+            K::OrderRectification => "Order rectification",
+            K::File => "File",
+            K::ReportRectified => "Report rectified",
+            K::RecheckPass => "Re-check: passed",
+            K::RecheckFail => "Re-check: failed",
+            K::Close => "Close",
+            K::MarkOverdue => "Mark overdue",
+            K::Refer => "Refer",
+            K::AcceptReferral => "Accept referral",
+            K::ReturnReferral => "Return referral",
+            K::RecordOutcome => "Record outcome",
+            K::BrigadeAccept => "Accept (brigade)",
+            K::BrigadeSendBack => "Send back (brigade)",
+            K::Reclassify => "Change severity",
+        },
+    }
+}
+
+pub fn role(lang: Lang, r: Role) -> &'static str {
+    match lang {
+        Lang::Zh => r.label_zh(),
+        Lang::En => r.label_en(),
+    }
+}
+
+/// Why the shared machine refuses an action, as the worker reads it.
+pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
+    match (lang, r) {
+        (Lang::Zh, Refusal::EvidenceRequired) => "请拍摄整改后的照片",
+        (Lang::Zh, Refusal::InvalidDeadline) => "期限须在今天之后、180 天之内",
+        (Lang::Zh, Refusal::ReasonRequired) => "请填写原因",
+        (Lang::Zh, _) => "当前状态下不能进行这项操作",
+        (Lang::En, Refusal::EvidenceRequired) => "Take a photo of the fixed state",
+        (Lang::En, Refusal::InvalidDeadline) => "The deadline must be after today and within 180 days",
+        (Lang::En, Refusal::ReasonRequired) => "Give a reason",
+        (Lang::En, _) => "This action is not possible in the current state",
+    }
+}
+
+/// What an outbox operation was, for the inbox.
+pub fn op_kind(lang: Lang, body: &OpBody) -> &'static str {
+    let zh = matches!(lang, Lang::Zh);
+    match body {
+        OpBody::CreatePremise(_) => {
+            if zh {
+                "新增场所"
+            } else {
+                "New premise"
+            }
+        }
+        OpBody::UpdatePremise { .. } => {
+            if zh {
+                "修改场所"
+            } else {
+                "Premise edit"
+            }
+        }
+        OpBody::SubmitInspection(_) => {
+            if zh {
+                "检查记录"
+            } else {
+                "Inspection"
+            }
+        }
+        OpBody::RegisterHazard(_) => {
+            if zh {
+                "登记隐患"
+            } else {
+                "Hazard report"
+            }
+        }
+        OpBody::ActOnHazard { .. } => {
+            if zh {
+                "隐患处理"
+            } else {
+                "Hazard action"
+            }
+        }
+        OpBody::MarkNotificationRead { .. } => {
+            if zh {
+                "消息已读"
+            } else {
+                "Message read"
+            }
+        }
+        #[allow(unreachable_patterns)] // kinds the shared crate gains before this build has screens for them
+        _ => {
+            if zh {
+                "其他记录"
+            } else {
+                "Other record"
+            }
+        }
+    }
+}
+
+/// A premise field named by `validate_premise`.
+pub fn premise_field(lang: Lang, field: &str) -> &'static str {
+    let zh = matches!(lang, Lang::Zh);
+    match field {
+        "name" => {
+            if zh {
+                "场所名称"
+            } else {
+                "name"
+            }
+        }
+        "address" => {
+            if zh {
+                "地址"
+            } else {
+                "address"
+            }
+        }
+        "responsible_person" => {
+            if zh {
+                "消防安全责任人"
+            } else {
+                "responsible person"
+            }
+        }
+        "responsible_phone" => {
+            if zh {
+                "联系电话"
+            } else {
+                "phone"
+            }
+        }
+        "notes" => {
+            if zh {
+                "备注"
+            } else {
+                "notes"
+            }
+        }
+        _ => {
+            if zh {
+                "位置"
+            } else {
+                "position"
+            }
+        }
+    }
+}

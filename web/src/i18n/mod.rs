@@ -1,0 +1,202 @@
+//! Every string the UI shows, in Chinese (the default: the users are county grid workers) and
+//! English: the texts in `zh.rs` and `en.rs`, the names of the domain's enums in `labels.rs`. The choice is kept in localStorage so it survives reloads and works offline.
+
+mod en;
+mod labels;
+mod zh;
+
+pub use labels::*;
+
+use en::EN;
+use gloo::storage::{LocalStorage, Storage};
+use zh::ZH;
+
+const STORAGE_KEY: &str = "xunjian.lang";
+
+/// The UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The saved choice, Chinese when none was made.
+    pub fn load() -> Self {
+        match LocalStorage::get::<String>(STORAGE_KEY).as_deref() {
+            Ok("en") => Lang::En,
+            _ => Lang::Zh,
+        }
+    }
+
+    /// Remembers the choice and tells the page, so screen readers and hyphenation follow it.
+    pub fn apply(self) {
+        // A full or blocked storage only costs the choice on reload; the switch still happens.
+        let _ = LocalStorage::set(STORAGE_KEY, self.code());
+        if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            if let Some(root) = doc.document_element() {
+                let _ = root.set_attribute("lang", self.html_lang());
+            }
+            doc.set_title(self.t().app_name);
+        }
+    }
+
+    /// The other language, for the toggle.
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh",
+            Lang::En => "en",
+        }
+    }
+
+    fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// The strings of this language.
+    pub fn t(self) -> &'static Texts {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+
+    /// Picks the server's message in this language (problem documents carry both).
+    pub fn pick<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+/// The UI strings of one language.
+pub struct Texts {
+    pub app_name: &'static str,
+    /// Label of the toggle: the name of the *other* language, in that language.
+    pub switch_lang: &'static str,
+    pub opening: &'static str,
+    pub db_failed: &'static str,
+    pub db_wiped: &'static str,
+    // login
+    pub login_title: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub login: &'static str,
+    pub logging_in: &'static str,
+    pub fill_both: &'static str,
+    pub cannot_connect: &'static str,
+    pub unexpected: fn(u16) -> String,
+    /// Appended to the server's message on 429.
+    pub retry_after: fn(u64) -> String,
+    pub session_ended: &'static str,
+    pub other_owner: fn(u32) -> String,
+    // tabs
+    pub tab_today: &'static str,
+    pub tab_premises: &'static str,
+    pub tab_hazards: &'static str,
+    pub tab_notifications: &'static str,
+    pub tab_settings: &'static str,
+    // sync status
+    pub syncing: &'static str,
+    pub pending_n: fn(u32) -> String,
+    pub all_synced: &'static str,
+    pub never_synced: &'static str,
+    pub last_sync: &'static str,
+    pub sync_now: &'static str,
+    pub sync_offline: &'static str,
+    pub sync_server: &'static str,
+    pub storage_failed: &'static str,
+    pub inbox_n: fn(u32) -> String,
+    pub saved_local: &'static str,
+    pub synced: &'static str,
+    pub new_version: &'static str,
+    pub update_now: &'static str,
+    // today
+    pub hazards_for_me: &'static str,
+    pub due_premises: &'static str,
+    pub nothing_here: &'static str,
+    pub no_data_yet: &'static str,
+    pub all_inspected: &'static str,
+    pub last_inspected: &'static str,
+    pub never_inspected: &'static str,
+    pub deadline: &'static str,
+    // premises
+    pub search_premises: &'static str,
+    pub nearest_first: &'static str,
+    pub locating: &'static str,
+    pub no_position: &'static str,
+    pub add_premise: &'static str,
+    pub due: &'static str,
+    pub not_found: &'static str,
+    pub premise_name: &'static str,
+    pub premise_type: &'static str,
+    pub address: &'static str,
+    pub responsible: &'static str,
+    pub phone: &'static str,
+    pub notes: &'static str,
+    pub grid: &'static str,
+    pub take_position: &'static str,
+    pub save: &'static str,
+    pub pick_type_grid: &'static str,
+    pub check_field: &'static str,
+    pub start_inspection: &'static str,
+    pub hazards: &'static str,
+    pub inspections: &'static str,
+    pub hazards_found: fn(u32) -> String,
+    // inspection
+    pub no_template: &'static str,
+    pub pass: &'static str,
+    pub fail: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub not_applicable: &'static str,
+    pub note: &'static str,
+    pub take_photo: &'static str,
+    pub add_photo: &'static str,
+    pub photo_saving: &'static str,
+    pub photo_failed: &'static str,
+    pub fix_on_spot: &'static str,
+    pub rectify_by: &'static str,
+    pub evidence_photo: &'static str,
+    pub draft_saved: &'static str,
+    pub blockers_n: fn(u32) -> String,
+    pub submit_inspection: &'static str,
+    pub inspection_saved: &'static str,
+    pub saved_local_long: &'static str,
+    pub back_to_premise: &'static str,
+    // hazards
+    pub open_hazards: &'static str,
+    pub my_turn: &'static str,
+    pub pick_deadline: &'static str,
+    pub confirm: &'static str,
+    // settings
+    pub inbox_title: &'static str,
+    pub inbox_help: &'static str,
+    pub conflict: &'static str,
+    pub rejected: &'static str,
+    pub now_status: &'static str,
+    pub dismiss: &'static str,
+    pub language: &'static str,
+    pub storage: &'static str,
+    pub storage_kept: &'static str,
+    pub storage_not_kept: &'static str,
+    pub keep_storage: &'static str,
+    pub export_unsynced: &'static str,
+    pub account: &'static str,
+    pub logout: &'static str,
+    pub logout_anyway: &'static str,
+    /// Records and photos not synced.
+    pub logout_unsynced: fn(u32, u32) -> String,
+    pub sync_log: &'static str,
+}

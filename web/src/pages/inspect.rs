@@ -1,0 +1,199 @@
+//! 检查: the premise type's checklist from the template cached on the phone, answered item by
+//! item; the draft is saved as the worker goes, GPS is taken at the start, and submit works with
+//! no signal: the inspection and the hazards it registers (ids derived as the server will) are
+//! saved on the phone and queued as one `submit_inspection` operation.
+
+use super::inspect_item::ItemRow;
+use crate::ctx::use_ctx;
+use crate::draft::{Blocker, Draft};
+use crate::geo;
+use crate::local::inspection_records;
+use crate::route::Route;
+use crate::util::now;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
+use xunjian_shared::checklist::failed_items;
+use xunjian_shared::sync::{OpBody, Record};
+use xunjian_shared::HazardId;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct InspectProps {
+    pub premise: String,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Saving {
+    Idle,
+    Saved,
+    Failed,
+}
+
+#[component]
+pub fn Inspect(props: &InspectProps) -> Html {
+    let ctx = use_ctx();
+    let t = ctx.t();
+    // The authoritative draft: every edit applies to the latest, then the screen re-renders.
+    let draft = use_mut_ref(|| None::<Draft>);
+    let shown = use_state(|| 0u32);
+    let saving = use_state(|| Saving::Idle);
+    let blockers = use_state(Vec::<Blocker>::new);
+    let done = use_state(|| None::<Vec<HazardId>>);
+    let busy = use_state(|| false);
+    let gps = use_state(|| false);
+
+    let premise = ctx.world.premise(&props.premise).map(|p| p.value.clone());
+    let template = premise.as_ref().and_then(|p| ctx.world.template_for(p.premise_type)).cloned();
+
+    // Every change is applied to the latest draft and written to IndexedDB at once; "saved"
+    // shows when the write completed.
+    let edit = {
+        let (db, draft, shown, saving) = (ctx.db.clone(), draft.clone(), shown.clone(), saving.clone());
+        let key = Draft::key(&props.premise);
+        let items = template.as_ref().map(|t| t.content.items.clone()).unwrap_or_default();
+        Callback::from(move |e: crate::draft::Edit| {
+            let snapshot = {
+                let mut d = draft.borrow_mut();
+                let Some(d) = d.as_mut() else { return };
+                d.apply(e, &items, now());
+                d.clone()
+            };
+            shown.set(*shown + 1);
+            let (db, saving, key) = (db.clone(), saving.clone(), key.clone());
+            spawn_local(async move {
+                saving.set(if db.put_draft(&key, &snapshot).await.is_ok() { Saving::Saved } else { Saving::Failed });
+            });
+        })
+    };
+
+    // Open the saved draft (or start one), and take the position at the start of the visit.
+    {
+        let (db, draft, shown, gps, edit) = (ctx.db.clone(), draft.clone(), shown.clone(), gps.clone(), edit.clone());
+        let key = Draft::key(&props.premise);
+        let start = premise.as_ref().zip(template.as_ref()).map(|(p, t)| (p.id, t.id));
+        use_effect_with(key.clone(), move |_| {
+            if let Some((premise_id, template_id)) = start {
+                spawn_local(async move {
+                    let saved: Option<Draft> = db.draft(&key).await.ok().flatten();
+                    let d = saved
+                        .filter(|d| d.template_id == template_id)
+                        .unwrap_or_else(|| Draft::new(premise_id, template_id, now()));
+                    let locate = d.location.is_none();
+                    *draft.borrow_mut() = Some(d);
+                    shown.set(1);
+                    if locate {
+                        gps.set(true);
+                        if let Ok(p) = geo::position().await {
+                            edit.emit(crate::draft::Edit::Location(p));
+                        }
+                        gps.set(false);
+                    }
+                });
+            }
+        });
+    }
+
+    let (Some(premise), Some(template)) = (premise, template) else {
+        return html! { <p class="muted">{ t.no_template }</p> };
+    };
+    if let Some(ids) = &*done {
+        return html! {
+            <section class="card" data-testid="inspection-saved">
+                <h2>{ t.inspection_saved }</h2>
+                <p>{ t.saved_local_long }</p>
+                <p>{ (t.hazards_found)(ids.len() as u32) }</p>
+                <ul class="ids">{ for ids.iter().map(|id| html! {
+                    <li><a href={Route::Hazard(id.to_string()).hash()} data-hazard={id.to_string()}>{ id.to_string() }</a></li>
+                }) }</ul>
+                <a class="button primary block" href={Route::Premise(premise.id.to_string()).hash()}>{ t.back_to_premise }</a>
+            </section>
+        };
+    }
+    let Some(current) = draft.borrow().clone() else {
+        return html! { <p class="muted">{ t.opening }</p> };
+    };
+
+    let on_notes = edit
+        .reform(|e: InputEvent| crate::draft::Edit::Notes(e.target_unchecked_into::<HtmlTextAreaElement>().value()));
+    let submit = {
+        let (ctx, current, template, blockers, done, busy) =
+            (ctx.clone(), current.clone(), template.clone(), blockers.clone(), done.clone(), busy.clone());
+        Callback::from(move |_: MouseEvent| {
+            let at = now();
+            let sub = match current.submission(&template, ctx.role(), at) {
+                Ok(sub) => sub,
+                Err(b) => {
+                    blockers.set(b);
+                    return;
+                }
+            };
+            blockers.set(Vec::new());
+            let records = inspection_records(&sub, &template, ctx.me.user.id, ctx.role(), at);
+            let ids: Vec<HazardId> = records
+                .iter()
+                .filter_map(|r| match r {
+                    Record::Hazard(h) => Some(h.id),
+                    _ => None,
+                })
+                .collect();
+            busy.set(true);
+            let (ctx, done, busy) = (ctx.clone(), done.clone(), busy.clone());
+            let key = Draft::key(&sub.premise_id.to_string());
+            spawn_local(async move {
+                match ctx.db.commit(OpBody::SubmitInspection(sub), &records, Some(&key), at).await {
+                    Ok(_) => {
+                        done.set(Some(ids));
+                        ctx.saved.emit(());
+                    }
+                    Err(e) => gloo::console::error!("inspection not saved:", e.0),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let failed: Vec<String> =
+        failed_items(&template.content, &current.answers).into_iter().map(|(i, _)| i.id.clone()).collect();
+    let blocked = |id: &str| {
+        blockers
+            .iter()
+            .any(|b| matches!(b, Blocker::Answer { item_id } | Blocker::Handling { item_id, .. } if item_id == id))
+    };
+    let answered = template.content.items.iter().filter(|i| current.answer(&i.id).is_some()).count();
+    let position = match (&current.location, *gps) {
+        (Some(p), _) => format!("📍 {:.5}, {:.5} (±{:.0} m)", p.lat, p.lon, p.accuracy_m.unwrap_or(0.0)),
+        (None, true) => t.locating.to_owned(),
+        (None, false) => t.no_position.to_owned(),
+    };
+    html! {
+        <>
+            <section class="card tight">
+                <h2>{ &premise.name }</h2>
+                <p class="small muted">{ &template.content.title }{ format!(" · v{}", template.version) }</p>
+                <p class="small" data-testid="gps">{ position }</p>
+                <p class="small">{ format!("{answered}/{}", template.content.items.len()) }{ " " }
+                    { match *saving {
+                        Saving::Saved => html! { <span class="tag local" data-testid="draft-saved">{ t.draft_saved }</span> },
+                        Saving::Failed => html! { <span class="tag error">{ t.storage_failed }</span> },
+                        Saving::Idle => html! {},
+                    } }
+                </p>
+            </section>
+            <ol class="checklist">
+                { for template.content.items.iter().map(|item| html! {
+                    <ItemRow key={item.id.clone()} item={item.clone()} answer={current.answer(&item.id).cloned()}
+                        failed={failed.contains(&item.id)} handling={current.handling(&item.id).cloned()}
+                        blocked={blocked(&item.id)} on_edit={edit.clone()} />
+                }) }
+            </ol>
+            <label class="field"><span>{ t.notes }</span>
+                <textarea value={current.notes.clone()} oninput={on_notes} rows="2" /></label>
+            if !blockers.is_empty() {
+                <p class="error" role="alert" data-testid="blockers">{ (t.blockers_n)(blockers.len() as u32) }</p>
+            }
+            <button type="button" class="button primary block" onclick={submit} disabled={*busy} data-testid="submit-inspection">
+                { t.submit_inspection }
+            </button>
+        </>
+    }
+}

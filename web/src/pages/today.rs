@@ -1,0 +1,69 @@
+//! 今日: premises due this period, hazards waiting for me, and what is not synced yet — all from
+//! the phone's data, so it works with no signal.
+
+use crate::components::saved::SavedBadge;
+use crate::ctx::use_ctx;
+use crate::i18n;
+use crate::local::{is_due, last_inspected, my_actions};
+use crate::route::Route;
+use crate::util::{date, now};
+use yew::prelude::*;
+
+#[component]
+pub fn Today() -> Html {
+    let ctx = use_ctx();
+    let t = ctx.t();
+    let w = &ctx.world;
+    let now = now();
+    let due: Vec<_> = w.premises.iter().filter(|p| is_due(&p.value, &w.inspections, now)).collect();
+    let mut mine: Vec<_> =
+        w.open_hazards().filter(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty()).collect();
+    mine.sort_by_key(|h| h.value.state.deadline);
+
+    html! {
+        <>
+            if ctx.wiped {
+                <p class="notice error" role="alert">{ t.db_wiped }</p>
+            }
+            if !w.inbox.is_empty() {
+                <a class="notice warn block" href="#/settings">{ (t.inbox_n)(w.inbox.len() as u32) }</a>
+            }
+            <h2 class="section">{ t.hazards_for_me }<span class="count">{ mine.len() }</span></h2>
+            if mine.is_empty() {
+                <p class="muted">{ t.nothing_here }</p>
+            }
+            <ul class="list" data-testid="today-hazards">
+                { for mine.iter().map(|h| {
+                    let href = Route::Hazard(h.value.id.to_string()).hash();
+                    html! {
+                        <li><a class="row" {href}>
+                            <span class="title">{ w.premise_name(&h.value.premise_id) }</span>
+                            <span class="sub">{ i18n::status(ctx.lang, h.value.state.status) }
+                                if let Some(d) = h.value.state.deadline { { " · " }{ t.deadline }{ " " }{ date(d) } }
+                            </span>
+                            <SavedBadge pending={h.pending()} />
+                        </a></li>
+                    }
+                }) }
+            </ul>
+            <h2 class="section">{ t.due_premises }<span class="count">{ due.len() }</span></h2>
+            if due.is_empty() {
+                <p class="muted">{ if w.premises.is_empty() { t.no_data_yet } else { t.all_inspected } }</p>
+            }
+            <ul class="list" data-testid="today-due">
+                { for due.iter().map(|p| {
+                    let href = Route::Premise(p.value.id.to_string()).hash();
+                    let last = last_inspected(&p.value, &w.inspections);
+                    html! {
+                        <li><a class="row" {href}>
+                            <span class="title">{ &p.value.name }</span>
+                            <span class="sub">{ i18n::premise_type(ctx.lang, p.value.premise_type) }{ " · " }
+                                { match last { Some(d) => format!("{}{}", t.last_inspected, date(d)), None => t.never_inspected.to_owned() } }
+                            </span>
+                        </a></li>
+                    }
+                }) }
+            </ul>
+        </>
+    }
+}

@@ -1,0 +1,152 @@
+//! The logged-in app: the screen for the URL, the tab bar, the sync status bar and the update
+//! banner; it reloads the phone's data after every change and runs the sync.
+
+use crate::components::nav::Nav;
+use crate::components::sync_bar::SyncBar;
+use crate::components::update::UpdateBanner;
+use crate::ctx::Ctx;
+use crate::i18n::Lang;
+use crate::pages;
+use crate::route::Route;
+use crate::store::idb::Db;
+use crate::sync::remote::Tokens;
+use crate::sync::runner::{Runner, Status};
+use crate::world::World;
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use std::rc::Rc;
+use wasm_bindgen_futures::spawn_local;
+use xunjian_shared::user::Me;
+use yew::prelude::*;
+
+#[derive(Properties)]
+pub struct ShellProps {
+    pub db: Rc<Db>,
+    pub me: Rc<Me>,
+    pub tokens: Tokens,
+    pub lang: Lang,
+    pub wiped: bool,
+    pub on_ended: Callback<()>,
+    pub on_logout: Callback<()>,
+    pub set_lang: Callback<Lang>,
+}
+
+impl PartialEq for ShellProps {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.db, &o.db)
+            && Rc::ptr_eq(&self.me, &o.me)
+            && Rc::ptr_eq(&self.tokens, &o.tokens)
+            && self.lang == o.lang
+            && self.wiped == o.wiped
+    }
+}
+
+#[component]
+pub fn Shell(props: &ShellProps) -> Html {
+    let route = use_state(Route::current);
+    let rev = use_state(|| 0u32);
+    let world = use_state(|| None::<Rc<World>>);
+    let status = use_state(Status::default);
+    let me = use_state(|| props.me.clone());
+
+    let runner = {
+        let (db, tokens, status, on_ended) =
+            (props.db.clone(), props.tokens.clone(), status.clone(), props.on_ended.clone());
+        use_memo((), move |_| Runner::new(db, tokens, Callback::from(move |s| status.set(s)), on_ended))
+    };
+
+    // Sync at start, on `online`, on a timer; follow the URL hash.
+    {
+        let (runner, route, me) = ((*runner).clone(), route.clone(), me.clone());
+        use_effect_with((), move |_| {
+            runner.refresh_counts();
+            runner.now();
+            let window = web_sys::window().expect("window");
+            let r = runner.clone();
+            let online = EventListener::new(&window, "online", move |_| r.now());
+            let hash = EventListener::new(&window, "hashchange", move |_| {
+                route.set(Route::current());
+                // A new screen starts at its top, not where the last one was scrolled to.
+                if let Some(w) = web_sys::window() {
+                    w.scroll_to_with_x_and_y(0.0, 0.0);
+                }
+            });
+            let r = runner.clone();
+            let timer = Interval::new(5_000, move || r.tick());
+            // Fresh name and units for the header; offline the stored ones stay.
+            let r = runner.clone();
+            spawn_local(async move {
+                if let Ok(fresh) = r.me().await {
+                    me.set(Rc::new(fresh));
+                }
+            });
+            move || drop((online, hash, timer))
+        });
+    }
+
+    // Reload the phone's data after every change (and whenever a sync round finished).
+    let synced_rounds = status.last_success;
+    {
+        let (db, world) = (props.db.clone(), world.clone());
+        use_effect_with((*rev, synced_rounds, status.pending), move |_| {
+            spawn_local(async move {
+                match World::load(&db).await {
+                    Ok(w) => world.set(Some(Rc::new(w))),
+                    Err(e) => gloo::console::error!("load:", e.0),
+                }
+            });
+        });
+    }
+
+    let Some(loaded) = (*world).clone() else {
+        return html! { <p class="muted page">{ props.lang.t().opening }</p> };
+    };
+    let saved = {
+        let (rev, runner) = (rev.clone(), (*runner).clone());
+        Callback::from(move |()| {
+            rev.set(*rev + 1);
+            runner.soon();
+        })
+    };
+    let sync_now = {
+        let runner = (*runner).clone();
+        Callback::from(move |()| runner.now())
+    };
+    let ctx = Ctx {
+        lang: props.lang,
+        db: props.db.clone(),
+        me: (*me).clone(),
+        world: loaded,
+        rev: *rev,
+        status: (*status).clone(),
+        route: (*route).clone(),
+        wiped: props.wiped,
+        saved,
+        sync_now,
+        logout: props.on_logout.clone(),
+        set_lang: props.set_lang.clone(),
+    };
+    let page = match &*route {
+        Route::Today => html! { <pages::today::Today /> },
+        Route::Premises => html! { <pages::premises::Premises /> },
+        Route::NewPremise => html! { <pages::premise_new::NewPremise /> },
+        Route::Premise(id) => html! { <pages::premise::PremiseDetail id={id.clone()} /> },
+        Route::Inspect(id) => html! { <pages::inspect::Inspect premise={id.clone()} /> },
+        Route::Hazards => html! { <pages::hazards::Hazards /> },
+        Route::Hazard(id) => html! { <pages::hazard::HazardDetail id={id.clone()} /> },
+        Route::Notifications => html! { <pages::notifications::Notifications /> },
+        Route::Settings => html! { <pages::settings::Settings /> },
+    };
+    // Never offer to swap versions under a half-filled inspection form.
+    let form_open = matches!(&*route, Route::Inspect(_) | Route::NewPremise);
+    html! {
+        <ContextProvider<Ctx> context={ctx}>
+            <SyncBar />
+            if !form_open {
+                <UpdateBanner />
+            }
+            <main class="page with-nav">{ page }</main>
+            <Nav />
+        </ContextProvider<Ctx>>
+    }
+}

@@ -1,0 +1,138 @@
+//! IndexedDB through rexie: opening the database and the small helpers every store uses.
+//!
+//! Layout (database `xunjian`, version 1). Records keep their JSON as a string (`{id, json, op}`):
+//! serde's tagged and flattened shapes round-trip exactly, and nothing queries inside them — a
+//! grid's few hundred records are filtered in Rust.
+//! - `org_units`, `premises`, `templates`, `inspections`, `hazards`, `notifications`, `other`: `{id, json, op}`,
+//!   `op` = the outbox op that made this state on the phone (absent for the server's copy)
+//! - `outbox`: `{seq, op_id, json}` in the order the worker did things
+//! - `inbox`: `{id: op_id, json}` conflicts and refusals for the worker to read
+//! - `photos`: `{sha, blob, uploaded, failure, at}` JPEG Blobs keyed by their SHA-256
+//! - `drafts`: `{id, json}` inspection drafts, saved as the worker types
+//! - `meta`: `{k, json}` session, sync state, owner, database marker
+
+use super::StoreError;
+use js_sys::{Object, Reflect};
+use rexie::{ObjectStore, Rexie, Transaction, TransactionMode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::JsValue;
+
+const DB_NAME: &str = "xunjian";
+const DB_VERSION: u32 = 1;
+
+/// The stores holding pulled records (`other`: kinds this build has no screen for yet).
+pub const RECORD_STORES: [&str; 7] =
+    ["org_units", "premises", "templates", "inspections", "hazards", "notifications", "other"];
+
+/// The phone's database.
+pub struct Db {
+    pub(crate) rexie: Rexie,
+}
+
+impl PartialEq for Db {
+    fn eq(&self, _: &Self) -> bool {
+        true // one database per app
+    }
+}
+
+impl Db {
+    /// Opens (creating or upgrading) the database.
+    pub async fn open() -> Result<Db, StoreError> {
+        Db::open_named(DB_NAME).await
+    }
+
+    /// Opens a database of this layout under another name (tests run side by side).
+    pub(crate) async fn open_named(name: &str) -> Result<Db, StoreError> {
+        let mut builder = Rexie::builder(name).version(DB_VERSION);
+        for name in RECORD_STORES {
+            builder = builder.add_object_store(ObjectStore::new(name).key_path("id"));
+        }
+        let rexie = builder
+            .add_object_store(ObjectStore::new("outbox").key_path("seq"))
+            .add_object_store(ObjectStore::new("inbox").key_path("id"))
+            .add_object_store(ObjectStore::new("photos").key_path("sha"))
+            .add_object_store(ObjectStore::new("drafts").key_path("id"))
+            .add_object_store(ObjectStore::new("meta").key_path("k"))
+            .build()
+            .await?;
+        Ok(Db { rexie })
+    }
+
+    pub(crate) fn tx(&self, stores: &[&str], write: bool) -> Result<Transaction, StoreError> {
+        let mode = if write { TransactionMode::ReadWrite } else { TransactionMode::ReadOnly };
+        Ok(self.rexie.transaction(stores, mode)?)
+    }
+
+    /// A value from `meta`.
+    pub async fn meta<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
+        let tx = self.tx(&["meta"], false)?;
+        let row = tx.store("meta")?.get(key.into()).await?;
+        row.map(|r| parse(&r)).transpose()
+    }
+
+    /// Saves a value in `meta`; returns once the transaction committed.
+    pub async fn put_meta<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
+        let tx = self.tx(&["meta"], true)?;
+        tx.store("meta")?.put(&meta_row(key, value)?, None).await?;
+        done(tx).await
+    }
+
+    /// Removes a value from `meta`.
+    pub async fn delete_meta(&self, key: &str) -> Result<(), StoreError> {
+        let tx = self.tx(&["meta"], true)?;
+        tx.store("meta")?.delete(key.into()).await?;
+        done(tx).await
+    }
+
+    /// Number of rows in a store.
+    pub async fn count(&self, store: &str) -> Result<u32, StoreError> {
+        let tx = self.tx(&[store], false)?;
+        Ok(tx.store(store)?.count(None).await?)
+    }
+}
+
+/// Waits for a read-write transaction to commit: only then is a write saved.
+pub(crate) async fn done(tx: Transaction) -> Result<(), StoreError> {
+    let result = tx.done().await?;
+    if result.is_committed() {
+        Ok(())
+    } else {
+        Err(StoreError("transaction aborted".into()))
+    }
+}
+
+/// A plain object from key/value pairs.
+pub(crate) fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = Object::new();
+    for (k, v) in pairs {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), v);
+    }
+    o.into()
+}
+
+/// A field of a stored object.
+pub(crate) fn field(row: &JsValue, key: &str) -> JsValue {
+    Reflect::get(row, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// A string field, if present.
+pub(crate) fn str_field(row: &JsValue, key: &str) -> Option<String> {
+    field(row, key).as_string()
+}
+
+/// The value kept as JSON in a row's `json` field.
+pub(crate) fn parse<T: DeserializeOwned>(row: &JsValue) -> Result<T, StoreError> {
+    let json = str_field(row, "json").ok_or_else(|| StoreError("row without json".into()))?;
+    Ok(serde_json::from_str(&json)?)
+}
+
+pub(crate) fn meta_row<T: Serialize>(key: &str, value: &T) -> Result<JsValue, StoreError> {
+    Ok(obj(&[("k", key.into()), ("json", serde_json::to_string(value)?.into())]))
+}
+
+/// A record row: its id, JSON, and the op that made it on the phone (if any).
+pub(crate) fn record_row(id: &str, json: &str, op: Option<&str>) -> JsValue {
+    let op = op.map_or(JsValue::NULL, JsValue::from_str);
+    obj(&[("id", id.into()), ("json", json.into()), ("op", op)])
+}

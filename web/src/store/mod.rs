@@ -1,0 +1,157 @@
+//! The phone's database. `idb` is IndexedDB (through rexie); the sync engine sees it only through
+//! the small [`SyncStore`] trait, so its logic is tested against [`mem::MemStore`] without a browser.
+
+pub mod idb;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod idb_tests;
+pub mod marker;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub mod mem;
+pub mod photos;
+pub mod records;
+mod sync_impl;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use xunjian_shared::ids::DeviceId;
+use xunjian_shared::sync::{Change, OpOutcome, Operation, Record, RecordKind};
+
+/// Why the phone's database refused or failed. The UI says "not saved" whenever this happens.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreError(pub String);
+
+impl From<rexie::Error> for StoreError {
+    fn from(e: rexie::Error) -> Self {
+        StoreError(format!("{e:?}"))
+    }
+}
+
+impl From<serde_json::Error> for StoreError {
+    fn from(e: serde_json::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+/// A record kept on the phone: the server's copy, or one made here whose operation is still in
+/// the outbox (`op` names it; the UI shows "saved on this phone" until the server has it).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Local<T> {
+    pub value: T,
+    pub op: Option<String>,
+}
+
+impl<T> Local<T> {
+    /// Whether the server does not have this state yet.
+    pub fn pending(&self) -> bool {
+        self.op.is_some()
+    }
+}
+
+/// An operation the server answered with a conflict or a refusal, kept for the worker to read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InboxEntry {
+    pub op: Operation,
+    pub outcome: OpOutcome,
+    pub at: DateTime<Utc>,
+}
+
+/// One line of the sync log on the settings screen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub at: DateTime<Utc>,
+    pub ok: bool,
+    pub text: String,
+}
+
+/// Where this phone stands with the server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SyncState {
+    /// This installation; made once, kept across logins.
+    pub device_id: DeviceId,
+    /// The pull cursor (opaque); none before the first pull.
+    pub cursor: Option<String>,
+    /// When the last sync completed.
+    pub last_success: Option<DateTime<Utc>>,
+    /// The sequence number of the next operation.
+    pub next_seq: i64,
+    /// Most recent first, at most [`LOG_LEN`].
+    #[serde(default)]
+    pub log: Vec<LogEntry>,
+}
+
+/// Lines kept in the sync log.
+pub const LOG_LEN: usize = 30;
+
+impl SyncState {
+    /// A fresh state for a new installation.
+    pub fn new() -> Self {
+        SyncState { device_id: DeviceId::new(), cursor: None, last_success: None, next_seq: 1, log: Vec::new() }
+    }
+
+    /// Adds a line to the log, dropping the oldest.
+    pub fn note(&mut self, at: DateTime<Utc>, ok: bool, text: String) {
+        self.log.insert(0, LogEntry { at, ok, text });
+        self.log.truncate(LOG_LEN);
+    }
+}
+
+/// The object store of a kind this build has screens for. Other kinds (road patrol, coming
+/// next) are kept in `other` under `kind:id`, so a newer server never breaks an older phone.
+pub fn store_name(kind: RecordKind) -> Option<&'static str> {
+    Some(match kind {
+        RecordKind::OrgUnit => "org_units",
+        RecordKind::Premise => "premises",
+        RecordKind::Template => "templates",
+        RecordKind::Inspection => "inspections",
+        RecordKind::Hazard => "hazards",
+        RecordKind::Notification => "notifications",
+        #[allow(unreachable_patterns)] // the shared crate gains kinds before this build shows them
+        _ => return None,
+    })
+}
+
+/// Where a record lives: its store and key.
+pub fn place(kind: RecordKind, id: &str) -> (&'static str, String) {
+    match store_name(kind) {
+        Some(store) => (store, id.to_owned()),
+        None => ("other", format!("{}:{id}", kind.as_str())),
+    }
+}
+
+/// A record's store, key and JSON (its `data`), read through serde so every kind, present and
+/// future, is handled alike.
+pub fn record_parts(record: &Record) -> Result<(&'static str, String, String), StoreError> {
+    let mut v = serde_json::to_value(record)?;
+    let kind: RecordKind = serde_json::from_value(v["kind"].take())?;
+    let data = v["data"].take();
+    let id = data["id"].as_str().ok_or_else(|| StoreError(format!("{} without id", kind.as_str())))?.to_owned();
+    let (store, key) = place(kind, &id);
+    Ok((store, key, serde_json::to_string(&data)?))
+}
+
+/// What the sync engine needs from the phone's database. Every method is one transaction: when it
+/// returns `Ok`, the change is on disk.
+#[allow(async_fn_in_trait)] // used only through generics inside this crate, never as `dyn`
+pub trait SyncStore {
+    /// The sync state (a fresh one on a new installation).
+    async fn sync_state(&self) -> Result<SyncState, StoreError>;
+    /// Saves the sync state.
+    async fn put_sync_state(&self, state: &SyncState) -> Result<(), StoreError>;
+    /// The outbox, oldest first.
+    async fn outbox(&self) -> Result<Vec<Operation>, StoreError>;
+    /// Takes the server's answers: every answered op leaves the outbox; conflicts and refusals go
+    /// to the inbox.
+    async fn settle(&self, answered: &[(Operation, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Applies a page of pulled changes and its cursor together. `reset` drops every pulled
+    /// record first (records of unsynced operations stay).
+    async fn apply_pull(&self, reset: bool, changes: &[Change], cursor: &str) -> Result<(), StoreError>;
+    /// Drops records made here whose operation has left the outbox: the server's copy (pulled
+    /// just before) replaces them, or the server refused them.
+    async fn prune_local(&self) -> Result<(), StoreError>;
+    /// Photos not uploaded yet (by SHA-256).
+    async fn pending_photos(&self) -> Result<Vec<String>, StoreError>;
+    /// A photo's bytes.
+    async fn photo_bytes(&self, sha: &str) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Marks a photo uploaded, or failed for good (`Some(why)`): either way it is not sent again.
+    async fn photo_done(&self, sha: &str, failure: Option<String>) -> Result<(), StoreError>;
+}

@@ -1,0 +1,114 @@
+//! Records on the phone: reading them, and committing what the worker does — the operation for
+//! the server and the phone's own copy of the result — in one transaction.
+
+use super::idb::{done, meta_row, parse, record_row, str_field, Db, RECORD_STORES};
+use super::{record_parts, store_name, InboxEntry, Local, StoreError, SyncState};
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use xunjian_shared::ids::OpId;
+use xunjian_shared::sync::{OpBody, Operation, Record, RecordKind};
+
+/// The meta key of the sync state.
+pub const SYNC_KEY: &str = "sync";
+
+impl Db {
+    /// Every record of a kind, with whether it is still only on the phone.
+    pub async fn records<T: DeserializeOwned>(&self, kind: RecordKind) -> Result<Vec<Local<T>>, StoreError> {
+        let Some(name) = store_name(kind) else { return Ok(Vec::new()) };
+        let tx = self.tx(&[name], false)?;
+        let rows = tx.store(name)?.get_all(None, None).await?;
+        rows.iter().map(|r| Ok(Local { value: parse(r)?, op: str_field(r, "op") })).collect()
+    }
+
+    /// Queues an operation and stores the records it makes or changes on the phone, in one
+    /// transaction (and drops the draft it came from). Returns once it is on disk.
+    pub async fn commit(
+        &self,
+        body: OpBody,
+        locals: &[Record],
+        draft: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Operation, StoreError> {
+        let mut names = vec!["outbox", "meta", "drafts"];
+        let mut rows = Vec::new();
+        for record in locals {
+            let (store, key, json) = record_parts(record)?;
+            names.push(store);
+            rows.push((store, key, json));
+        }
+        names.sort_unstable();
+        names.dedup();
+        let tx = self.tx(&names, true)?;
+        let meta = tx.store("meta")?;
+        let mut state: SyncState = match meta.get(SYNC_KEY.into()).await? {
+            Some(row) => parse(&row)?,
+            None => SyncState::new(),
+        };
+        let op = Operation { op_id: OpId::new(), seq: state.next_seq, device_time: now, body };
+        state.next_seq += 1;
+        meta.put(&meta_row(SYNC_KEY, &state)?, None).await?;
+        let op_id = op.op_id.to_string();
+        let row = super::idb::obj(&[
+            ("seq", (op.seq as f64).into()),
+            ("op_id", op_id.as_str().into()),
+            ("json", serde_json::to_string(&op)?.into()),
+        ]);
+        tx.store("outbox")?.put(&row, None).await?;
+        for (name, id, json) in &rows {
+            tx.store(name)?.put(&record_row(id, json, Some(&op_id)), None).await?;
+        }
+        if let Some(id) = draft {
+            tx.store("drafts")?.delete(id.into()).await?;
+        }
+        done(tx).await?;
+        Ok(op)
+    }
+
+    /// A saved draft.
+    pub async fn draft<T: DeserializeOwned>(&self, id: &str) -> Result<Option<T>, StoreError> {
+        let tx = self.tx(&["drafts"], false)?;
+        tx.store("drafts")?.get(id.into()).await?.map(|r| parse(&r)).transpose()
+    }
+
+    /// Saves a draft; returns once it is on disk.
+    pub async fn put_draft<T: Serialize>(&self, id: &str, value: &T) -> Result<(), StoreError> {
+        let tx = self.tx(&["drafts"], true)?;
+        let row = super::idb::obj(&[("id", id.into()), ("json", serde_json::to_string(value)?.into())]);
+        tx.store("drafts")?.put(&row, None).await?;
+        done(tx).await
+    }
+
+    /// Conflicts and refusals, newest first.
+    pub async fn inbox(&self) -> Result<Vec<InboxEntry>, StoreError> {
+        let tx = self.tx(&["inbox"], false)?;
+        let rows = tx.store("inbox")?.get_all(None, None).await?;
+        let mut out: Vec<InboxEntry> = rows.iter().map(parse).collect::<Result<_, _>>()?;
+        out.sort_by_key(|e| std::cmp::Reverse(e.at));
+        Ok(out)
+    }
+
+    /// The worker read an inbox entry and dismissed it.
+    pub async fn dismiss(&self, op_id: &str) -> Result<(), StoreError> {
+        let tx = self.tx(&["inbox"], true)?;
+        tx.store("inbox")?.delete(op_id.into()).await?;
+        done(tx).await
+    }
+
+    /// Forgets everything of the logged-in user (after logout), keeping the device id and the
+    /// sequence counter so this phone's op ids and numbers never repeat.
+    pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
+        let keep: Option<SyncState> = self.meta(SYNC_KEY).await?;
+        let mut names: Vec<&str> = RECORD_STORES.to_vec();
+        names.extend(["outbox", "inbox", "photos", "drafts", "meta"]);
+        let tx = self.tx(&names, true)?;
+        for name in &names {
+            tx.store(name)?.clear().await?;
+        }
+        if let Some(old) = keep {
+            let fresh = SyncState { device_id: old.device_id, next_seq: old.next_seq, ..SyncState::new() };
+            tx.store("meta")?.put(&meta_row(SYNC_KEY, &fresh)?, None).await?;
+        }
+        done(tx).await
+    }
+}

@@ -1,0 +1,49 @@
+//! Time and text helpers. Times on screen are China time, as the county counts days.
+//! Formatting is written out by hand: chrono's strftime machinery costs tens of kilobytes of
+//! WebAssembly, downloaded over 2G.
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
+
+fn china() -> FixedOffset {
+    FixedOffset::east_opt(8 * 3600).expect("valid offset")
+}
+
+/// The phone's clock (chrono's own clock is not built for wasm here).
+pub fn now() -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// `05-01 09:30`.
+pub fn short_time(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    format!("{:02}-{:02} {:02}:{:02}", l.month(), l.day(), l.hour(), l.minute())
+}
+
+/// `2026-05-01`, the form of a date field's value.
+pub fn date(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    format!("{:04}-{:02}-{:02}", l.year(), l.month(), l.day())
+}
+
+/// The end of a day picked in a date field (`2026-05-11`), China time: a deadline "by the 11th"
+/// includes the 11th.
+pub fn end_of_day(value: &str) -> Option<DateTime<Utc>> {
+    let mut parts = value.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    let day = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
+    china().from_local_datetime(&day.and_hms_opt(23, 59, 0)?).single().map(|t| t.with_timezone(&Utc))
+}
+
+/// A distance for a list: `350 m`, `2.4 km`.
+pub fn distance(m: f64) -> String {
+    if m < 1000.0 {
+        format!("{m:.0} m")
+    } else {
+        format!("{:.1} km", m / 1000.0)
+    }
+}
+
+/// Bytes for the storage line: `3.2 MB`.
+pub fn megabytes(bytes: f64) -> String {
+    format!("{:.1} MB", bytes / 1_048_576.0)
+}
