@@ -31,7 +31,12 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
+        // XUNJIAN_BENCH_KEEP=1 keeps the folder (the SQLite database, the server's log) to look into.
+        if std::env::var_os("XUNJIAN_BENCH_KEEP").is_some() {
+            eprintln!("bench: kept {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
     }
 }
 
@@ -184,6 +189,16 @@ impl InProcess {
     }
 }
 
+/// A process's memory and threads.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Memory {
+    pub rss: u64,
+    pub peak: u64,
+    /// The anonymous part of `rss` (heap and stacks; the rest is the binary and mapped files).
+    pub anon: u64,
+    pub threads: u64,
+}
+
 /// The real server as a child process (`xunjian serve` from this very binary), so that its own
 /// memory can be read from /proc.
 pub struct ChildServer {
@@ -225,16 +240,22 @@ impl ChildServer {
         Err("the server did not answer /healthz within 20 s".into())
     }
 
-    /// The server's resident memory now and at its peak, in bytes (from /proc/<pid>/status).
-    pub fn memory(&self) -> Option<(u64, u64)> {
+    /// The server's resident memory now and at its peak, in bytes, and its threads (from
+    /// /proc/<pid>/status).
+    pub fn memory(&self) -> Option<Memory> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
         let field = |name: &str| {
             status
                 .lines()
                 .find_map(|l| l.strip_prefix(name))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb * 1024))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         };
-        Some((field("VmRSS:")?, field("VmHWM:")?))
+        Some(Memory {
+            rss: field("VmRSS:")? * 1024,
+            peak: field("VmHWM:")? * 1024,
+            anon: field("RssAnon:").unwrap_or(0) * 1024,
+            threads: field("Threads:")?,
+        })
     }
 
     pub fn stop(&mut self) {

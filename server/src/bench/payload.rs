@@ -11,7 +11,7 @@ use xunjian_shared::premise::Premise;
 use xunjian_shared::sync::{OpBody, Operation, PushRequest, PROTOCOL_VERSION};
 use xunjian_shared::{InspectionId, PhotoRef};
 
-/// One inspection in this many fails an item.
+/// About one inspection in this many fails an item.
 pub const FAIL_EVERY: usize = 10;
 
 /// A photo reference made from a number (the photo itself need not be uploaded: a record may
@@ -26,17 +26,26 @@ fn hazard_items(t: &Template) -> Vec<&str> {
     t.content.items.iter().filter(|i| i.makes_hazard).map(|i| i.id.as_str()).collect()
 }
 
-/// Whether the `n`-th inspection fails an item (one in [`FAIL_EVERY`]).
+/// A well-mixed number from `n` (splitmix64), so that failures and failing items do not line up
+/// with the premise an inspection goes to.
+fn mix(n: usize) -> u64 {
+    let mut z = (n as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Whether the `n`-th inspection fails an item (about one in [`FAIL_EVERY`], spread over premises).
 pub fn fails(n: usize) -> bool {
-    n.is_multiple_of(FAIL_EVERY)
+    mix(n).is_multiple_of(FAIL_EVERY as u64)
 }
 
 /// The `n`-th inspection of `premise`: every item answered and passing, except that with `fail` a
-/// hazard item fails (rotating through them by `n`) with a note and, where the checklist asks, a
+/// hazard item fails (chosen by `n`) with a note and, where the checklist asks, a
 /// photo. Every inspection carries its overview photo and the premise's position.
 pub fn inspection(premise: &Premise, t: &Template, n: usize, fail: bool, finished: DateTime<Utc>) -> SubmitInspection {
     let items = hazard_items(t);
-    let failing = (fail && !items.is_empty()).then(|| items[(n / FAIL_EVERY) % items.len()]);
+    let failing = (fail && !items.is_empty()).then(|| items[(mix(n) / FAIL_EVERY as u64) as usize % items.len()]);
     let answers = t
         .content
         .items

@@ -175,9 +175,11 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
     report.add("phones", "pull latency p50", quantile(&pull_sorted, 0.5), "ms", Target::None);
     report.add("phones", "errors", errors as f64, "errors", Target::Exactly(0.0));
     match memory {
-        Some((rss, peak)) => {
-            report.add("phones", "server RSS at the end", rss as f64 / 1048576.0, "MiB", Target::AtMost(64.0));
-            report.add("phones", "server RSS peak", peak as f64 / 1048576.0, "MiB", Target::None);
+        Some(m) => {
+            report.add("phones", "server RSS at the end", m.rss as f64 / 1048576.0, "MiB", Target::AtMost(64.0));
+            report.add("phones", "server RSS peak", m.peak as f64 / 1048576.0, "MiB", Target::None);
+            report.add("phones", "of which heap and stacks", m.anon as f64 / 1048576.0, "MiB", Target::None);
+            report.add("phones", "server threads at the end", m.threads as f64, "threads", Target::None);
         }
         None => report.text("phones", "server RSS at the end", "not readable (/proc)", Some("≤ 64 MiB")),
     }
@@ -201,7 +203,7 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
             "ops_not_applied": all.ops_not_applied, "p50_ms": p50, "p95_ms": p95, "p99_ms": p99,
             "push_p50_ms": quantile(&push_sorted, 0.5), "pull_p50_ms": quantile(&pull_sorted, 0.5),
             "push_p99_ms": quantile(&push_sorted, 0.99), "pull_p99_ms": quantile(&pull_sorted, 0.99),
-            "rss_bytes": memory.map(|m| m.0), "rss_peak_bytes": memory.map(|m| m.1),
+            "memory": memory,
         }),
     );
     Ok(())

@@ -60,7 +60,9 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
     if let Some(bad) = codes.iter().find(|c| **c != 201) {
         return Err(format!("a first upload answered {bad}, not 201").into());
     }
+    let commits = crate::db::pool::commits();
     let (again, codes) = upload_all(&http, &server.base, &shares).await?;
+    let again_commits = crate::db::pool::commits() - commits;
     if let Some(bad) = codes.iter().find(|c| **c != 200) {
         return Err(format!("a repeated upload answered {bad}, not 200").into());
     }
@@ -69,22 +71,23 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
     let mb = total as f64 / 1e6;
     report.add("photos", &format!("{} photos by {devices} devices", sizes.photos), mb / first, "MB/s", Target::None);
     report.add("photos", "re-upload of the same photos", mb / again, "MB/s", Target::None);
-    // "Near-free" read as: a quarter of the first upload's time at most (the bytes still travel).
-    report.add("photos", "re-upload time / first upload", again / first, "×", Target::AtMost(0.25));
+    report.add("photos", "re-upload time / first upload", again / first, "×", Target::None);
+    // "Near-free": the bytes still travel and are hashed, but nothing is written.
+    report.add("photos", "write transactions in the re-upload", again_commits as f64, "commits", Target::Exactly(0.0));
     report.note(
         "photos",
         format!(
             "{} unique photos of {} KB (a JPEG header and random bytes, {mb:.1} MB) uploaded by {devices} devices \
              at once; the first upload writes each file through a temp file, fsync and rename, and a row; the \
-             re-upload still sends the bytes and the server hashes them, finds the file and writes nothing. \
-             'Near-free' is read as ≤ 0.25× the first upload's time.",
+             re-upload still sends the bytes and the server hashes them, finds the file and the row, and writes \
+             nothing ('near-free' is read as: no write transaction, no fsync).",
             sizes.photos,
             sizes.photo_bytes / 1024,
         ),
     );
     report.detail(
         "photos",
-        serde_json::json!({"photos": sizes.photos, "bytes": total, "devices": devices, "first_secs": first, "again_secs": again}),
+        serde_json::json!({"photos": sizes.photos, "bytes": total, "devices": devices, "first_secs": first, "again_secs": again, "again_write_commits": again_commits}),
     );
     Ok(())
 }

@@ -30,13 +30,13 @@ pub fn insert(conn: &mut DbConn, row: &OpRow) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Serialises work on one op id across server processes on PostgreSQL (a transaction-scoped
-/// advisory lock): a racing duplicate waits, then finds the first one's stored result. SQLite
-/// already runs one writer at a time.
-pub fn lock_op(conn: &mut DbConn, op_id: &str) -> Result<(), AppError> {
+/// Serialises the pushes of one device on PostgreSQL (a transaction-scoped advisory lock, one per
+/// batch rather than one per op, so a 500-op batch holds one lock): a racing duplicate batch waits,
+/// then finds the first one's stored results. SQLite already runs one writer at a time.
+pub fn lock_device(conn: &mut DbConn, device_id: &str) -> Result<(), AppError> {
     if let DbConn::Pg(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind::<diesel::sql_types::Text, _>(op_id)
+            .bind::<diesel::sql_types::Text, _>(device_id)
             .execute(pg)?;
     }
     Ok(())

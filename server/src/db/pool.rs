@@ -76,7 +76,7 @@ impl ManageConnection for Manager {
                 // connections opening at the same moment must wait for, not fail on.
                 c.batch_execute(
                     "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON;",
+                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -1024;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 DbConn::Sqlite(c)

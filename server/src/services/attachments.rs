@@ -66,6 +66,11 @@ pub async fn upload(
         if !dest.exists() {
             write_atomically(&dest, &bytes).map_err(AppError::internal)?;
         }
+        // Sent again (a retry after a lost answer): nothing to write, so no write transaction — a
+        // retry never queues behind the single SQLite writer.
+        if attachments::find(&mut *db.conn()?, sha.as_str())?.is_some() {
+            return Ok(false);
+        }
         db.write_blocking(|conn| attachments::insert_if_absent(conn, sha.as_str(), bytes.len() as i64, mime, &by, now))
     })
     .await

@@ -1,5 +1,6 @@
-//! The sync protocol on the server: push applies each device operation exactly once, in order,
-//! each in its own transaction with its recorded result; pull delivers the change feed in scope.
+//! The sync protocol on the server: push applies each device operation exactly once, in order, each
+//! in its own savepoint with its recorded result, a batch in one transaction; pull delivers the change
+//! feed in scope.
 
 use super::hazards::{act_in, register_in, Staleness};
 use super::premises::{self, update_in, EditMode};
@@ -7,7 +8,7 @@ use super::{inspections, scope};
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
 use crate::db::device_ops::{self, OpRow};
-use crate::db::{hazards, notifications, org_units, templates, users, DbConn};
+use crate::db::{hazards, notifications, users, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
@@ -17,7 +18,7 @@ use std::collections::HashMap;
 use xunjian_shared::hazard::{apply, Actor};
 use xunjian_shared::ids::DeviceId;
 use xunjian_shared::sync::{
-    delivered, Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
+    delivered, Change, Cursor, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse,
     MAX_OPS_PER_PUSH, MAX_PULL_PAGE, PROTOCOL_VERSION,
 };
 use xunjian_shared::ErrorCode;
@@ -136,14 +137,19 @@ fn apply_op(
     }
 }
 
-/// One op, in its own transaction: its effect (in a savepoint, rolled back on rejection) and its
-/// recorded result commit together, or neither does.
-fn push_one(state: &AppState, user: &AuthUser, device: DeviceId, op: &Operation) -> Result<OpOutcome, AppError> {
+/// One op, in its own savepoint of the batch's transaction: its effect (in a nested savepoint,
+/// rolled back on rejection) and its recorded result are kept together, or neither is.
+fn push_one(
+    conn: &mut DbConn,
+    state: &AppState,
+    user: &AuthUser,
+    device: DeviceId,
+    op: &Operation,
+) -> Result<OpOutcome, AppError> {
     let now = state.clock.now();
     let hash = fingerprint(device, op);
     let op_id = op.op_id.to_string();
-    state.db.write_blocking(|conn| {
-        device_ops::lock_op(conn, &op_id)?;
+    conn.transaction(|conn| {
         if let Some(stored) = device_ops::find(conn, &op_id)? {
             if stored.payload_hash != hash || stored.user_id != user.id.to_string() {
                 // Not recorded: the stored op keeps its own result.
@@ -198,8 +204,9 @@ impl From<diesel::result::Error> for NotApplied {
     }
 }
 
-/// Applies a batch in order. One op's rejection never stops the rest; an internal failure stops
-/// the batch there (its results so far are committed and returned on the retry).
+/// Applies a batch in order, in one transaction: one commit (one fsync) per batch, not per op. One
+/// op's rejection never stops the rest; an internal failure stops the batch there (the ops before
+/// it commit, and their results are returned on the retry).
 pub async fn push(
     state: actix_web::web::Data<AppState>,
     user: &AuthUser,
@@ -211,44 +218,29 @@ pub async fn push(
     }
     let user = user.clone();
     crate::db::run_blocking(move || {
-        let mut results = Vec::with_capacity(req.ops.len());
-        for op in &req.ops {
-            let outcome = push_one(&state, &user, req.device_id, op)?;
-            results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome });
+        let (results, failure) = state.db.write_blocking(|conn| {
+            device_ops::lock_device(conn, &req.device_id.to_string())?;
+            let mut results = Vec::with_capacity(req.ops.len());
+            for op in &req.ops {
+                match push_one(conn, &state, &user, req.device_id, op) {
+                    Ok(outcome) => results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome }),
+                    // That op's savepoint is rolled back; commit the ones before it, then fail.
+                    Err(e) => return Ok((results, Some(e))),
+                }
+            }
+            Ok((results, None))
+        })?;
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(PushResponse { results }),
         }
-        Ok(PushResponse { results })
     })
     .await
 }
 
-/// Loads the records of a page of changes.
-fn load(conn: &mut DbConn, kind: Kind, id: &str) -> Result<Option<Record>, AppError> {
-    Ok(match kind {
-        Kind::OrgUnit => org_units::find(conn, id.parse().map_err(AppError::internal)?)?
-            .map(|r| r.to_dto().map(Record::OrgUnit))
-            .transpose()?,
-        Kind::Premise => crate::db::premises::find_with_path(conn, id.parse().map_err(AppError::internal)?)?
-            .map(|(r, _)| r.to_dto().map(Record::Premise))
-            .transpose()?,
-        Kind::Template => templates::find(conn, id.parse().map_err(AppError::internal)?)?
-            .map(|r| r.to_dto().map(Record::Template))
-            .transpose()?,
-        Kind::Inspection => crate::db::inspections::find_with_path(conn, id.parse().map_err(AppError::internal)?)?
-            .map(|(r, _)| r.to_dto().map(Record::Inspection))
-            .transpose()?,
-        Kind::Hazard => hazards::find_full(conn, id.parse().map_err(AppError::internal)?)?
-            .map(|(r, ..)| r.to_dto().map(Record::Hazard))
-            .transpose()?,
-        Kind::Notification => {
-            notifications::find(conn, id)?.map(|r| r.to_dto().map(Record::Notification)).transpose()?
-        }
-        Kind::Road | Kind::Segment | Kind::Patrol => changes::records(conn, kind, &[id.to_owned()])?.remove(id),
-    })
-}
-
 /// The changes a page of the feed names, with their records loaded kind by kind (one query per
 /// kind and 1,000 ids rather than one per change). A record deleted since is left out.
-pub fn page_changes(conn: &mut DbConn, rows: &[changes::ChangeRow]) -> Result<Vec<Change>, AppError> {
+pub fn page_changes(conn: &mut DbConn, rows: &[&changes::ChangeRow]) -> Result<Vec<Change>, AppError> {
     let mut wanted: HashMap<Kind, Vec<String>> = HashMap::new();
     // How often each record is named: the same record may appear for two audiences in one page.
     let mut uses: HashMap<(Kind, &str), u32> = HashMap::new();
@@ -311,28 +303,32 @@ pub async fn pull(
                 // Another database, a reset or restored one, another unit, or junk: start over.
                 Some(_) => (0, true),
             };
-            let rows = changes::after(conn, from, &path, &me.id, limit)?;
-            // Each role's phone keeps only its own kind of work (shared rule `delivered`).
+            // Each role's phone keeps only its own kind of work (shared rule `delivered`), filtered
+            // here rather than in the query (a condition on the kind makes SQLite scan by kind).
+            // The page is filled with kept rows, and one kept row past it says whether more are
+            // waiting (no empty last request).
             let (role, to_me) = (me.role()?, format!("user:{}", me.id));
-            let kept: Vec<&changes::ChangeRow> = rows
-                .iter()
-                .filter(|r| Kind::parse(&r.kind).is_some_and(|k| delivered(role, k, r.audience == to_me)))
-                .collect();
-            let mut out = Vec::with_capacity(kept.len());
-            for row in kept {
-                let Some(kind) = Kind::parse(&row.kind) else { continue };
-                if row.removed {
-                    out.push(Change::Remove { seq: row.seq, kind, id: row.entity_id.clone() });
-                } else if let Some(record) = load(conn, kind, &row.entity_id)? {
-                    out.push(Change::Upsert { seq: row.seq, record: Box::new(record) });
+            let keep =
+                |r: &changes::ChangeRow| Kind::parse(&r.kind).is_some_and(|k| delivered(role, k, r.audience == to_me));
+            let (mut kept, mut scanned) = (Vec::new(), from);
+            loop {
+                let rows = changes::after(conn, scanned, &path, &me.id, limit + 1)?;
+                let more = rows.len() as i64 > limit;
+                scanned = rows.last().map_or(scanned, |r| r.seq);
+                kept.extend(rows.into_iter().filter(|r| keep(r)));
+                if !more || kept.len() as i64 > limit {
+                    break;
                 }
             }
-            let last = rows.last().map_or(from, |r| r.seq);
+            let has_more = kept.len() as i64 > limit;
+            kept.truncate(limit as usize);
+            let last = if has_more { kept.last().map_or(scanned, |r| r.seq) } else { scanned };
+            let out = page_changes(conn, &kept.iter().collect::<Vec<_>>())?;
             Ok(PullResponse {
                 reset,
                 changes: out,
                 cursor: Cursor { epoch, unit: me.org_unit_id, seq: last }.encode(),
-                has_more: rows.len() as i64 == limit,
+                has_more,
             })
         })
         .await
