@@ -260,3 +260,39 @@ where
 {
     actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sql_of(path: &Path) -> String {
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The two migration folders describe one schema (one `schema.rs` serves both): the same
+    /// migrations with the same SQL, comments aside. A backend-specific difference must be made on
+    /// purpose here.
+    #[test]
+    fn sqlite_and_postgres_migrations_are_the_same_schema() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+        let mut names: Vec<_> =
+            std::fs::read_dir(root.join("sqlite")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        let mut pg: Vec<_> =
+            std::fs::read_dir(root.join("postgres")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        pg.sort();
+        assert_eq!(names, pg);
+        assert!(names.len() >= 4);
+        for name in names {
+            for file in ["up.sql", "down.sql"] {
+                let (a, b) = (root.join("sqlite").join(&name).join(file), root.join("postgres").join(&name).join(file));
+                assert_eq!(sql_of(&a), sql_of(&b), "{name:?}/{file}");
+            }
+        }
+    }
+}
