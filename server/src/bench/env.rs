@@ -31,7 +31,8 @@ impl TempDir {
 
 impl Drop for TempDir {
     fn drop(&mut self) {
-        // XUNJIAN_BENCH_KEEP=1 keeps the folder (the SQLite database, the server's log) to look into.
+        // XUNJIAN_BENCH_KEEP=1 keeps the folder (the SQLite database, the server's log) and the
+        // PostgreSQL database to look into.
         if std::env::var_os("XUNJIAN_BENCH_KEEP").is_some() {
             eprintln!("bench: kept {}", self.0.display());
         } else {
@@ -48,6 +49,10 @@ struct PgBenchDb {
 
 impl Drop for PgBenchDb {
     fn drop(&mut self) {
+        if std::env::var_os("XUNJIAN_BENCH_KEEP").is_some() {
+            eprintln!("bench: kept database {}", self.name);
+            return;
+        }
         match PgConnection::establish(&self.admin_url) {
             Ok(mut admin) => {
                 let sql = format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name);

@@ -64,6 +64,10 @@ impl Report {
                 "backend": env.backend.name(),
                 "database": env.describe(),
                 "cores": cores,
+                // Other work on the machine skews every figure: the 1-minute load when the run began.
+                "load_at_start": std::fs::read_to_string("/proc/loadavg")
+                    .ok()
+                    .and_then(|l| l.split_whitespace().next().and_then(|v| v.parse::<f64>().ok())),
                 "profile": if cfg!(debug_assertions) { "debug" } else { "release" },
                 "sizes": sizes,
             }),
@@ -148,9 +152,10 @@ impl Report {
         };
         println!();
         println!(
-            "xunjian bench — {} — {} core(s), {} build{}",
+            "xunjian bench — {} — {} core(s), load {} at start, {} build{}",
             self.head["database"].as_str().unwrap_or(""),
             self.head["cores"],
+            self.head["load_at_start"],
             self.head["profile"].as_str().unwrap_or(""),
             if self.head["quick"] == json!(true) { ", --quick" } else { "" }
         );
