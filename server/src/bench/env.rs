@@ -88,7 +88,7 @@ pub struct Env {
     pub backend: Backend,
     /// The signing secret the servers use, so the bench can issue tokens without argon2 logins.
     pub secret: String,
-    _pg: Option<PgBenchDb>,
+    pg: Option<PgBenchDb>,
     // Last: removed after the database is dropped.
     pub dir: TempDir,
 }
@@ -128,12 +128,12 @@ impl Env {
             ..Settings::default()
         };
         let backend = Backend::of_url(&settings.effective_database_url());
-        Ok(Env { settings, backend, secret, _pg: pg, dir })
+        Ok(Env { settings, backend, secret, pg, dir })
     }
 
     /// The database and where it is, without credentials.
     pub fn describe(&self) -> String {
-        match &self._pg {
+        match &self.pg {
             Some(p) => {
                 let host = p.admin_url.rsplit_once('@').map_or(p.admin_url.as_str(), |(_, h)| h);
                 let host = host.split('/').next().unwrap_or(host);

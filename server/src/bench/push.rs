@@ -150,8 +150,8 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
             payload::FAIL_EVERY,
             body_bytes as f64 / n as f64 / 1024.0,
             if pg_commits.is_some() {
-                "; PostgreSQL's xact_commit also counts read-only transactions such as the pool's \
-                 connection check"
+                "; PostgreSQL's xact_commit counts every transaction in that window, read-only ones \
+                 too (the pool's connection checks, the server's start-up)"
             } else {
                 ""
             }
