@@ -48,6 +48,12 @@ async fn login(http: &reqwest::Client, base: &str) -> TokenResponse {
     http.post(format!("{base}/api/v1/auth/login")).json(&body).send().await.unwrap().json().await.unwrap()
 }
 
+/// The premises this test made (their names start with 断电测试).
+async fn test_premises(http: &reqwest::Client, base: &str, token: &str) -> PremisePage {
+    let res = http.get(format!("{base}/api/v1/premises?q=断电测试&limit=500")).bearer_auth(token).send().await.unwrap();
+    res.json().await.unwrap()
+}
+
 fn premise_op(grid: xunjian_shared::OrgUnitId, seq: i64) -> (Operation, PremiseId) {
     let id = PremiseId::new();
     let body = OpBody::CreatePremise(CreatePremise {
@@ -136,15 +142,7 @@ async fn acknowledged_operations_survive_sigkill() {
     let mut server = start(&data, port2);
     wait_up(&http, &base2).await;
     let t = login(&http, &base2).await;
-    let page: PremisePage = http
-        .get(format!("{base2}/api/v1/premises?q=断电测试&limit=500"))
-        .bearer_auth(&t.access_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = test_premises(&http, &base2, &t.access_token).await;
     assert!(page.total <= 500);
     let stored: std::collections::HashSet<PremiseId> = page.items.iter().map(|p| p.id).collect();
     for id in &acked {
@@ -166,15 +164,7 @@ async fn acknowledged_operations_survive_sigkill() {
             .unwrap();
         assert!(res.results.iter().all(|r| r.outcome.applied()));
     }
-    let all: PremisePage = http
-        .get(format!("{base2}/api/v1/premises?q=断电测试&limit=500"))
-        .bearer_auth(&t.access_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let all = test_premises(&http, &base2, &t.access_token).await;
     let sent_count: usize = sent.lock().unwrap().iter().map(|(_, ops)| ops.len()).sum();
     eprintln!("{} acknowledged before SIGKILL, {} present after restart, {sent_count} sent", acked.len(), stored.len());
     assert_eq!(all.total as usize, sent_count, "every sent premise exactly once");
