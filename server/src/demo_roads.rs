@@ -10,11 +10,12 @@ use crate::error::AppError;
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
+use xunjian_shared::road::issue::{FindingCategory, RoadFinding};
 use xunjian_shared::road::patrol::SubmitPatrol;
 use xunjian_shared::road::register::PatrolWorker;
 use xunjian_shared::road::track::{coverage, distance_m, thin, TrackPoint};
 use xunjian_shared::road::RoadLevel;
-use xunjian_shared::{PatrolId, RoadId, SegmentId};
+use xunjian_shared::{PatrolId, RoadId, RoadIssueId, SegmentId};
 
 /// (code, name, level, km).
 const ROADS: [(&str, &str, RoadLevel, f64); 7] = [
@@ -26,6 +27,16 @@ const ROADS: [(&str, &str, RoadLevel, f64); 7] = [
     ("Y112", "牛杜—南关乡道", RoadLevel::Township, 5.0),
     ("C201", "南关村道", RoadLevel::Village, 4.0),
 ];
+
+/// The findings of the demo month: 3 open road issues in 猗氏镇 for the road station to work.
+fn demo_finding(worker: &str, day: usize) -> Option<FindingCategory> {
+    match (worker, day) {
+        ("yishi.patrol", 3) => Some(FindingCategory::Rubbish),
+        ("yishi.patrol", 9) => Some(FindingCategory::GrainDrying),
+        ("yishi.patrol2", 5) => Some(FindingCategory::PavementDamage),
+        _ => None,
+    }
+}
 
 /// (road code, township code, from km, to km, worker username).
 const SEGMENTS: [(&str, &str, f64, f64, Option<&str>); 7] = [
@@ -143,6 +154,18 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                     .from_utc_datetime(&(prev + Duration::days(day as i64)).and_hms_opt(0, 0, 0).unwrap_or_default());
                 let polyline = line(*idx, seg.from_km, seg.to_km);
                 let raw = walk(&polyline, start);
+                let findings = demo_finding(worker, day)
+                    .map(|category| RoadFinding {
+                        id: RoadIssueId::new(),
+                        segment_id: seg.id.parse().unwrap_or_default(),
+                        category,
+                        description: format!("{}，已拍照", category.label_zh()),
+                        location: polyline[polyline.len() / 2],
+                        photos: vec![],
+                        found_at: start + Duration::minutes(20),
+                    })
+                    .into_iter()
+                    .collect();
                 let body = SubmitPatrol {
                     id: PatrolId::new(),
                     segment_ids: vec![seg.id.parse().map_err(AppError::internal)?],
@@ -159,6 +182,7 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                             note: None,
                         })
                         .collect(),
+                    findings,
                     notes: String::new(),
                 };
                 let track = thin(&raw);
@@ -176,6 +200,12 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                 };
                 patrols::insert(conn, &row, &[(seg.id.clone(), coverage(&polyline, &track))])?;
                 changes::scoped(conn, Kind::Patrol, &row.id, &row.scope_path, now)?;
+                if !body.findings.is_empty() {
+                    let user = crate::auth::AuthUser::of_row(conn, &wid)?;
+                    let at = crate::db::from_millis(now);
+                    let segs = [seg.clone()];
+                    crate::services::road_issues::register_findings(conn, &user, body.id, &body.findings, &segs, at)?;
+                }
             }
         }
         Ok(())

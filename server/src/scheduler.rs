@@ -1,5 +1,5 @@
-//! The deadline scheduler: hazards whose deadline passed go into time-limited supervision
-//! (限时督办), and the responsible workers are reminded before a deadline.
+//! The deadline scheduler: hazards and road issues whose deadline passed go into time-limited
+//! supervision (限时督办), and the responsible workers are reminded before a deadline.
 //!
 //! Exactly once, across restarts and across several server processes sharing one PostgreSQL:
 //! each hazard is moved in its own transaction guarded by its version (`UPDATE … WHERE version =
@@ -21,6 +21,8 @@ pub struct Tick {
     pub overdue: usize,
     /// Deadline reminders sent by this run (hazards, not notifications).
     pub reminded: usize,
+    /// Road issues put under supervision by this run.
+    pub road_overdue: usize,
 }
 
 /// Hazards handled per run; the next run continues.
@@ -73,6 +75,7 @@ pub fn run_once(db: &Db, now: DateTime<Utc>, policy: &DeadlinePolicy) -> Result<
         })?;
         tick.overdue += usize::from(moved);
     }
+    tick.road_overdue = crate::services::road_issues::mark_overdue(db, now, policy, BATCH)?;
     let until = (now + Duration::days(policy.reminder_days_before)).timestamp_millis();
     let due = hazards::due_for_reminder(&mut *db.conn()?, until, BATCH)?;
     for h in due {
@@ -84,7 +87,8 @@ pub fn run_once(db: &Db, now: DateTime<Utc>, policy: &DeadlinePolicy) -> Result<
             let Some((_, name, _, path)) = hazards::find_full(conn, h.id.parse().map_err(AppError::internal)?)? else {
                 return Ok(false);
             };
-            notify::send(conn, &[(Role::GridWorker, NoticeKind::DeadlineSoon)], &h.id, &name, &path, now_ms)?;
+            let about = notify::About::Hazard { id: &h.id, premise_name: &name };
+            notify::send(conn, &[(Role::GridWorker, NoticeKind::DeadlineSoon)], about, &path, now_ms)?;
             Ok(true)
         })?;
         tick.reminded += usize::from(sent);

@@ -51,6 +51,7 @@ impl Application {
             attachments_dir: settings.data_dir.join("attachments"),
             attachment_max_bytes: settings.attachment_max_bytes,
             pay_rules: settings.pay.clone(),
+            templates: Default::default(),
         });
         let tls = match (&settings.tls_cert, &settings.tls_key) {
             (Some(c), Some(k)) => Some(tls::server_config(c, k)?),

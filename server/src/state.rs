@@ -20,6 +20,8 @@ pub struct AppState {
     pub attachment_max_bytes: usize,
     /// How patrol workers' pay is computed.
     pub pay_rules: xunjian_shared::road::pay::PayRules,
+    /// Published checklist templates, parsed once.
+    pub templates: crate::db::templates::TemplateCache,
 }
 
 impl AppState {

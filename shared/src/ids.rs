@@ -89,6 +89,14 @@ id_type!(
     CheckId
 );
 id_type!(
+    /// Identifies a road issue (a patrol finding carried to closed).
+    RoadIssueId
+);
+id_type!(
+    /// Identifies a works filing in the road area (涉路施工报备).
+    WorksId
+);
+id_type!(
     /// Identifies a device (one installation of the app on one phone).
     DeviceId
 );

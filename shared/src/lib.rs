@@ -22,8 +22,8 @@ pub mod user;
 
 pub use error::{ErrorCode, Problem};
 pub use ids::{
-    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PhotoRef, PremiseId, RoadId, SegmentId,
-    TemplateId, UserId,
+    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PhotoRef, PremiseId, RoadId, RoadIssueId,
+    SegmentId, TemplateId, UserId, WorksId,
 };
 pub use org::OrgLevel;
 pub use role::Role;

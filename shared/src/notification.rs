@@ -15,6 +15,9 @@ pub struct Notification {
     pub kind: NoticeKind,
     /// The hazard concerned.
     pub hazard_id: Option<HazardId>,
+    /// The road issue concerned.
+    #[serde(default)]
+    pub road_issue_id: Option<crate::ids::RoadIssueId>,
     /// The text shown (Chinese).
     pub message: String,
     /// When.
@@ -34,6 +37,7 @@ impl NoticeKind {
             Self::MajorForReview => "major_for_review",
             Self::SentBack => "sent_back",
             Self::MajorRegistered => "major_registered",
+            Self::NewFinding => "new_finding",
         }
     }
 
@@ -47,6 +51,7 @@ impl NoticeKind {
             Self::MajorForReview,
             Self::SentBack,
             Self::MajorRegistered,
+            Self::NewFinding,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -62,6 +67,7 @@ impl NoticeKind {
             Self::MajorForReview => format!("重大隐患待审核销号：{premise}"),
             Self::SentBack => format!("消防救援大队审核退回：{premise}的隐患"),
             Self::MajorRegistered => format!("新登记重大火灾隐患：{premise}"),
+            Self::NewFinding => format!("新的巡查发现待处理：{premise}"),
         }
     }
 }

@@ -40,8 +40,10 @@ pub enum OpBody {
     ActOnHazard { id: HazardId, act: ActOnHazard },
     /// Mark a notification read.
     MarkNotificationRead { id: NotificationId },
-    /// Submit an on-road record (patrol workers).
+    /// Submit an on-road record (patrol workers), with its findings.
     SubmitPatrol(crate::road::patrol::SubmitPatrol),
+    /// Take an action on a road issue (same shape as a hazard action).
+    ActOnRoadIssue { id: crate::ids::RoadIssueId, act: ActOnHazard },
 }
 
 /// One operation of a device's outbox.
@@ -133,6 +135,7 @@ pub enum Record {
     Road(crate::road::register::Road),
     Segment(crate::road::register::Segment),
     Patrol(crate::road::patrol::Patrol),
+    RoadIssue(crate::road::issue::RoadIssue),
 }
 
 /// The kinds of record, for removals.
@@ -149,11 +152,12 @@ pub enum RecordKind {
     Road,
     Segment,
     Patrol,
+    RoadIssue,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 10] = [
         Self::OrgUnit,
         Self::Premise,
         Self::Template,
@@ -163,6 +167,7 @@ impl RecordKind {
         Self::Road,
         Self::Segment,
         Self::Patrol,
+        Self::RoadIssue,
     ];
 
     /// The wire and database spelling.
@@ -177,6 +182,7 @@ impl RecordKind {
             Self::Road => "road",
             Self::Segment => "segment",
             Self::Patrol => "patrol",
+            Self::RoadIssue => "road_issue",
         }
     }
 
@@ -195,10 +201,10 @@ pub fn delivered(role: crate::Role, kind: RecordKind, to_me: bool) -> bool {
     match role {
         R::PatrolWorker => match kind {
             K::OrgUnit | K::Road | K::Notification => true,
-            K::Segment | K::Patrol => to_me,
+            K::Segment | K::Patrol | K::RoadIssue => to_me,
             _ => false,
         },
-        R::GridWorker => !matches!(kind, K::Road | K::Segment | K::Patrol),
+        R::GridWorker => !matches!(kind, K::Road | K::Segment | K::Patrol | K::RoadIssue),
         _ => true,
     }
 }

@@ -8,6 +8,8 @@ mod fire_scope;
 mod input;
 mod ledger;
 mod org;
+mod road_files;
+mod road_issues;
 mod roads;
 mod stats;
 mod sync;

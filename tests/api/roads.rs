@@ -58,6 +58,7 @@ both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
         ended_at: start + Duration::hours(1),
         track: walk(&seg.polyline, 5.0, start),
         checks: checks(true),
+        findings: vec![],
         notes: String::new(),
     };
     let p: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &body).await, 201).await;
@@ -265,6 +266,7 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
         ended_at: start + Duration::hours(1),
         track: walk(&seg.polyline, 3.0, start),
         checks: checks(true),
+        findings: vec![],
         notes: "离线记录".into(),
     };
     d.queue(OpBody::SubmitPatrol(body.clone()), app.now());

@@ -17,6 +17,19 @@ pub struct AuthUser {
 }
 
 impl AuthUser {
+    /// The user as stored now (for server-side work on a user's behalf, e.g. demo data).
+    pub fn of_row(conn: &mut crate::db::DbConn, id: &str) -> Result<AuthUser, AppError> {
+        let id: UserId = id.parse().map_err(AppError::internal)?;
+        let (row, scope_path) = crate::db::users::find_with_path(conn, id)?
+            .ok_or_else(|| AppError::new(xunjian_shared::ErrorCode::NotFound))?;
+        Ok(AuthUser {
+            id,
+            role: row.role()?,
+            org_unit_id: row.org_unit_id.parse().map_err(AppError::internal)?,
+            scope_path,
+        })
+    }
+
     /// Whether a unit path lies inside this user's scope.
     pub fn can_see(&self, path: &str) -> bool {
         xunjian_shared::org::is_within(&self.scope_path, path)

@@ -60,6 +60,7 @@ fn fill(env: &Env, fx: &Fixture, db: &Db, target: usize) -> Result<usize, BenchE
     let w = &fx.pull;
     let first = Utc::now() - Duration::minutes(target as i64 + 60);
     let mut n = 0;
+    let cache = crate::db::templates::TemplateCache::default();
     loop {
         let have = visible(db, w)?;
         if have >= target {
@@ -73,7 +74,7 @@ fn fill(env: &Env, fx: &Fixture, db: &Db, target: usize) -> Result<usize, BenchE
                 let p = &w.premises[i % w.premises.len()];
                 let fail = deficit > 1000 && payload::fails(i);
                 let req = payload::inspection(p, fx.template(p), i, fail, first + Duration::minutes(i as i64));
-                services::inspections::submit_in(c, &w.user, req, Utc::now(), &env.settings.deadlines)?;
+                services::inspections::submit_in(c, &w.user, req, Utc::now(), &env.settings.deadlines, &cache)?;
             }
             Ok(())
         })?;

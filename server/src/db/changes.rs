@@ -53,13 +53,17 @@ pub fn record(
             .filter(changes::audience.eq(&key)),
     )
     .execute(conn)?;
+    append(conn, kind, id, &key, removed, at)
+}
+
+fn append(conn: &mut DbConn, kind: Kind, id: &str, key: &str, removed: bool, at: i64) -> Result<i64, AppError> {
     let seq = next_seq(conn)?;
     diesel::insert_into(changes::table)
         .values((
             changes::seq.eq(seq),
             changes::kind.eq(kind.as_str()),
             changes::entity_id.eq(id),
-            changes::audience.eq(&key),
+            changes::audience.eq(key),
             changes::removed.eq(removed),
             changes::at.eq(at),
         ))
@@ -70,6 +74,12 @@ pub fn record(
 /// Records a change of a record that lives at a unit path.
 pub fn scoped(conn: &mut DbConn, kind: Kind, id: &str, path: &str, at: i64) -> Result<i64, AppError> {
     record(conn, kind, id, &Audience::Scope(path.to_owned()), false, at)
+}
+
+/// Records the creation of a record at a unit path: like [`scoped`], without looking for an earlier
+/// change (a record inserted in this transaction has none) — one statement less on the push path.
+pub fn created(conn: &mut DbConn, kind: Kind, id: &str, path: &str, at: i64) -> Result<i64, AppError> {
+    append(conn, kind, id, &Audience::Scope(path.to_owned()).key(), false, at)
 }
 
 /// A change as read from the feed.
@@ -165,6 +175,11 @@ pub fn records(
                     if let Some(row) = super::roads::find_road(conn, id.parse().map_err(AppError::internal)?)? {
                         out.insert(row.id.clone(), Record::Road(super::roads::road_dto(conn, &row)?));
                     }
+                }
+            }
+            Kind::RoadIssue => {
+                for f in super::road_issues::find_many(conn, chunk)? {
+                    out.insert(f.row.id.clone(), Record::RoadIssue(f.row.to_dto(&f.road_id)?));
                 }
             }
             Kind::Patrol => {

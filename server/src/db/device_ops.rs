@@ -19,9 +19,15 @@ pub struct OpRow {
     pub applied_at: i64,
 }
 
-/// The stored op with this id.
-pub fn find(conn: &mut DbConn, op_id: &str) -> Result<Option<OpRow>, AppError> {
-    Ok(device_ops::table.find(op_id).select(OpRow::as_select()).first(conn).optional()?)
+/// The stored ops among `op_ids` (a batch's, read once before it is applied).
+pub fn find_many(conn: &mut DbConn, op_ids: &[String]) -> Result<std::collections::HashMap<String, OpRow>, AppError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in op_ids.chunks(500) {
+        let rows: Vec<OpRow> =
+            device_ops::table.filter(device_ops::op_id.eq_any(chunk)).select(OpRow::as_select()).load(conn)?;
+        out.extend(rows.into_iter().map(|r| (r.op_id.clone(), r)));
+    }
+    Ok(out)
 }
 
 /// Records an op and its result (in the transaction that applied it).

@@ -34,7 +34,7 @@ pub struct HazardRow {
     pub closed_at: Option<i64>,
 }
 
-fn corrupt(what: &str) -> AppError {
+pub(crate) fn corrupt(what: &str) -> AppError {
     AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
 }
 
@@ -143,32 +143,28 @@ pub fn timeline(conn: &mut DbConn, id: HazardId) -> Result<Vec<HazardEvent>, App
         .order(hazard_events::version.asc())
         .select((EventRow::as_select(), users::display_name.nullable()))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(e, name)| {
-            Ok(HazardEvent {
-                version: e.version,
-                action: e.action,
-                from_status: e.from_status.as_deref().and_then(HazardStatus::parse),
-                to_status: HazardStatus::parse(&e.to_status).ok_or_else(|| corrupt("hazard_events.to_status"))?,
-                actor_id: e
-                    .actor_id
-                    .as_deref()
-                    .map(str::parse)
-                    .transpose()
-                    .map_err(|_| corrupt("hazard_events.actor_id"))?,
-                actor_name: name,
-                actor_role: e.actor_role,
-                at: from_millis(e.at),
-                device_at: e.device_at.map(from_millis),
-                location: match (e.lat, e.lon) {
-                    (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: None }),
-                    _ => None,
-                },
-                note: e.note,
-                payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
-            })
-        })
-        .collect()
+    rows.into_iter().map(|(e, name)| event_dto(e, name)).collect()
+}
+
+/// A timeline row as the API returns it (hazards and road issues share the shape).
+pub fn event_dto(e: EventRow, actor_name: Option<String>) -> Result<HazardEvent, AppError> {
+    Ok(HazardEvent {
+        version: e.version,
+        action: e.action,
+        from_status: e.from_status.as_deref().and_then(HazardStatus::parse),
+        to_status: HazardStatus::parse(&e.to_status).ok_or_else(|| corrupt("events.to_status"))?,
+        actor_id: e.actor_id.as_deref().map(str::parse).transpose().map_err(|_| corrupt("events.actor_id"))?,
+        actor_name,
+        actor_role: e.actor_role,
+        at: from_millis(e.at),
+        device_at: e.device_at.map(from_millis),
+        location: match (e.lat, e.lon) {
+            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: None }),
+            _ => None,
+        },
+        note: e.note,
+        payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
+    })
 }
 
 /// Filters for hazard lists.

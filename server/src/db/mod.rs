@@ -13,6 +13,7 @@ pub mod pool;
 pub mod premises;
 pub mod refresh_tokens;
 pub mod road_checks;
+pub mod road_issues;
 pub mod roads;
 pub mod schema;
 pub mod stats;

@@ -19,6 +19,7 @@ pub struct NotificationRow {
     pub message: String,
     pub created_at: i64,
     pub read_at: Option<i64>,
+    pub road_issue_id: Option<String>,
 }
 
 impl NotificationRow {
@@ -29,6 +30,7 @@ impl NotificationRow {
             kind: NoticeKind::parse(&self.kind)
                 .ok_or_else(|| AppError::internal(std::io::Error::other("corrupt notifications.kind")))?,
             hazard_id: self.hazard_id.as_deref().map(str::parse).transpose().map_err(AppError::internal)?,
+            road_issue_id: self.road_issue_id.as_deref().map(str::parse).transpose().map_err(AppError::internal)?,
             message: self.message.clone(),
             created_at: from_millis(self.created_at),
             read_at: self.read_at.map(from_millis),

@@ -86,6 +86,20 @@ pub fn insert_road(conn: &mut DbConn, row: &RoadRow) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Saves a road's name, level, length and responsible unit.
+pub fn update_road(conn: &mut DbConn, row: &RoadRow) -> Result<(), AppError> {
+    diesel::update(roads::table.find(&row.id))
+        .set((
+            roads::name.eq(&row.name),
+            roads::level.eq(&row.level),
+            roads::length_km.eq(row.length_km),
+            roads::responsible.eq(&row.responsible),
+            roads::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// One road.
 pub fn find_road(conn: &mut DbConn, id: RoadId) -> Result<Option<RoadRow>, AppError> {
     Ok(roads::table.find(id.to_string()).select(RoadRow::as_select()).first(conn).optional()?)

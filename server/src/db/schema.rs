@@ -170,6 +170,7 @@ diesel::table! {
         message -> Text,
         created_at -> BigInt,
         read_at -> Nullable<BigInt>,
+        road_issue_id -> Nullable<Text>,
     }
 }
 
@@ -351,4 +352,75 @@ diesel::allow_tables_to_appear_in_same_query!(
     patrol_coverage,
     road_checks,
     road_check_scores,
+    road_works,
+    road_issues,
+    road_issue_events,
 );
+
+diesel::table! {
+    road_works (id) {
+        id -> Text,
+        segment_id -> Text,
+        scope_path -> Text,
+        kind -> Text,
+        applicant -> Text,
+        description -> Text,
+        planned_from -> Text,
+        planned_to -> Text,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        issue_id -> Nullable<Text>,
+        status -> Text,
+        decision_note -> Text,
+        filed_by -> Nullable<Text>,
+        decided_by -> Nullable<Text>,
+        version -> BigInt,
+        created_at -> BigInt,
+        decided_at -> Nullable<BigInt>,
+        done_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    road_issues (id) {
+        id -> Text,
+        patrol_id -> Nullable<Text>,
+        segment_id -> Text,
+        scope_path -> Text,
+        category -> Text,
+        description -> Text,
+        lat -> Double,
+        lon -> Double,
+        photos -> Text,
+        works_id -> Nullable<Text>,
+        status -> Text,
+        deadline -> Nullable<BigInt>,
+        referred_to -> Nullable<Text>,
+        reminded_deadline -> Nullable<BigInt>,
+        registered_by -> Nullable<Text>,
+        version -> BigInt,
+        found_at -> BigInt,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+        closed_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    road_issue_events (id) {
+        id -> Text,
+        issue_id -> Text,
+        version -> BigInt,
+        action -> Text,
+        from_status -> Nullable<Text>,
+        to_status -> Text,
+        actor_id -> Nullable<Text>,
+        actor_role -> Text,
+        at -> BigInt,
+        device_at -> Nullable<BigInt>,
+        lat -> Nullable<Double>,
+        lon -> Nullable<Double>,
+        note -> Text,
+        payload -> Text,
+    }
+}

@@ -65,6 +65,30 @@ pub fn find(conn: &mut DbConn, id: TemplateId) -> Result<Option<TemplateRow>, Ap
     Ok(t::table.find(id.to_string()).select(TemplateRow::as_select()).first(conn).optional()?)
 }
 
+/// Published templates by id, parsed once. A published version is never edited (a change is a new
+/// version with a new id), so an entry never goes stale; the push path reads one per inspection.
+#[derive(Clone, Default)]
+pub struct TemplateCache(
+    std::sync::Arc<std::sync::Mutex<std::collections::HashMap<TemplateId, std::sync::Arc<Template>>>>,
+);
+
+impl TemplateCache {
+    /// The template, from the cache or the database.
+    pub fn get(&self, conn: &mut DbConn, id: TemplateId) -> Result<Option<std::sync::Arc<Template>>, AppError> {
+        if let Some(t) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+            return Ok(Some(t.clone()));
+        }
+        let Some(row) = find(conn, id)? else { return Ok(None) };
+        let t = std::sync::Arc::new(row.to_dto()?);
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= 256 {
+            map.clear();
+        }
+        map.insert(id, t.clone());
+        Ok(Some(t))
+    }
+}
+
 /// The latest version of every premise type (what devices should use for new inspections).
 pub fn latest(conn: &mut DbConn) -> Result<Vec<TemplateRow>, AppError> {
     let mut out = Vec::new();

@@ -35,7 +35,7 @@ pub struct ImportQuery {
 }
 
 /// The body could not be read: over the limit is 413, anything else 400.
-fn body_error(e: actix_web::Error) -> AppError {
+pub(crate) fn body_error(e: actix_web::Error) -> AppError {
     if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::with_detail(ErrorCode::PayloadTooLarge, format!("limit is {MAX_IMPORT_BYTES} bytes"))
     } else {

@@ -11,6 +11,7 @@ pub mod notifications;
 pub mod openapi;
 pub mod org;
 pub mod premises;
+pub mod road_issues;
 pub mod roads;
 pub mod stats;
 pub mod sync;
@@ -35,6 +36,7 @@ pub fn api(cfg: &mut web::ServiceConfig, attachment_max_bytes: usize) {
             .configure(hazards::routes)
             .configure(notifications::routes)
             .configure(roads::routes)
+            .configure(road_issues::routes)
             .configure(sync::routes)
             .configure(|c| attachments::routes(c, attachment_max_bytes))
             .route("/openapi.json", web::get().to(openapi::document))

@@ -2,12 +2,15 @@
 
 use crate::auth::AuthUser;
 use crate::error::AppError;
+use crate::routes::ledger::body_error;
 use crate::services::ledger::respond;
 use crate::services::ledger_io::FileFormat;
-use crate::services::{patrols, road_checks, road_files, road_money, roads};
+use crate::services::{patrols, road_checks, road_files, road_money, road_register, road_workers, roads};
 use crate::state::AppState;
-use actix_web::{web, HttpResponse};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
+use xunjian_shared::ledger::MAX_IMPORT_BYTES;
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
     AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, ScoreSegment, SubmitPatrol,
@@ -15,6 +18,7 @@ use xunjian_shared::road::patrol::{
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
 use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::road::register::{PatrolWorker, Road, Segment};
+use xunjian_shared::road::register_file::{RoadImportResult, WorkerImportResult};
 use xunjian_shared::{CheckId, OrgUnitId, PatrolId, Problem, RoadId, SegmentId, UserId};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -23,6 +27,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/roads/assignments", web::get().to(assignments))
         .route("/roads/pay-sheet", web::get().to(pay_sheet))
         .route("/roads/funds", web::get().to(funds))
+        .route("/roads/export", web::get().to(export_roads))
+        // Only the imports take a large body; everything else keeps the app's JSON limit.
+        .service(
+            web::resource("/roads/import")
+                .app_data(web::PayloadConfig::new(MAX_IMPORT_BYTES))
+                .route(web::post().to(import_roads)),
+        )
+        .route("/patrol-workers/export", web::get().to(export_workers))
+        .service(
+            web::resource("/patrol-workers/import")
+                .app_data(web::PayloadConfig::new(MAX_IMPORT_BYTES))
+                .route(web::post().to(import_workers)),
+        )
         .route("/roads/{id}/segments", web::post().to(create_segment))
         .route("/segments", web::get().to(list_segments))
         .route("/segments/{id}", web::patch().to(assign))
@@ -252,12 +269,128 @@ pub async fn publish(
     Ok(web::Json(road_checks::publish(&state, &user, id.into_inner()).await?))
 }
 
-/// The township ranking of a check with the flags of 第二十五、二十六条.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Ranked>)))]
+/// An optional file format.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct FormatQuery {
+    /// `xlsx` or `csv` for a file (default: JSON).
+    #[param(inline)]
+    pub format: Option<FileFormat>,
+}
+
+/// The township ranking of a check with the flags of 第二十五、二十六条; with `format=xlsx|csv` the
+/// printable file for the notice (通报), named `ranking-<kind>-<period>.<ext>`.
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", tag = "roads", security(("bearer" = [])), params(FormatQuery),
+    responses((status = 200, description = "The ranking, or the file (attachment) with `format`",
+        content((Vec<Ranked> = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+        (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn ranking(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<CheckId>,
-) -> Result<web::Json<Vec<Ranked>>, AppError> {
-    Ok(web::Json(road_checks::ranking(&state, &user, id.into_inner()).await?))
+    q: web::Query<FormatQuery>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let ranked = road_checks::ranking(&state, &user, id).await?;
+    Ok(match q.format {
+        Some(f) => respond(road_files::ranking(&road_checks::get(&state, id).await?, &ranked, f)?),
+        None => HttpResponse::Ok().json(ranked),
+    })
+}
+
+/// Options of the register exports.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ExportQuery {
+    /// `xlsx` (default) or `csv` (UTF-8 with BOM).
+    #[param(inline)]
+    pub format: Option<FileFormat>,
+    /// Only what lies under this unit inside the caller's scope (default: the whole scope).
+    pub org_unit_id: Option<OrgUnitId>,
+}
+
+/// Download the road register (路线台账) with the import's columns: one line a segment (路线编码, 路线名称,
+/// 行政等级, 里程, 管养单位, 乡镇, 起点桩号, 止点桩号, 管护员账号, 管护员), sorted by road code and km; it imports again
+/// as is. County admin and road station; named `roads-<unit code>-<date>.<ext>`.
+#[utoipa::path(get, path = "/api/v1/roads/export", tag = "roads", security(("bearer" = [])), params(ExportQuery),
+    responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+        (status = 403, body = Problem)))]
+pub async fn export_roads(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let d = road_register::export(&state, &user, q.org_unit_id, q.format.unwrap_or(FileFormat::Xlsx)).await?;
+    Ok(respond(d))
+}
+
+/// Options of the register imports.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ImportQuery {
+    /// Only check and report, write nothing (default true).
+    pub dry_run: Option<bool>,
+}
+
+/// The upload's format, from its `Content-Type` and content.
+fn upload_format(req: &HttpRequest, body: &[u8]) -> Result<FileFormat, AppError> {
+    FileFormat::of_upload(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), body)
+}
+
+/// Import a road register file (CSV or XLSX, the export's columns; see docs/roads.md): registers roads
+/// not yet in the register and changes the name, level, length or unit of those that are (county admin
+/// only), adds segments and (re)assigns their workers (county admin, and a road station in its
+/// township). A dry run (the default) answers the report and writes nothing; a real import writes
+/// every row in one transaction or, if any row has an error, nothing: 422 `validation_failed` whose
+/// `detail` is the `RegisterImportReport` as JSON.
+#[utoipa::path(post, path = "/api/v1/roads/import", tag = "roads", security(("bearer" = [])), params(ImportQuery),
+    request_body(description = "The file, raw", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = RoadImportResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, description = "validation_failed: `detail` is the RegisterImportReport as JSON (row errors), or `file: …`", body = Problem)))]
+pub async fn import_roads(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    q: web::Query<ImportQuery>,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> Result<web::Json<RoadImportResult>, AppError> {
+    let body = body.map_err(body_error)?;
+    let format = upload_format(&req, &body)?;
+    Ok(web::Json(road_register::import(&state, &user, q.dry_run.unwrap_or(true), format, body).await?))
+}
+
+/// Download the patrol workers' files in scope (管护员档案): 乡镇, 账号, 姓名, 出生日期, 年龄, 超过60岁, 试用月份,
+/// 签订协议, 意外保险, 管护里程(公里) and the flags of 第十二、十三、二十三条 (问题). County admin and road station;
+/// named `patrol-workers-<unit code>-<date>.<ext>`.
+#[utoipa::path(get, path = "/api/v1/patrol-workers/export", tag = "roads", security(("bearer" = [])), params(ExportQuery),
+    responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
+        (status = 403, body = Problem)))]
+pub async fn export_workers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = q.into_inner();
+    let d = road_workers::export(&state, &user, q.org_unit_id, q.format.unwrap_or(FileFormat::Xlsx)).await?;
+    Ok(respond(d))
+}
+
+/// Import patrol workers' files (账号, 出生日期, 试用月份, 签订协议, 意外保险; 姓名 checked when given) for
+/// workers in the caller's scope. Dry run by default; a real import saves every row or nothing (422
+/// with the `RegisterImportReport` as JSON in `detail`).
+#[utoipa::path(post, path = "/api/v1/patrol-workers/import", tag = "roads", security(("bearer" = [])), params(ImportQuery),
+    request_body(description = "The file, raw", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = WorkerImportResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
+        (status = 422, description = "validation_failed: `detail` is the RegisterImportReport as JSON (row errors), or `file: …`", body = Problem)))]
+pub async fn import_workers(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    req: HttpRequest,
+    q: web::Query<ImportQuery>,
+    body: Result<web::Bytes, actix_web::Error>,
+) -> Result<web::Json<WorkerImportResult>, AppError> {
+    let body = body.map_err(body_error)?;
+    let format = upload_format(&req, &body)?;
+    Ok(web::Json(road_workers::import(&state, &user, q.dry_run.unwrap_or(true), format, body).await?))
 }

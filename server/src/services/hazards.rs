@@ -28,7 +28,7 @@ pub struct Acting<'a> {
 }
 
 impl Acting<'_> {
-    fn role_name(&self) -> &'static str {
+    pub fn role_name(&self) -> &'static str {
         match self.actor {
             Actor::User(r) => r.as_str(),
             Actor::System => "system",
@@ -47,8 +47,10 @@ pub struct NewHazard {
     pub photos: Vec<PhotoRef>,
 }
 
-fn event(
-    row: &HazardRow,
+/// A timeline entry for the record `(id, version)` now at `to_status` (hazards and road issues
+/// share the shape).
+pub fn event(
+    (id, version, to_status): (&str, i64, &str),
     action: &str,
     from: Option<&str>,
     by: &Acting<'_>,
@@ -57,11 +59,11 @@ fn event(
 ) -> EventRow {
     EventRow {
         id: uuid::Uuid::now_v7().to_string(),
-        hazard_id: row.id.clone(),
-        version: row.version,
+        hazard_id: id.to_owned(),
+        version,
         action: action.into(),
         from_status: from.map(str::to_owned),
-        to_status: row.status.clone(),
+        to_status: to_status.to_owned(),
         actor_id: by.user_id.clone(),
         actor_role: by.role_name().into(),
         at: now,
@@ -105,10 +107,21 @@ pub fn register(
     };
     row.set_state(&HazardState::registered(h.severity));
     hazards::insert(conn, &row)?;
-    changes::scoped(conn, Kind::Hazard, &row.id, grid_path, now)?;
+    changes::created(conn, Kind::Hazard, &row.id, grid_path, now)?;
     attachments::add_refs(conn, &h.photos, "hazard", &row.id, grid_path)?;
-    hazards::insert_event(conn, &event(&row, "register", None, by, now, serde_json::json!({ "photos": h.photos })))?;
-    notify::send(conn, &notices_on_register(h.severity), &row.id, &premise.name, grid_path, now)?;
+    hazards::insert_event(
+        conn,
+        &event(
+            (&row.id, row.version, &row.status),
+            "register",
+            None,
+            by,
+            now,
+            serde_json::json!({ "photos": h.photos }),
+        ),
+    )?;
+    let about = notify::About::Hazard { id: &row.id, premise_name: &premise.name };
+    notify::send(conn, &notices_on_register(h.severity), about, grid_path, now)?;
     Ok(row)
 }
 
@@ -152,8 +165,12 @@ pub fn transition(
     let payload = serde_json::to_value(action).map_err(AppError::internal)?;
     let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
     let name = kind.as_str().unwrap_or("action").to_owned();
-    hazards::insert_event(conn, &event(&row, &name, Some(&from), by, row.updated_at, payload))?;
-    notify::send(conn, &t.notices, &row.id, place.premise_name, place.grid_path, row.updated_at)?;
+    hazards::insert_event(
+        conn,
+        &event((&row.id, row.version, &row.status), &name, Some(&from), by, row.updated_at, payload),
+    )?;
+    let about = notify::About::Hazard { id: &row.id, premise_name: place.premise_name };
+    notify::send(conn, &t.notices, about, place.grid_path, row.updated_at)?;
     Ok(row)
 }
 

@@ -46,8 +46,8 @@ pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitInspection) ->
     let now = state.clock.now();
     check_times(&req, now)?;
     let user = user.clone();
-    let policy = state.deadlines.clone();
-    state.db.write(move |conn| submit_in(conn, &user, req, now, &policy)).await
+    let (policy, cache) = (state.deadlines.clone(), state.templates.clone());
+    state.db.write(move |conn| submit_in(conn, &user, req, now, &policy, &cache)).await
 }
 
 /// Submits an inspection in the caller's transaction (times already checked).
@@ -57,6 +57,7 @@ pub fn submit_in(
     req: SubmitInspection,
     now: DateTime<Utc>,
     policy: &DeadlinePolicy,
+    templates: &templates::TemplateCache,
 ) -> Result<Inspection, AppError> {
     let body = serde_json::to_string(&req).map_err(AppError::internal)?;
     if let Some((existing, _)) = inspections::find_with_path(conn, req.id)? {
@@ -72,9 +73,9 @@ pub fn submit_in(
     if !premise.active {
         return Err(AppError::validation("premise_id", "the premise is inactive"));
     }
-    let template = templates::find(conn, req.template_id)?
-        .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "template_id"))?
-        .to_dto()?;
+    let template = templates
+        .get(conn, req.template_id)?
+        .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "template_id"))?;
     if PremiseType::parse(&premise.premise_type) != Some(template.content.premise_type) {
         return Err(AppError::validation("template_id", "the template is for another type of premise"));
     }
@@ -112,7 +113,7 @@ pub fn submit_in(
     };
     // The inspection row first: hazards reference it.
     inspections::insert(conn, &row)?;
-    changes::scoped(conn, Kind::Inspection, &row.id, &path, now_ms)?;
+    changes::created(conn, Kind::Inspection, &row.id, &path, now_ms)?;
     let photos: Vec<PhotoRef> = req
         .answers
         .iter()
@@ -162,7 +163,9 @@ pub fn submit_in(
         count += 1;
     }
     row.hazard_count = count;
-    crate::db::inspections::set_hazard_count(conn, &row.id, count)?;
+    if count > 0 {
+        crate::db::inspections::set_hazard_count(conn, &row.id, count)?;
+    }
     row.to_dto()
 }
 

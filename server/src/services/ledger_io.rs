@@ -120,6 +120,11 @@ fn cell_text(v: &DataRef<'_>) -> String {
         DataRef::String(s) => s.clone(),
         DataRef::SharedString(s) => (*s).to_owned(),
         DataRef::Bool(b) => b.to_string(),
+        // A date typed into Excel is a serial day number; read it as the date it shows.
+        DataRef::DateTime(d) if d.is_datetime() => match d.to_ymd_hms_milli() {
+            (y, m, day, 0, 0, 0, _) => format!("{y:04}-{m:02}-{day:02}"),
+            (y, m, day, h, min, s, _) => format!("{y:04}-{m:02}-{day:02} {h:02}:{min:02}:{s:02}"),
+        },
         DataRef::DateTime(d) => d.to_string(),
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
         DataRef::Error(e) => e.to_string(),
@@ -318,6 +323,18 @@ mod tests {
         let csv = to_csv(&sheet).unwrap();
         assert!(csv.starts_with(b"\xEF\xBB\xBF"));
         assert_eq!(read_table(FileFormat::Csv, &csv, 10).unwrap()[2].cells, t[2].cells);
+    }
+
+    #[test]
+    fn an_excel_date_cell_reads_as_the_date_it_shows() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        let date = rust_xlsxwriter::ExcelDateTime::from_ymd(1966, 5, 1).unwrap();
+        ws.write_datetime_with_format(0, 0, &date, &Format::new().set_num_format("yyyy/m/d")).unwrap();
+        let at = rust_xlsxwriter::ExcelDateTime::parse_from_str("2026-03-02 08:30:00").unwrap();
+        ws.write_datetime_with_format(0, 1, &at, &Format::new().set_num_format("yyyy-mm-dd hh:mm:ss")).unwrap();
+        let t = read_table(FileFormat::Xlsx, &book.save_to_buffer().unwrap(), 10).unwrap();
+        assert_eq!(t[0].cells, ["1966-05-01", "2026-03-02 08:30:00"]);
     }
 
     #[test]

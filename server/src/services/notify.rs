@@ -26,24 +26,40 @@ pub fn users_over(conn: &mut DbConn, role: Role, grid_path: &str) -> Result<Vec<
         .load(conn)?)
 }
 
-/// Sends notices about a hazard at a premise (named `premise_name`, in the grid at `grid_path`).
+/// What a notice is about.
+#[derive(Clone, Copy)]
+pub enum About<'a> {
+    /// A hazard at the premise named.
+    Hazard { id: &'a str, premise_name: &'a str },
+    /// A road issue at the place named (e.g. "X321 3.2 公里处").
+    RoadIssue { id: &'a str, place: &'a str },
+}
+
+/// Sends notices about a hazard (or road issue) to the users of each role whose unit contains
+/// `path` (the hazard's grid, the issue's township).
 pub fn send(
     conn: &mut DbConn,
     notices: &[(Role, NoticeKind)],
-    hazard_id: &str,
-    premise_name: &str,
-    grid_path: &str,
+    about: About<'_>,
+    path: &str,
     now: i64,
 ) -> Result<usize, AppError> {
     let mut rows = Vec::new();
     for (role, kind) in notices {
-        for user_id in users_over(conn, *role, grid_path)? {
+        let (hazard_id, road_issue_id, message) = match about {
+            About::Hazard { id, premise_name } => (Some(id.to_owned()), None, kind.message_zh(premise_name)),
+            About::RoadIssue { id, place } => {
+                (None, Some(id.to_owned()), xunjian_shared::road::issue::notice_message(*kind, place))
+            }
+        };
+        for user_id in users_over(conn, *role, path)? {
             rows.push(NotificationRow {
                 id: NotificationId::new().to_string(),
                 user_id,
                 kind: kind.as_str().into(),
-                hazard_id: Some(hazard_id.to_owned()),
-                message: kind.message_zh(premise_name),
+                hazard_id: hazard_id.clone(),
+                road_issue_id: road_issue_id.clone(),
+                message: message.clone(),
                 created_at: now,
                 read_at: None,
             });

@@ -30,6 +30,9 @@ fn check(req: &SubmitPatrol, now: DateTime<Utc>) -> Result<(), AppError> {
     if req.segment_ids.is_empty() {
         return Err(AppError::validation("segment_ids", "name the segments walked"));
     }
+    if req.findings.len() > 100 {
+        return Err(AppError::validation("findings", "at most 100 findings per patrol"));
+    }
     if req.track.len() > 100_000 {
         return Err(AppError::validation("track", "at most 100,000 points"));
     }
@@ -83,10 +86,11 @@ pub fn submit_in(
         track: serde_json::to_string(&track).map_err(AppError::internal)?,
     };
     patrols::insert(conn, &row, &cov)?;
-    changes::scoped(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
+    changes::created(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
     changes::record(conn, Kind::Patrol, &row.id, &Audience::User(me), false, row.received_at)?;
     let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
     attachments::add_refs(conn, &photos, "patrol", &row.id, &row.scope_path)?;
+    super::road_issues::register_findings(conn, user, req.id, &req.findings, &segments, now)?;
     patrols::to_dto(&row, cov)
 }
 

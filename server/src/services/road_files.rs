@@ -1,10 +1,13 @@
-//! Pay sheets and fund allocations as office files (XLSX for printing and signing, or CSV).
+//! Pay sheets, fund allocations and check rankings as office files (XLSX for printing and signing,
+//! or CSV).
 
 use super::ledger::Download;
 use super::ledger_io::{to_csv, to_xlsx, Cell, FileFormat, Sheet};
 use crate::error::AppError;
 use xunjian_shared::road::funds::{Allocation, FundLine};
+use xunjian_shared::road::patrol::{Check, CheckKind};
 use xunjian_shared::road::pay::PaySheet;
+use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::road::{ResponsibleUnit, RoadLevel};
 
 fn render(sheet: &Sheet, format: FileFormat, filename: String) -> Result<Download, AppError> {
@@ -114,4 +117,54 @@ pub fn funds(a: &Allocation, format: FileFormat) -> Result<Download, AppError> {
         landscape: true,
     };
     render(&sheet, format, format!("funds-{}.{}", a.year, format.extension()))
+}
+
+/// A check's township ranking with the marks of 第二十五、二十六条, for the notice (通报).
+pub fn ranking(check: &Check, ranked: &[Ranked], format: FileFormat) -> Result<Download, AppError> {
+    let mark = |b: bool| Cell::from(if b { "是" } else { "" });
+    let rows = ranked
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::Number(f64::from(r.rank)),
+                r.result.name.as_str().into(),
+                Cell::Number((r.result.score * 10.0).round() / 10.0),
+                Cell::Number(f64::from(r.result.workers_without_record)),
+                mark(r.last_by_rule),
+                mark(r.bottom_two),
+                mark(r.flagged),
+            ]
+        })
+        .collect();
+    let kind = match check.kind {
+        CheckKind::MonthlyRandom => "月度随机抽查",
+        CheckKind::QuarterlyFull => "季度全面检查",
+    };
+    let published = check.published_at.map_or("未通报".to_owned(), |t| {
+        format!(
+            "{} 通报",
+            t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y-%m-%d")
+        )
+    });
+    let sheet = Sheet {
+        name: "考核排名".into(),
+        title: Some(format!("{} 五级公路管护{}排名", check.period, kind)),
+        subtitle: Some(format!("{published}；无上路记录的乡镇排末位（第二十六条），连续两次后两名问责（第二十五条）")),
+        headers: [
+            "名次",
+            "乡镇",
+            "得分",
+            "无上路记录人数",
+            "排末位(第二十六条)",
+            "后两名",
+            "连续两次后两名(第二十五条)",
+        ]
+        .map(String::from)
+        .to_vec(),
+        widths: vec![6.0, 12.0, 8.0, 14.0, 16.0, 8.0, 24.0],
+        rows,
+        bold_rows: vec![],
+        landscape: true,
+    };
+    render(&sheet, format, format!("ranking-{}-{}.{}", check.kind.as_str(), check.period, format.extension()))
 }

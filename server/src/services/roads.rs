@@ -73,7 +73,12 @@ pub async fn list_roads(state: &AppState) -> Result<Vec<Road>, AppError> {
 }
 
 /// Records a segment change for its township and for its worker.
-fn segment_changed(conn: &mut DbConn, row: &SegmentRow, old_worker: Option<&str>, at: i64) -> Result<(), AppError> {
+pub(super) fn segment_changed(
+    conn: &mut DbConn,
+    row: &SegmentRow,
+    old_worker: Option<&str>,
+    at: i64,
+) -> Result<(), AppError> {
     changes::scoped(conn, Kind::Segment, &row.id, &row.scope_path, at)?;
     if let Some(w) = &row.worker_id {
         changes::record(conn, Kind::Segment, &row.id, &Audience::User(w.clone()), false, at)?;

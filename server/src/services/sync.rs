@@ -45,6 +45,7 @@ fn kind_name(body: &OpBody) -> &'static str {
         OpBody::ActOnHazard { .. } => "act_on_hazard",
         OpBody::MarkNotificationRead { .. } => "mark_notification_read",
         OpBody::SubmitPatrol(_) => "submit_patrol",
+        OpBody::ActOnRoadIssue { .. } => "act_on_road_issue",
     }
 }
 
@@ -95,7 +96,7 @@ fn apply_op(
                 return Err(AppError::new(ErrorCode::Forbidden));
             }
             inspections::check_times(req, now)?;
-            inspections::submit_in(conn, user, req.clone(), now, &state.deadlines)?;
+            inspections::submit_in(conn, user, req.clone(), now, &state.deadlines, &state.templates)?;
             Ok(applied(None))
         }
         OpBody::RegisterHazard(req) => {
@@ -127,6 +128,21 @@ fn apply_op(
             super::patrols::submit_in(conn, user, req, now)?;
             Ok(applied(None))
         }
+        OpBody::ActOnRoadIssue { id, act } => {
+            // As for hazards: a stale action still allowed on the current state is applied; one
+            // the machine now refuses is a conflict.
+            match super::road_issues::act_in(conn, user, *id, act, true, now, &state.deadlines) {
+                Ok(d) => Ok(applied(Some(d.issue.version))),
+                Err(e) => match super::road_issues::moved_since(conn, user, *id, act.expected_version, now)? {
+                    Some(current) if e.code.status() == 409 || e.code.status() == 422 => Ok(OpOutcome::Conflict {
+                        code: e.code,
+                        message: format!("the road issue changed to {} meanwhile", current.issue.state.status.as_str()),
+                        current: serde_json::to_value(current.issue).map_err(AppError::internal)?,
+                    }),
+                    _ => Err(e),
+                },
+            }
+        }
         OpBody::MarkNotificationRead { id } => {
             if notifications::mark_read(conn, user.id, *id, now_ms)? {
                 Ok(applied(None))
@@ -145,12 +161,13 @@ fn push_one(
     user: &AuthUser,
     device: DeviceId,
     op: &Operation,
+    known: &mut std::collections::HashMap<String, OpRow>,
 ) -> Result<OpOutcome, AppError> {
     let now = state.clock.now();
     let hash = fingerprint(device, op);
     let op_id = op.op_id.to_string();
     conn.transaction(|conn| {
-        if let Some(stored) = device_ops::find(conn, &op_id)? {
+        if let Some(stored) = known.get(&op_id) {
             if stored.payload_hash != hash || stored.user_id != user.id.to_string() {
                 // Not recorded: the stored op keeps its own result.
                 return Ok(rejected(&AppError::new(ErrorCode::OpIdReused)));
@@ -166,19 +183,18 @@ fn push_one(
             // The server failed, not the op: record nothing, so the device retries it later.
             Err(NotApplied::Fatal(e)) => return Err(e),
         };
-        device_ops::insert(
-            conn,
-            &OpRow {
-                op_id: op_id.clone(),
-                device_id: device.to_string(),
-                user_id: user.id.to_string(),
-                device_seq: op.seq,
-                kind: kind_name(&op.body).into(),
-                payload_hash: hash.clone(),
-                result: serde_json::to_string(&outcome).map_err(AppError::internal)?,
-                applied_at: now.timestamp_millis(),
-            },
-        )?;
+        let row = OpRow {
+            op_id: op_id.clone(),
+            device_id: device.to_string(),
+            user_id: user.id.to_string(),
+            device_seq: op.seq,
+            kind: kind_name(&op.body).into(),
+            payload_hash: hash.clone(),
+            result: serde_json::to_string(&outcome).map_err(AppError::internal)?,
+            applied_at: now.timestamp_millis(),
+        };
+        device_ops::insert(conn, &row)?;
+        known.insert(op_id.clone(), row);
         Ok(outcome)
     })
 }
@@ -220,9 +236,13 @@ pub async fn push(
     crate::db::run_blocking(move || {
         let (results, failure) = state.db.write_blocking(|conn| {
             device_ops::lock_device(conn, &req.device_id.to_string())?;
+            // The batch's ops already applied (a retry), read in one query under the device's lock;
+            // ops recorded by this batch are added as it goes (an op id repeated within a batch).
+            let ids: Vec<String> = req.ops.iter().map(|o| o.op_id.to_string()).collect();
+            let mut known = device_ops::find_many(conn, &ids)?;
             let mut results = Vec::with_capacity(req.ops.len());
             for op in &req.ops {
-                match push_one(conn, &state, &user, req.device_id, op) {
+                match push_one(conn, &state, &user, req.device_id, op, &mut known) {
                     Ok(outcome) => results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome }),
                     // That op's savepoint is rolled back; commit the ones before it, then fail.
                     Err(e) => return Ok((results, Some(e))),

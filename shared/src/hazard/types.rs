@@ -339,6 +339,8 @@ pub enum NoticeKind {
     SentBack,
     /// A major hazard was registered (information reporting upward).
     MajorRegistered,
+    /// A patrol worker reported a road finding (to the township road station).
+    NewFinding,
 }
 
 /// A hazard as the API returns it.

@@ -5,10 +5,13 @@
 pub mod checklist;
 pub mod draw;
 pub mod funds;
+pub mod issue;
 pub mod patrol;
 pub mod pay;
 pub mod ranking;
 pub mod register;
+pub mod register_file;
 pub mod track;
+pub mod works;
 
 pub use register::{ResponsibleUnit, RoadLevel};

@@ -66,6 +66,9 @@ pub struct SubmitPatrol {
     pub track: Vec<TrackPoint>,
     /// The seven items of 第十五条.
     pub checks: Vec<RoadCheck>,
+    /// What was found on the road; each becomes a road issue.
+    #[serde(default)]
+    pub findings: Vec<super::issue::RoadFinding>,
     /// Remarks.
     #[serde(default)]
     pub notes: String,

@@ -118,6 +118,18 @@ impl ResponsibleUnit {
             Self::VillageCommittee => "村委会",
         }
     }
+
+    /// Reads a unit as written in a road ledger (the Chinese name, a common variant, or the wire spelling).
+    pub fn from_label(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|u| u.label_zh() == s || u.as_str() == s).or(match s {
+            "公路管理段" | "公路分局" => Some(Self::HighwaySection),
+            "交通运输局" | "县交通局" | "交通局" => Some(Self::TransportBureau),
+            "乡镇" | "乡镇人民政府" | "乡(镇)政府" | "乡（镇）政府" => Some(Self::Township),
+            "村民委员会" | "村委" => Some(Self::VillageCommittee),
+            _ => None,
+        })
+    }
 }
 
 /// Kilometres of road one patrol worker looks after, in principle (第十一条).
@@ -245,6 +257,12 @@ mod tests {
             assert_eq!(RoadLevel::from_label(l.label_zh()), Some(l));
         }
         assert_eq!(RoadLevel::from_label("旅游公路"), Some(RoadLevel::County));
+        for u in ResponsibleUnit::ALL {
+            assert_eq!(ResponsibleUnit::from_label(u.label_zh()), Some(u));
+            assert_eq!(ResponsibleUnit::from_label(u.as_str()), Some(u));
+        }
+        assert_eq!(ResponsibleUnit::from_label(" 村民委员会 "), Some(ResponsibleUnit::VillageCommittee));
+        assert_eq!(ResponsibleUnit::from_label("养护公司"), None);
         assert_eq!(RoadLevel::National.default_responsible(), ResponsibleUnit::HighwaySection);
         assert_eq!(RoadLevel::Village.default_responsible(), ResponsibleUnit::VillageCommittee);
     }

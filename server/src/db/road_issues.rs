@@ -1,0 +1,430 @@
+//! Queries on road issues, their timeline (the same shape as a hazard's) and works filings.
+
+use super::hazards::{corrupt, event_dto, EventRow};
+use super::org_units::escape_like;
+use super::schema::{road_issue_events, road_issues, road_segments, road_works, roads, users};
+use super::{from_millis, DbConn};
+use crate::error::AppError;
+use diesel::prelude::*;
+use xunjian_shared::checklist::Severity;
+use xunjian_shared::hazard::{HazardEvent, HazardState, HazardStatus, ReferralTarget};
+use xunjian_shared::premise::GeoPoint;
+use xunjian_shared::road::issue::{FindingCategory, RoadIssue};
+use xunjian_shared::road::works::{FileWorks, Works, WorksKind, WorksStatus};
+
+/// A row of `road_issues`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = road_issues, treat_none_as_null = true)]
+pub struct IssueRow {
+    pub id: String,
+    pub patrol_id: Option<String>,
+    pub segment_id: String,
+    pub scope_path: String,
+    pub category: String,
+    pub description: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub photos: String,
+    pub works_id: Option<String>,
+    pub status: String,
+    pub deadline: Option<i64>,
+    pub referred_to: Option<String>,
+    pub reminded_deadline: Option<i64>,
+    pub registered_by: Option<String>,
+    pub version: i64,
+    pub found_at: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+fn parse_opt<T: std::str::FromStr>(v: &Option<String>, what: &str) -> Result<Option<T>, AppError> {
+    v.as_deref().map(str::parse).transpose().map_err(|_| corrupt(what))
+}
+
+impl IssueRow {
+    /// The part the hazard machine works on (road issues are always general).
+    pub fn state(&self) -> Result<HazardState, AppError> {
+        Ok(HazardState {
+            status: HazardStatus::parse(&self.status).ok_or_else(|| corrupt("road_issues.status"))?,
+            severity: Severity::General,
+            deadline: self.deadline.map(from_millis),
+            referred_to: match &self.referred_to {
+                Some(s) => Some(ReferralTarget::parse(s).ok_or_else(|| corrupt("road_issues.referred_to"))?),
+                None => None,
+            },
+            brigade_accepted: false,
+        })
+    }
+
+    /// Writes a new state into the row (version and times are the caller's).
+    pub fn set_state(&mut self, s: &HazardState) {
+        self.status = s.status.as_str().into();
+        self.deadline = s.deadline.map(|d| d.timestamp_millis());
+        self.referred_to = s.referred_to.map(|r| r.as_str().into());
+    }
+
+    /// The API shape; `road_id` comes from the segment.
+    pub fn to_dto(&self, road_id: &str) -> Result<RoadIssue, AppError> {
+        Ok(RoadIssue {
+            id: self.id.parse().map_err(|_| corrupt("road_issues.id"))?,
+            patrol_id: parse_opt(&self.patrol_id, "road_issues.patrol_id")?,
+            road_id: road_id.parse().map_err(|_| corrupt("road_segments.road_id"))?,
+            segment_id: self.segment_id.parse().map_err(|_| corrupt("road_issues.segment_id"))?,
+            category: FindingCategory::parse(&self.category).ok_or_else(|| corrupt("road_issues.category"))?,
+            description: self.description.clone(),
+            location: GeoPoint { lat: self.lat, lon: self.lon, accuracy_m: None },
+            photos: serde_json::from_str(&self.photos).map_err(AppError::internal)?,
+            works_id: parse_opt(&self.works_id, "road_issues.works_id")?,
+            registered_by: parse_opt(&self.registered_by, "road_issues.registered_by")?,
+            state: self.state()?,
+            version: self.version,
+            found_at: from_millis(self.found_at),
+            created_at: from_millis(self.created_at),
+            closed_at: self.closed_at.map(from_millis),
+        })
+    }
+}
+
+/// A road issue with where it is.
+#[derive(Clone, Debug, Queryable)]
+pub struct IssueFull {
+    pub row: IssueRow,
+    pub road_id: String,
+    pub road_code: String,
+    pub from_km: f64,
+    pub to_km: f64,
+    /// The segment's patrol worker.
+    pub worker_id: Option<String>,
+}
+
+impl IssueFull {
+    /// "X321 3.0–8.0 km", for messages and screens.
+    pub fn place(&self) -> String {
+        format!("{} {}–{} km", self.road_code, self.from_km, self.to_km)
+    }
+}
+
+/// Inserts a road issue.
+pub fn insert(conn: &mut DbConn, row: &IssueRow) -> Result<(), AppError> {
+    diesel::insert_into(road_issues::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// Appends a timeline entry; `(issue_id, version)` is unique.
+pub fn insert_event(conn: &mut DbConn, e: &EventRow) -> Result<(), AppError> {
+    diesel::insert_into(road_issue_events::table)
+        .values((
+            road_issue_events::id.eq(&e.id),
+            road_issue_events::issue_id.eq(&e.hazard_id),
+            road_issue_events::version.eq(e.version),
+            road_issue_events::action.eq(&e.action),
+            road_issue_events::from_status.eq(&e.from_status),
+            road_issue_events::to_status.eq(&e.to_status),
+            road_issue_events::actor_id.eq(&e.actor_id),
+            road_issue_events::actor_role.eq(&e.actor_role),
+            road_issue_events::at.eq(e.at),
+            road_issue_events::device_at.eq(e.device_at),
+            road_issue_events::lat.eq(e.lat),
+            road_issue_events::lon.eq(e.lon),
+            road_issue_events::note.eq(&e.note),
+            road_issue_events::payload.eq(&e.payload),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Saves an issue only if it is still at `old_version`.
+pub fn update_if_version(conn: &mut DbConn, row: &IssueRow, old_version: i64) -> Result<bool, AppError> {
+    let q = road_issues::table.find(&row.id).filter(road_issues::version.eq(old_version));
+    Ok(diesel::update(q).set(row).execute(conn)? == 1)
+}
+
+/// One issue with its road.
+pub fn find_full(conn: &mut DbConn, id: &str) -> Result<Option<IssueFull>, AppError> {
+    Ok(road_issues::table
+        .inner_join(road_segments::table.on(road_segments::id.eq(road_issues::segment_id)))
+        .inner_join(roads::table.on(roads::id.eq(road_segments::road_id)))
+        .filter(road_issues::id.eq(id))
+        .select((
+            IssueRow::as_select(),
+            roads::id,
+            roads::code,
+            road_segments::from_km,
+            road_segments::to_km,
+            road_segments::worker_id,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// Several issues with their roads (for the sync pull).
+pub fn find_many(conn: &mut DbConn, ids: &[String]) -> Result<Vec<IssueFull>, AppError> {
+    Ok(road_issues::table
+        .inner_join(road_segments::table.on(road_segments::id.eq(road_issues::segment_id)))
+        .inner_join(roads::table.on(roads::id.eq(road_segments::road_id)))
+        .filter(road_issues::id.eq_any(ids))
+        .select((
+            IssueRow::as_select(),
+            roads::id,
+            roads::code,
+            road_segments::from_km,
+            road_segments::to_km,
+            road_segments::worker_id,
+        ))
+        .load(conn)?)
+}
+
+/// A `road_issue_events` row as selected (the same columns as a hazard event's).
+type EventTuple = (
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    String,
+    i64,
+    Option<i64>,
+    Option<f64>,
+    Option<f64>,
+    String,
+    String,
+);
+
+/// The timeline of an issue, oldest first.
+pub fn timeline(conn: &mut DbConn, id: &str) -> Result<Vec<HazardEvent>, AppError> {
+    let rows: Vec<(EventRow, Option<String>)> = road_issue_events::table
+        .left_join(users::table.on(users::id.nullable().eq(road_issue_events::actor_id)))
+        .filter(road_issue_events::issue_id.eq(id))
+        .order(road_issue_events::version.asc())
+        .select((
+            (
+                road_issue_events::id,
+                road_issue_events::issue_id,
+                road_issue_events::version,
+                road_issue_events::action,
+                road_issue_events::from_status,
+                road_issue_events::to_status,
+                road_issue_events::actor_id,
+                road_issue_events::actor_role,
+                road_issue_events::at,
+                road_issue_events::device_at,
+                road_issue_events::lat,
+                road_issue_events::lon,
+                road_issue_events::note,
+                road_issue_events::payload,
+            ),
+            users::display_name.nullable(),
+        ))
+        .load::<(EventTuple, Option<String>)>(conn)?
+        .into_iter()
+        .map(|(t, name)| {
+            let e = EventRow {
+                id: t.0,
+                hazard_id: t.1,
+                version: t.2,
+                action: t.3,
+                from_status: t.4,
+                to_status: t.5,
+                actor_id: t.6,
+                actor_role: t.7,
+                at: t.8,
+                device_at: t.9,
+                lat: t.10,
+                lon: t.11,
+                note: t.12,
+                payload: t.13,
+            };
+            (e, name)
+        })
+        .collect();
+    rows.into_iter().map(|(e, name)| event_dto(e, name)).collect()
+}
+
+/// Filters of the road issue list.
+#[derive(Clone, Default)]
+pub struct IssueFilter {
+    pub path_prefix: String,
+    pub statuses: Vec<HazardStatus>,
+    pub referred_to: Option<ReferralTarget>,
+    pub registered_by: Option<String>,
+    pub segment_id: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+type Boxed<'a> = diesel::dsl::IntoBoxed<'a, road_issues::table, <DbConn as diesel::Connection>::Backend>;
+
+fn filtered(f: &IssueFilter) -> Boxed<'static> {
+    let mut q = road_issues::table
+        .filter(road_issues::scope_path.like(format!("{}%", escape_like(&f.path_prefix))).escape('\\'))
+        .into_boxed();
+    if !f.statuses.is_empty() {
+        q = q.filter(road_issues::status.eq_any(f.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
+    }
+    if let Some(r) = f.referred_to {
+        q = q.filter(road_issues::referred_to.eq(r.as_str()));
+    }
+    if let Some(u) = &f.registered_by {
+        q = q.filter(road_issues::registered_by.eq(u.clone()));
+    }
+    if let Some(s) = &f.segment_id {
+        q = q.filter(road_issues::segment_id.eq(s.clone()));
+    }
+    q
+}
+
+/// A page of issues with their road ids, the total, and counts per status.
+pub type IssueListing = (Vec<(IssueRow, String)>, i64, Vec<(String, i64)>);
+
+/// A page of issues (newest first) with their road ids, the total and counts per status.
+pub fn list(
+    conn: &mut DbConn,
+    f: &IssueFilter,
+) -> Result<IssueListing, AppError> {
+    let statuses: Vec<String> = filtered(f).select(road_issues::status).load(conn)?;
+    let mut by_status: std::collections::BTreeMap<String, i64> = Default::default();
+    for s in statuses {
+        *by_status.entry(s).or_default() += 1;
+    }
+    let total = by_status.values().sum();
+    let rows: Vec<IssueRow> = filtered(f)
+        .select(IssueRow::as_select())
+        .order((road_issues::created_at.desc(), road_issues::id.desc()))
+        .limit(f.limit)
+        .offset(f.offset)
+        .load(conn)?;
+    let seg_ids: Vec<&str> = rows.iter().map(|r| r.segment_id.as_str()).collect();
+    let road_of: std::collections::HashMap<String, String> = road_segments::table
+        .filter(road_segments::id.eq_any(seg_ids))
+        .select((road_segments::id, road_segments::road_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect();
+    let rows = rows
+        .into_iter()
+        .map(|r| {
+            let road = road_of.get(&r.segment_id).cloned().unwrap_or_default();
+            (r, road)
+        })
+        .collect();
+    Ok((rows, total, by_status.into_iter().collect()))
+}
+
+/// Issues whose running deadline has passed, oldest first.
+pub fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<IssueRow>, AppError> {
+    Ok(road_issues::table
+        .filter(road_issues::status.eq_any([HazardStatus::RectificationOrdered.as_str(), HazardStatus::Filed.as_str()]))
+        .filter(road_issues::deadline.le(now))
+        .order(road_issues::deadline.asc())
+        .limit(limit)
+        .select(IssueRow::as_select())
+        .load(conn)?)
+}
+
+/// Links an issue to a works filing.
+pub fn link_works(conn: &mut DbConn, issue_id: &str, works_id: &str) -> Result<(), AppError> {
+    diesel::update(road_issues::table.find(issue_id)).set(road_issues::works_id.eq(works_id)).execute(conn)?;
+    Ok(())
+}
+
+/// A row of `road_works`.
+#[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = road_works, treat_none_as_null = true)]
+pub struct WorksRow {
+    pub id: String,
+    pub segment_id: String,
+    pub scope_path: String,
+    pub kind: String,
+    pub applicant: String,
+    pub description: String,
+    pub planned_from: String,
+    pub planned_to: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub issue_id: Option<String>,
+    pub status: String,
+    pub decision_note: String,
+    pub filed_by: Option<String>,
+    pub decided_by: Option<String>,
+    pub version: i64,
+    pub created_at: i64,
+    pub decided_at: Option<i64>,
+    pub done_at: Option<i64>,
+}
+
+impl WorksRow {
+    /// The API shape; `township_id` comes from the segment.
+    pub fn to_dto(&self, township_id: &str) -> Result<Works, AppError> {
+        let date = |s: &str| s.parse().map_err(|_| corrupt("road_works.planned"));
+        Ok(Works {
+            filed: FileWorks {
+                id: Some(self.id.parse().map_err(|_| corrupt("road_works.id"))?),
+                segment_id: self.segment_id.parse().map_err(|_| corrupt("road_works.segment_id"))?,
+                kind: WorksKind::parse(&self.kind).ok_or_else(|| corrupt("road_works.kind"))?,
+                applicant: self.applicant.clone(),
+                description: self.description.clone(),
+                planned_from: date(&self.planned_from)?,
+                planned_to: date(&self.planned_to)?,
+                location: match (self.lat, self.lon) {
+                    (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: None }),
+                    _ => None,
+                },
+                issue_id: parse_opt(&self.issue_id, "road_works.issue_id")?,
+            },
+            township_id: township_id.parse().map_err(|_| corrupt("road_segments.township_id"))?,
+            status: WorksStatus::parse(&self.status).ok_or_else(|| corrupt("road_works.status"))?,
+            decision_note: self.decision_note.clone(),
+            filed_by: parse_opt(&self.filed_by, "road_works.filed_by")?,
+            decided_by: parse_opt(&self.decided_by, "road_works.decided_by")?,
+            created_at: from_millis(self.created_at),
+            decided_at: self.decided_at.map(from_millis),
+            done_at: self.done_at.map(from_millis),
+            version: self.version,
+        })
+    }
+}
+
+/// Inserts a filing.
+pub fn insert_works(conn: &mut DbConn, row: &WorksRow) -> Result<(), AppError> {
+    diesel::insert_into(road_works::table).values(row).execute(conn)?;
+    Ok(())
+}
+
+/// A filing with its township.
+pub fn find_works(conn: &mut DbConn, id: &str) -> Result<Option<(WorksRow, String)>, AppError> {
+    Ok(road_works::table
+        .inner_join(road_segments::table.on(road_segments::id.eq(road_works::segment_id)))
+        .filter(road_works::id.eq(id))
+        .select((WorksRow::as_select(), road_segments::township_id))
+        .first(conn)
+        .optional()?)
+}
+
+/// Saves a filing only if it is still at `old_version`.
+pub fn update_works_if_version(conn: &mut DbConn, row: &WorksRow, old_version: i64) -> Result<bool, AppError> {
+    let q = road_works::table.find(&row.id).filter(road_works::version.eq(old_version));
+    Ok(diesel::update(q).set(row).execute(conn)? == 1)
+}
+
+/// Filings under a unit path, newest first, optionally of one status.
+pub fn list_works(
+    conn: &mut DbConn,
+    path_prefix: &str,
+    status: Option<WorksStatus>,
+    limit: i64,
+) -> Result<Vec<(WorksRow, String)>, AppError> {
+    let mut q = road_works::table
+        .inner_join(road_segments::table.on(road_segments::id.eq(road_works::segment_id)))
+        .filter(road_works::scope_path.like(format!("{}%", escape_like(path_prefix))).escape('\\'))
+        .into_boxed();
+    if let Some(s) = status {
+        q = q.filter(road_works::status.eq(s.as_str()));
+    }
+    Ok(q.order((road_works::created_at.desc(), road_works::id.desc()))
+        .limit(limit)
+        .select((WorksRow::as_select(), road_segments::township_id))
+        .load(conn)?)
+}
