@@ -5,6 +5,7 @@ pub mod api;
 pub mod auth;
 pub mod cadence;
 pub mod checklist;
+pub mod dashboard;
 pub mod error;
 pub mod hazard;
 pub mod ids;

@@ -2,6 +2,7 @@
 //! once on a fresh PostgreSQL database.
 
 mod auth;
+mod dashboard;
 mod fire_hazards;
 mod fire_premises;
 mod fire_scope;

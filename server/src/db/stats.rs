@@ -10,7 +10,13 @@ use diesel::prelude::*;
 use xunjian_shared::hazard::HazardStatus;
 
 // GROUP BY a grid and a column of another table (the table! macro only allows one table's columns).
-diesel::allow_columns_to_appear_in_same_group_by_clause!(premises::grid_id, hazards::category, hazard_events::action);
+diesel::allow_columns_to_appear_in_same_group_by_clause!(
+    premises::grid_id,
+    hazards::category,
+    hazards::status,
+    hazards::severity,
+    hazard_events::action
+);
 
 fn under(prefix: &str) -> String {
     format!("{}%", escape_like(prefix))
@@ -99,4 +105,67 @@ pub fn premise_labels(conn: &mut DbConn, ids: &[String]) -> Result<Vec<(String, 
         out.extend(rows);
     }
     Ok(out)
+}
+
+/// Hazards not closed, per grid, status and severity.
+pub fn open_by_grid(conn: &mut DbConn, prefix: &str) -> Result<Vec<(String, String, String, i64)>, AppError> {
+    Ok(hazards::table
+        .inner_join(premises::table.inner_join(org_units::table))
+        .filter(org_units::path.like(under(prefix)).escape('\\'))
+        .filter(hazards::status.ne(HazardStatus::Closed.as_str()))
+        .group_by((premises::grid_id, hazards::status, hazards::severity))
+        .select((premises::grid_id, hazards::status, hazards::severity, count_star()))
+        .load(conn)?)
+}
+
+/// Hazards whose running deadline passed before `now` (not yet moved by the scheduler), per grid.
+pub fn past_deadline_by_grid(conn: &mut DbConn, prefix: &str, now: i64) -> Result<Vec<(String, i64)>, AppError> {
+    Ok(hazards::table
+        .inner_join(premises::table.inner_join(org_units::table))
+        .filter(org_units::path.like(under(prefix)).escape('\\'))
+        .filter(hazards::status.eq_any([HazardStatus::RectificationOrdered.as_str(), HazardStatus::Filed.as_str()]))
+        .filter(hazards::deadline.lt(now))
+        .group_by(premises::grid_id)
+        .select((premises::grid_id, count_star()))
+        .load(conn)?)
+}
+
+/// Active premises of a type with no inspection finished since `since`, per grid.
+pub fn not_inspected_since(
+    conn: &mut DbConn,
+    prefix: &str,
+    premise_type: &str,
+    since: i64,
+) -> Result<Vec<(String, i64)>, AppError> {
+    let recent =
+        inspections::table.filter(inspections::premise_id.eq(premises::id)).filter(inspections::finished_at.ge(since));
+    Ok(premises::table
+        .inner_join(org_units::table)
+        .filter(org_units::path.like(under(prefix)).escape('\\'))
+        .filter(premises::active.eq(true))
+        .filter(premises::premise_type.eq(premise_type))
+        .filter(diesel::dsl::not(diesel::dsl::exists(recent)))
+        .group_by(premises::grid_id)
+        .select((premises::grid_id, count_star()))
+        .load(conn)?)
+}
+
+/// Hazards closed in `[from, to)` under a unit path.
+pub fn closed_between(conn: &mut DbConn, prefix: &str, from: i64, to: i64) -> Result<i64, AppError> {
+    Ok(hazards::table
+        .inner_join(premises::table.inner_join(org_units::table))
+        .filter(org_units::path.like(under(prefix)).escape('\\'))
+        .filter(hazards::closed_at.ge(from).and(hazards::closed_at.lt(to)))
+        .count()
+        .get_result(conn)?)
+}
+
+/// Major hazards waiting for the fire brigade's review under a unit path.
+pub fn awaiting_brigade(conn: &mut DbConn, prefix: &str) -> Result<i64, AppError> {
+    Ok(hazards::table
+        .inner_join(premises::table.inner_join(org_units::table))
+        .filter(org_units::path.like(under(prefix)).escape('\\'))
+        .filter(hazards::status.eq(HazardStatus::AwaitingBrigadeReview.as_str()))
+        .count()
+        .get_result(conn)?)
 }

@@ -26,7 +26,7 @@ use utoipa::{Modify, OpenApi};
         super::road_issues::list, super::road_issues::get, super::road_issues::act,
         super::road_issues::list_works, super::road_issues::file_works, super::road_issues::act_on_works,
         super::sync::push, super::sync::pull, super::attachments::upload, super::attachments::download,
-        super::ledger::import, super::ledger::export, super::stats::quarter, super::stats::export_hazards,
+        super::ledger::import, super::ledger::export, super::stats::quarter, super::stats::export_hazards, super::stats::dashboard,
     ),
     components(schemas(xunjian_shared::Problem, xunjian_shared::ErrorCode)),
     modifiers(&Bearer)

@@ -12,12 +12,36 @@ use actix_web::{web, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use xunjian_shared::checklist::Severity;
+use xunjian_shared::dashboard::Dashboard;
 use xunjian_shared::hazard::ReferralTarget;
 use xunjian_shared::stats::QuarterStats;
 use xunjian_shared::{OrgUnitId, PremiseId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/stats/quarter", web::get().to(quarter)).route("/hazards/export", web::get().to(export_hazards));
+    cfg.route("/stats/quarter", web::get().to(quarter))
+        .route("/hazards/export", web::get().to(export_hazards))
+        .route("/dashboard", web::get().to(dashboard));
+}
+
+/// Parameters of `GET /api/v1/dashboard`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct DashboardQuery {
+    /// A unit inside the caller's scope (default: the caller's unit).
+    pub org_unit_id: Option<OrgUnitId>,
+}
+
+/// The office dashboard: this month's inspection progress per unit below (villages of a township,
+/// townships of the county), open hazards by status and severity, overdue, referrals out and
+/// returned, major hazards waiting for the brigade, and a 12-month trend.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "stats", security(("bearer" = [])), params(DashboardQuery),
+    responses((status = 200, body = Dashboard), (status = 403, description = "forbidden, out_of_scope", body = Problem)))]
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<DashboardQuery>,
+) -> Result<web::Json<Dashboard>, AppError> {
+    Ok(web::Json(crate::services::dashboard::dashboard(&state, &user, q.into_inner().org_unit_id).await?))
 }
 
 /// The answer format of the statistics.

@@ -3,6 +3,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod dashboard;
 pub mod hazards;
 pub mod inspections;
 pub mod ledger;
