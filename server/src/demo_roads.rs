@@ -200,6 +200,7 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                 };
                 patrols::insert(conn, &row, &[(seg.id.clone(), coverage(&polyline, &track))])?;
                 changes::scoped(conn, Kind::Patrol, &row.id, &row.scope_path, now)?;
+                changes::record(conn, Kind::Patrol, &row.id, &Audience::User(wid.clone()), false, now)?;
                 if !body.findings.is_empty() {
                     let user = crate::auth::AuthUser::of_row(conn, &wid)?;
                     let at = crate::db::from_millis(now);

@@ -10,7 +10,7 @@ use xunjian_shared::notification::Notification;
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::issue::{FindingCategory, RoadFinding, RoadIssueDetail, RoadIssuePage};
-use xunjian_shared::road::patrol::{Patrol, SubmitPatrol};
+use xunjian_shared::road::patrol::{Patrol, PatrolSummary, SubmitPatrol};
 use xunjian_shared::road::register::Segment;
 use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::road::works::{ActOnWorks, FileWorks, Works, WorksAction, WorksKind, WorksStatus};
@@ -299,5 +299,33 @@ both_backends!(works_are_filed_approved_and_done_and_a_finding_links_to_them, |a
         "not_found",
     )
     .await;
+    app.stop().await;
+});
+
+both_backends!(the_station_lists_a_month_of_patrols_and_the_worker_only_theirs, |app| {
+    let station = app.login("yishi.road").await.access_token;
+    let month = (app.now() - Duration::days(20)).format("%Y-%m").to_string();
+    let all: Vec<PatrolSummary> =
+        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &station).await, 200).await;
+    // The demo month: yishi.patrol 20 days, yishi.patrol2 12 days; three of them with a finding.
+    assert_eq!(all.len(), 32);
+    assert_eq!(all.iter().map(|p| p.findings).sum::<usize>(), 3);
+    assert!(all.iter().all(|p| p.distance_m > 0.0 && !p.worker_name.is_empty()));
+    assert!(all.windows(2).all(|w| w[0].started_at <= w[1].started_at), "oldest first");
+    let worker = app.login("yishi.patrol").await;
+    let mine: Vec<PatrolSummary> =
+        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &worker.access_token).await, 200).await;
+    assert_eq!(mine.len(), 20);
+    assert!(mine.iter().all(|p| p.worker_id == worker.user.user.id));
+    // The worker's phone receives its own demo month in the pull.
+    let mut phone = xunjian_tests::device::Device::new(worker.access_token.clone());
+    phone.pull_all(&app, 500).await;
+    assert_eq!(phone.of_kind("patrol").len(), 20);
+    // Another township sees none of them; a bad month is refused.
+    let niudu = app.login("niudu.office").await.access_token;
+    let none: Vec<PatrolSummary> =
+        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &niudu).await, 200).await;
+    assert!(none.is_empty());
+    expect_problem(app.get("/api/v1/patrols?month=2026-13", &station).await, 422, "validation_failed").await;
     app.stop().await;
 });

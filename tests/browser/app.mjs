@@ -179,3 +179,23 @@ export async function session(page, mutate = null) {
     mutate,
   );
 }
+
+// Every row of one of the app's IndexedDB stores.
+export async function idbAll(page, store) {
+  return page.evaluate(
+    (name) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('xunjian');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction(name).objectStore(name).getAll();
+          req.onsuccess = () => {
+            open.result.close();
+            resolve(req.result.map((r) => ({ ...r, json: r.json && JSON.parse(r.json) })));
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    store,
+  );
+}

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
+import { patrolSteps } from './patrol.mjs';
 import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xunjian-browser-'));
@@ -279,6 +280,9 @@ try {
     await shot(page, 'settings-en');
     await page.click('text=中文');
   });
+
+  // A patrol worker's phone: its own browser profile, the same server.
+  await patrolSteps({ steps, server, base, tmp });
 } finally {
   try {
     if (ctx) await ctx.close();

@@ -1,6 +1,7 @@
 //! What every screen of the logged-in app gets from the shell.
 
 use crate::i18n::{Lang, Texts};
+use crate::recorder::{Live, Recorder};
 use crate::route::Route;
 use crate::store::idb::Db;
 use crate::sync::runner::Status;
@@ -19,6 +20,9 @@ pub struct Ctx {
     /// Raised by every change of the phone's data.
     pub rev: u32,
     pub status: Status,
+    /// The patrol being recorded (figures raised by each saved fix).
+    pub live: Live,
+    pub recorder: Rc<Recorder>,
     pub route: Route,
     /// The database was found wiped at start.
     pub wiped: bool,
@@ -34,6 +38,7 @@ impl PartialEq for Ctx {
         self.lang == o.lang
             && self.rev == o.rev
             && self.status == o.status
+            && self.live == o.live
             && self.route == o.route
             && self.wiped == o.wiped
             && Rc::ptr_eq(&self.me, &o.me)

@@ -1,4 +1,5 @@
-//! The phone's position (navigator.geolocation), as a promise the app can await.
+//! The phone's position (navigator.geolocation): one fix as a promise the app can await, or a
+//! watch that follows the worker along the road during a patrol.
 
 use js_sys::Reflect;
 use js_sys::{Function, Promise};
@@ -51,4 +52,53 @@ pub async fn position() -> Result<GeoPoint, GeoError> {
             Err(if code == Some(1.0) { GeoError::Denied } else { GeoError::Unavailable })
         }
     }
+}
+
+/// A running `watchPosition`; dropping it stops the GPS.
+pub struct Watch {
+    id: i32,
+    // Kept alive while the browser may call them.
+    _fix: Closure<dyn FnMut(JsValue)>,
+    _fail: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        if let Some(geo) = web_sys::window().and_then(|w| w.navigator().geolocation().ok()) {
+            geo.clear_watch(self.id);
+        }
+    }
+}
+
+/// Follows the phone's position: `on_fix` gets each fix with its time (ms since epoch), `on_error`
+/// each failure (a denied permission ends the watch; a timeout does not).
+pub fn watch(
+    mut on_fix: impl FnMut(GeoPoint, f64) + 'static,
+    mut on_error: impl FnMut(GeoError) + 'static,
+) -> Result<Watch, GeoError> {
+    let geo = web_sys::window().and_then(|w| w.navigator().geolocation().ok()).ok_or(GeoError::Denied)?;
+    let fix = Closure::<dyn FnMut(JsValue)>::new(move |p: JsValue| {
+        let coords = Reflect::get(&p, &"coords".into()).unwrap_or(JsValue::UNDEFINED);
+        let num = |o: &JsValue, k: &str| Reflect::get(o, &k.into()).ok().and_then(|v| v.as_f64());
+        if let (Some(lat), Some(lon)) = (num(&coords, "latitude"), num(&coords, "longitude")) {
+            let at = num(&p, "timestamp").unwrap_or_else(js_sys::Date::now);
+            on_fix(GeoPoint { lat, lon, accuracy_m: num(&coords, "accuracy") }, at);
+        }
+    });
+    let fail = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let code = Reflect::get(&e, &"code".into()).ok().and_then(|c| c.as_f64());
+        on_error(if code == Some(1.0) { GeoError::Denied } else { GeoError::Unavailable });
+    });
+    let options = PositionOptions::new();
+    options.set_enable_high_accuracy(true);
+    options.set_timeout(30_000);
+    options.set_maximum_age(5_000);
+    let id = geo
+        .watch_position_with_error_callback_and_options(
+            fix.as_ref().unchecked_ref(),
+            Some(fail.as_ref().unchecked_ref()),
+            &options,
+        )
+        .map_err(|_| GeoError::Denied)?;
+    Ok(Watch { id, _fix: fix, _fail: fail })
 }

@@ -13,6 +13,12 @@ pub enum Route {
     Hazard(String),
     Notifications,
     Settings,
+    /// 巡路: my segments and 开始巡查, or the patrol in progress.
+    Patrol,
+    /// The patrols on the phone (pulled and not yet synced).
+    Patrols,
+    /// One patrol's summary.
+    PatrolDetail(String),
 }
 
 impl Route {
@@ -29,6 +35,9 @@ impl Route {
             ("hazard", Some(id)) => Route::Hazard(id.to_owned()),
             ("notifications", _) => Route::Notifications,
             ("settings", _) => Route::Settings,
+            ("patrol", None | Some("")) => Route::Patrol,
+            ("patrol", Some(id)) => Route::PatrolDetail(id.to_owned()),
+            ("patrols", _) => Route::Patrols,
             _ => Route::Today,
         }
     }
@@ -45,6 +54,9 @@ impl Route {
             Route::Hazard(id) => format!("#/hazard/{id}"),
             Route::Notifications => "#/notifications".into(),
             Route::Settings => "#/settings".into(),
+            Route::Patrol => "#/patrol".into(),
+            Route::Patrols => "#/patrols".into(),
+            Route::PatrolDetail(id) => format!("#/patrol/{id}"),
         }
     }
 
@@ -66,6 +78,7 @@ impl Route {
         match self {
             Route::Premises | Route::NewPremise | Route::Premise(_) | Route::Inspect(_) => Route::Premises,
             Route::Hazards | Route::Hazard(_) => Route::Hazards,
+            Route::Patrols | Route::PatrolDetail(_) => Route::Patrols,
             other => other.clone(),
         }
     }

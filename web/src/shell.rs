@@ -7,6 +7,7 @@ use crate::components::update::UpdateBanner;
 use crate::ctx::Ctx;
 use crate::i18n::Lang;
 use crate::pages;
+use crate::recorder::{Live, Recorder};
 use crate::route::Route;
 use crate::store::idb::Db;
 use crate::sync::remote::Tokens;
@@ -47,6 +48,7 @@ pub fn Shell(props: &ShellProps) -> Html {
     let rev = use_state(|| 0u32);
     let world = use_state(|| None::<Rc<World>>);
     let status = use_state(Status::default);
+    let live = use_state(Live::default);
     let me = use_state(|| props.me.clone());
 
     let runner = {
@@ -55,10 +57,16 @@ pub fn Shell(props: &ShellProps) -> Html {
         use_memo((), move |_| Runner::new(db, tokens, Callback::from(move |s| status.set(s)), on_ended))
     };
 
-    // Sync at start, on `online`, on a timer; follow the URL hash.
+    let recorder = {
+        let (db, live) = (props.db.clone(), live.clone());
+        use_memo((), move |_| Recorder::new(db, Callback::from(move |l| live.set(l))))
+    };
+
+    // Sync at start, on `online`, on a timer; follow the URL hash; resume a patrol in progress.
     {
-        let (runner, route, me) = ((*runner).clone(), route.clone(), me.clone());
+        let (runner, route, me, recorder) = ((*runner).clone(), route.clone(), me.clone(), (*recorder).clone());
         use_effect_with((), move |_| {
+            spawn_local(async move { recorder.resume().await });
             runner.refresh_counts();
             runner.now();
             let window = web_sys::window().expect("window");
@@ -119,6 +127,8 @@ pub fn Shell(props: &ShellProps) -> Html {
         world: loaded,
         rev: *rev,
         status: (*status).clone(),
+        live: (*live).clone(),
+        recorder: (*recorder).clone(),
         route: (*route).clone(),
         wiped: props.wiped,
         saved,
@@ -136,9 +146,13 @@ pub fn Shell(props: &ShellProps) -> Html {
         Route::Hazard(id) => html! { <pages::hazard::HazardDetail id={id.clone()} /> },
         Route::Notifications => html! { <pages::notifications::Notifications /> },
         Route::Settings => html! { <pages::settings::Settings /> },
+        Route::Patrol if live.patrol.is_some() => html! { <pages::patrol_live::PatrolLive /> },
+        Route::Patrol => html! { <pages::patrol::PatrolStart /> },
+        Route::Patrols => html! { <pages::patrols::Patrols /> },
+        Route::PatrolDetail(id) => html! { <pages::patrol_detail::PatrolDetail id={id.clone()} /> },
     };
-    // Never offer to swap versions under a half-filled inspection form.
-    let form_open = matches!(&*route, Route::Inspect(_) | Route::NewPremise);
+    // Never offer to swap versions under a half-filled form or a patrol being recorded.
+    let form_open = matches!(&*route, Route::Inspect(_) | Route::NewPremise | Route::Patrol);
     html! {
         <ContextProvider<Ctx> context={ctx}>
             <SyncBar />

@@ -47,3 +47,14 @@ pub fn distance(m: f64) -> String {
 pub fn megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1_048_576.0)
 }
+
+/// A running time: `0:07:05`.
+pub fn hms(seconds: i64) -> String {
+    let s = seconds.max(0);
+    format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+}
+
+/// A share as a whole percentage: `42%`.
+pub fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}

@@ -9,7 +9,10 @@ use xunjian_shared::inspection::Inspection;
 use xunjian_shared::notification::Notification;
 use xunjian_shared::org::OrgUnit;
 use xunjian_shared::premise::{Premise, PremiseType};
+use xunjian_shared::road::patrol::Patrol;
+use xunjian_shared::road::register::{Road, Segment};
 use xunjian_shared::sync::RecordKind;
+use xunjian_shared::{SegmentId, UserId};
 
 /// A snapshot of the phone's records.
 #[derive(Default, PartialEq)]
@@ -20,6 +23,9 @@ pub struct World {
     pub inspections: Vec<Local<Inspection>>,
     pub hazards: Vec<Local<Hazard>>,
     pub notifications: Vec<Local<Notification>>,
+    pub roads: Vec<Local<Road>>,
+    pub segments: Vec<Local<Segment>>,
+    pub patrols: Vec<Local<Patrol>>,
     pub inbox: Vec<InboxEntry>,
 }
 
@@ -32,11 +38,16 @@ impl World {
             inspections: db.records(RecordKind::Inspection).await?,
             hazards: db.records(RecordKind::Hazard).await?,
             notifications: db.records(RecordKind::Notification).await?,
+            roads: db.records(RecordKind::Road).await?,
+            segments: db.records(RecordKind::Segment).await?,
+            patrols: db.records(RecordKind::Patrol).await?,
             inbox: db.inbox().await?,
         };
         w.premises.sort_by(|a, b| a.value.name.cmp(&b.value.name));
         w.inspections.sort_by_key(|i| std::cmp::Reverse(i.value.submitted.finished_at));
         w.notifications.sort_by_key(|n| std::cmp::Reverse(n.value.created_at));
+        // Keyed by id, and a patrol's id (UUIDv7) is made at its start: reversed, newest first.
+        w.patrols.reverse();
         Ok(w)
     }
 
@@ -65,5 +76,27 @@ impl World {
 
     pub fn unread(&self) -> usize {
         self.notifications.iter().filter(|n| n.value.read_at.is_none()).count()
+    }
+
+    /// The segments assigned to a patrol worker (in the order they were made: a worker has one or
+    /// two, and sorting code costs download size).
+    pub fn my_segments(&self, me: UserId) -> Vec<&Segment> {
+        self.segments.iter().map(|s| &s.value).filter(|s| s.worker_id == Some(me)).collect()
+    }
+
+    /// A segment for a list: `Y045 猗氏—东街乡道 0.0–5.0 km` (the id when not on the phone).
+    pub fn segment_label(&self, id: &SegmentId) -> String {
+        let Some(s) = self.segments.iter().find(|s| &s.value.id == id) else { return id.to_string() };
+        let s = &s.value;
+        let name = self.road_of(s).map(|r| format!("{} {} ", r.code, r.name)).unwrap_or_default();
+        format!("{name}{:.1}–{:.1} km", s.from_km, s.to_km)
+    }
+
+    pub fn road_of(&self, s: &Segment) -> Option<&Road> {
+        self.roads.iter().map(|r| &r.value).find(|r| r.id == s.road_id)
+    }
+
+    pub fn patrol(&self, id: &str) -> Option<&Local<Patrol>> {
+        self.patrols.iter().find(|p| p.value.submitted.id.to_string() == id)
     }
 }

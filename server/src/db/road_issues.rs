@@ -280,10 +280,7 @@ fn filtered(f: &IssueFilter) -> Boxed<'static> {
 pub type IssueListing = (Vec<(IssueRow, String)>, i64, Vec<(String, i64)>);
 
 /// A page of issues (newest first) with their road ids, the total and counts per status.
-pub fn list(
-    conn: &mut DbConn,
-    f: &IssueFilter,
-) -> Result<IssueListing, AppError> {
+pub fn list(conn: &mut DbConn, f: &IssueFilter) -> Result<IssueListing, AppError> {
     let statuses: Vec<String> = filtered(f).select(road_issues::status).load(conn)?;
     let mut by_status: std::collections::BTreeMap<String, i64> = Default::default();
     for s in statuses {

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use xunjian_shared::ledger::MAX_IMPORT_BYTES;
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
-    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, ScoreSegment, SubmitPatrol,
+    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolSummary,
+    ScoreSegment, SubmitPatrol,
 };
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
 use xunjian_shared::road::ranking::Ranked;
@@ -45,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/segments/{id}", web::patch().to(assign))
         .route("/patrol-workers/{user_id}", web::put().to(save_worker))
         .route("/patrols", web::post().to(submit_patrol))
+        .route("/patrols", web::get().to(list_patrols))
         .route("/patrols/months", web::get().to(months))
         .route("/patrols/{id}", web::get().to(get_patrol))
         .route("/road-checks", web::post().to(create_check))
@@ -164,6 +166,30 @@ pub struct MonthQuery {
     pub month: String,
     /// `xlsx` or `csv` for a file (default: JSON).
     pub format: Option<FileFormat>,
+}
+
+/// Parameters of `GET /api/v1/patrols`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PatrolListQuery {
+    /// `YYYY-MM` (days in China time).
+    pub month: String,
+    /// Only this township (inside the caller's scope).
+    pub township_id: Option<OrgUnitId>,
+    /// Only this worker.
+    pub worker_id: Option<xunjian_shared::UserId>,
+}
+
+/// The on-road records of a month, oldest first, without their tracks (a patrol worker: their own).
+#[utoipa::path(get, path = "/api/v1/patrols", tag = "roads", security(("bearer" = [])), params(PatrolListQuery),
+    responses((status = 200, body = Vec<PatrolSummary>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn list_patrols(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<PatrolListQuery>,
+) -> Result<web::Json<Vec<PatrolSummary>>, AppError> {
+    let q = q.into_inner();
+    Ok(web::Json(crate::services::patrols::list(&state, &user, q.month, q.township_id, q.worker_id).await?))
 }
 
 /// Each patrol worker's month: days on the road, km covered.

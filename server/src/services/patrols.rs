@@ -10,7 +10,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xunjian_shared::road::checklist::validate_checks;
-use xunjian_shared::road::patrol::{Patrol, SubmitPatrol};
+use xunjian_shared::road::patrol::{Patrol, PatrolSummary, SubmitPatrol};
 use xunjian_shared::road::pay::WorkerMonth;
 use xunjian_shared::road::track::{coverage, distance_m, thin};
 use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
@@ -114,6 +114,51 @@ pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<Patr
                 })
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
             patrols::to_dto(&row, cov)
+        })
+        .await
+}
+
+/// Patrols of a month under the caller's scope (or one township inside it, or one worker), oldest
+/// first; a patrol worker gets only their own.
+pub async fn list(
+    state: &AppState,
+    user: &AuthUser,
+    month: String,
+    township_id: Option<xunjian_shared::OrgUnitId>,
+    worker_id: Option<xunjian_shared::UserId>,
+) -> Result<Vec<PatrolSummary>, AppError> {
+    let (from, to) = month_days(&month)?;
+    let user = user.clone();
+    state
+        .db
+        .read(move |conn| {
+            let path = super::scope::narrow(conn, &user, township_id)?;
+            let worker = if user.role == Role::PatrolWorker { Some(user.id) } else { worker_id };
+            let worker = worker.map(|w| w.to_string());
+            let rows = patrols::between(conn, &path, worker.as_deref(), &from.to_string(), &to.to_string())?;
+            let names: HashMap<String, String> = patrols::workers_within(conn, "/")?.into_iter().collect();
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let mut cov: HashMap<String, Vec<(String, Option<f64>)>> = HashMap::new();
+            for (p, s, c) in patrols::coverage_of(conn, &ids)? {
+                cov.entry(p).or_default().push((s, c));
+            }
+            rows.iter()
+                .map(|r| {
+                    let p = patrols::to_dto(r, cov.remove(&r.id).unwrap_or_default())?;
+                    Ok(PatrolSummary {
+                        id: p.submitted.id,
+                        worker_name: names.get(&r.worker_id).cloned().unwrap_or_default(),
+                        worker_id: p.worker_id,
+                        segment_ids: p.submitted.segment_ids,
+                        started_at: p.submitted.started_at,
+                        ended_at: p.submitted.ended_at,
+                        distance_m: p.distance_m,
+                        coverage: p.coverage,
+                        checklist_score: p.checklist_score,
+                        findings: p.submitted.findings.len(),
+                    })
+                })
+                .collect()
         })
         .await
 }

@@ -93,6 +93,32 @@ pub struct Patrol {
     pub received_at: DateTime<Utc>,
 }
 
+/// One patrol in a list (`GET /api/v1/patrols`): the figures without the track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatrolSummary {
+    /// Id.
+    pub id: PatrolId,
+    /// The worker.
+    pub worker_id: UserId,
+    /// Their name.
+    pub worker_name: String,
+    /// The segments walked.
+    pub segment_ids: Vec<SegmentId>,
+    /// Start (device clock).
+    pub started_at: DateTime<Utc>,
+    /// End (device clock).
+    pub ended_at: DateTime<Utc>,
+    /// Distance walked, metres.
+    pub distance_m: f64,
+    /// Coverage (0–1) of each segment.
+    pub coverage: Vec<(SegmentId, Option<f64>)>,
+    /// Share of checklist items passed, 0–100.
+    pub checklist_score: f64,
+    /// Findings reported.
+    pub findings: usize,
+}
+
 /// A worker's or township's month on the road.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -2,6 +2,7 @@
 
 use crate::ctx::use_ctx;
 use crate::route::Route;
+use xunjian_shared::Role;
 use yew::prelude::*;
 
 #[component]
@@ -9,24 +10,35 @@ pub fn Nav() -> Html {
     let ctx = use_ctx();
     let t = ctx.t();
     let unread = ctx.world.unread();
-    // Road patrol (巡路) gets its tab here once the road API exists; until then it is left out
-    // rather than shown as a screen that cannot work.
-    let tabs = [
-        (Route::Today, t.tab_today, 0),
-        (Route::Premises, t.tab_premises, 0),
-        (Route::Hazards, t.tab_hazards, 0),
-        (Route::Notifications, t.tab_notifications, unread),
-        (Route::Settings, t.tab_settings, 0),
-    ];
+    // A patrol worker (管护员) walks roads; a grid worker inspects premises.
+    let tabs = if ctx.role() == Role::PatrolWorker {
+        [
+            (Route::Today, t.tab_today, 0, false),
+            (Route::Patrol, t.tab_patrol, 0, ctx.live.patrol.is_some()),
+            (Route::Patrols, t.tab_patrols, 0, false),
+            (Route::Notifications, t.tab_notifications, unread, false),
+            (Route::Settings, t.tab_settings, 0, false),
+        ]
+    } else {
+        [
+            (Route::Today, t.tab_today, 0, false),
+            (Route::Premises, t.tab_premises, 0, false),
+            (Route::Hazards, t.tab_hazards, 0, false),
+            (Route::Notifications, t.tab_notifications, unread, false),
+            (Route::Settings, t.tab_settings, 0, false),
+        ]
+    };
     let current = ctx.route.tab();
     html! {
         <nav class="tabs">
-            { for tabs.into_iter().map(|(route, label, badge)| {
+            { for tabs.into_iter().map(|(route, label, badge, recording)| {
                 let class = classes!("tab", (route == current).then_some("on"));
                 html! {
                     <a {class} href={route.hash()} data-tab={route.hash()}>
                         { label }
                         if badge > 0 { <span class="badge">{ badge }</span> }
+                        // A patrol is being recorded: the GPS is on.
+                        if recording { <span class="rec" data-testid="recording"></span> }
                     </a>
                 }
             }) }

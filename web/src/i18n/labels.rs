@@ -5,6 +5,8 @@ use super::Lang;
 use xunjian_shared::checklist::Severity;
 use xunjian_shared::hazard::{ActionKind, HazardStatus, Refusal};
 use xunjian_shared::premise::PremiseType;
+use xunjian_shared::road::checklist::RoadCheckItem;
+use xunjian_shared::road::issue::FindingCategory;
 use xunjian_shared::sync::OpBody;
 use xunjian_shared::Role;
 
@@ -141,6 +143,13 @@ pub fn op_kind(lang: Lang, body: &OpBody) -> &'static str {
                 "Message read"
             }
         }
+        OpBody::SubmitPatrol(_) => {
+            if zh {
+                "上路记录"
+            } else {
+                "Patrol record"
+            }
+        }
         #[allow(unreachable_patterns)] // kinds the shared crate gains before this build has screens for them
         _ => {
             if zh {
@@ -149,6 +158,36 @@ pub fn op_kind(lang: Lang, body: &OpBody) -> &'static str {
                 "Other record"
             }
         }
+    }
+}
+
+/// An item of the road checklist (第十五条), in the article's words.
+pub fn road_check(lang: Lang, item: RoadCheckItem) -> &'static str {
+    match lang {
+        Lang::Zh => item.label_zh(),
+        Lang::En => item.label_en(),
+    }
+}
+
+/// What a patrol finding is (第六条's list).
+pub fn finding_category(lang: Lang, c: FindingCategory) -> &'static str {
+    use FindingCategory as C;
+    match lang {
+        Lang::Zh => c.label_zh(),
+        Lang::En => match c {
+            C::PavementDamage => "Potholes, damaged pavement",
+            C::Rubbish => "Rubbish",
+            C::GrainDrying => "Grain threshed or dried on the road",
+            C::Piling => "Goods, straw or manure piled",
+            C::Sewage => "Sewage discharged",
+            C::IllegalBuilding => "Illegal building",
+            C::Stalls => "Street stalls",
+            C::IllegalParking => "Parked vehicles",
+            C::DitchDigging => "Ditch dug up or encroached",
+            C::SafetyFacilities => "Safety facilities damaged",
+            C::UnfiledWorks => "Works not filed",
+            C::Other => "Other",
+        },
     }
 }
 

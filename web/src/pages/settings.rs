@@ -53,7 +53,8 @@ pub fn Settings() -> Html {
             });
         })
     };
-    let (ops, photos) = (ctx.status.pending, ctx.status.photos_waiting);
+    // A patrol in progress is unsynced work too: logging out would delete it.
+    let (ops, photos) = (ctx.status.pending + u32::from(ctx.live.patrol.is_some()), ctx.status.photos_waiting);
     let pending = ops + photos;
     let logout = {
         let (confirm, go) = (confirm_logout.clone(), ctx.logout.clone());

@@ -1,12 +1,14 @@
 //! 今日: premises due this period, hazards waiting for me, and what is not synced yet — all from
-//! the phone's data, so it works with no signal.
+//! the phone's data, so it works with no signal. A patrol worker sees 今日巡查 instead.
 
+use super::today_patrol::TodayPatrol;
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::{is_due, last_inspected, my_actions};
 use crate::route::Route;
 use crate::util::{date, now};
+use xunjian_shared::Role;
 use yew::prelude::*;
 
 #[component]
@@ -19,8 +21,7 @@ pub fn Today() -> Html {
     let mut mine: Vec<_> =
         w.open_hazards().filter(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty()).collect();
     mine.sort_by_key(|h| h.value.state.deadline);
-
-    html! {
+    let notices = html! {
         <>
             if ctx.wiped {
                 <p class="notice error" role="alert">{ t.db_wiped }</p>
@@ -28,6 +29,15 @@ pub fn Today() -> Html {
             if !w.inbox.is_empty() {
                 <a class="notice warn block" href="#/settings">{ (t.inbox_n)(w.inbox.len() as u32) }</a>
             }
+        </>
+    };
+    if ctx.role() == Role::PatrolWorker {
+        return html! { <>{ notices }<TodayPatrol /></> };
+    }
+
+    html! {
+        <>
+            { notices }
             <h2 class="section">{ t.hazards_for_me }<span class="count">{ mine.len() }</span></h2>
             if mine.is_empty() {
                 <p class="muted">{ t.nothing_here }</p>

@@ -1,29 +1,46 @@
 //! IndexedDB through rexie: opening the database and the small helpers every store uses.
 //!
-//! Layout (database `xunjian`, version 1). Records keep their JSON as a string (`{id, json, op}`):
+//! Layout (database `xunjian`, version 2). Records keep their JSON as a string (`{id, json, op}`):
 //! serde's tagged and flattened shapes round-trip exactly, and nothing queries inside them — a
 //! grid's few hundred records are filtered in Rust.
-//! - `org_units`, `premises`, `templates`, `inspections`, `hazards`, `notifications`, `other`: `{id, json, op}`,
-//!   `op` = the outbox op that made this state on the phone (absent for the server's copy)
+//! - `org_units`, `premises`, `templates`, `inspections`, `hazards`, `notifications`, `roads`,
+//!   `segments`, `patrols`, `other`: `{id, json, op}`, `op` = the outbox op that made this state
+//!   on the phone (absent for the server's copy)
 //! - `outbox`: `{seq, op_id, json}` in the order the worker did things
 //! - `inbox`: `{id: op_id, json}` conflicts and refusals for the worker to read
 //! - `photos`: `{sha, blob, uploaded, failure, at}` JPEG Blobs keyed by their SHA-256
-//! - `drafts`: `{id, json}` inspection drafts, saved as the worker types
+//! - `drafts`: `{id, json}` inspection drafts and the patrol in progress, saved as the worker types
+//! - `track`: `{k: "<patrol>/<seq>", json}` the GPS fixes of the patrol in progress, one row per
+//!   fix, each written in its own transaction as it arrives
 //! - `meta`: `{k, json}` session, sync state, owner, database marker
+//!
+//! Version 2 added `roads`, `segments`, `patrols` and `track`; the upgrade only creates stores, and
+//! opening moves road records a version-1 build kept in `other` into their stores.
 
-use super::StoreError;
+use super::{store_name, StoreError};
 use js_sys::{Object, Reflect};
 use rexie::{ObjectStore, Rexie, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
+use xunjian_shared::sync::RecordKind;
 
 const DB_NAME: &str = "xunjian";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 
 /// The stores holding pulled records (`other`: kinds this build has no screen for yet).
-pub const RECORD_STORES: [&str; 7] =
-    ["org_units", "premises", "templates", "inspections", "hazards", "notifications", "other"];
+pub const RECORD_STORES: [&str; 10] = [
+    "org_units",
+    "premises",
+    "templates",
+    "inspections",
+    "hazards",
+    "notifications",
+    "roads",
+    "segments",
+    "patrols",
+    "other",
+];
 
 /// The phone's database.
 pub struct Db {
@@ -53,10 +70,30 @@ impl Db {
             .add_object_store(ObjectStore::new("inbox").key_path("id"))
             .add_object_store(ObjectStore::new("photos").key_path("sha"))
             .add_object_store(ObjectStore::new("drafts").key_path("id"))
+            .add_object_store(ObjectStore::new("track").key_path("k"))
             .add_object_store(ObjectStore::new("meta").key_path("k"))
             .build()
             .await?;
-        Ok(Db { rexie })
+        let db = Db { rexie };
+        db.adopt_other().await?;
+        Ok(db)
+    }
+
+    /// Moves records kept in `other` under `kind:id` into their own store, for the kinds this
+    /// build has one for (road records pulled by a version-1 build). One transaction; a no-op
+    /// once done.
+    async fn adopt_other(&self) -> Result<(), StoreError> {
+        let tx = self.tx(&RECORD_STORES, true)?;
+        let other = tx.store("other")?;
+        for row in other.get_all(None, None).await? {
+            let Some(key) = str_field(&row, "id") else { continue };
+            let Some((kind, id)) = key.split_once(':') else { continue };
+            let Some(store) = RecordKind::parse(kind).and_then(store_name) else { continue };
+            let _ = js_sys::Reflect::set(&row, &"id".into(), &JsValue::from_str(id));
+            tx.store(store)?.put(&row, None).await?;
+            other.delete(key.as_str().into()).await?;
+        }
+        done(tx).await
     }
 
     pub(crate) fn tx(&self, stores: &[&str], write: bool) -> Result<Transaction, StoreError> {

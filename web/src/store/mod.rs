@@ -10,6 +10,9 @@ pub mod mem;
 pub mod photos;
 pub mod records;
 mod sync_impl;
+pub mod track;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod track_tests;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -95,8 +98,9 @@ impl SyncState {
     }
 }
 
-/// The object store of a kind this build has screens for. Other kinds (road patrol, coming
-/// next) are kept in `other` under `kind:id`, so a newer server never breaks an older phone.
+/// The object store of a kind this build has screens for. Other kinds (road issues, coming next)
+/// are kept in `other` under `kind:id`, so a newer server never breaks an older phone; a later
+/// build that gains a store for a kind moves its rows there when it opens the database.
 pub fn store_name(kind: RecordKind) -> Option<&'static str> {
     Some(match kind {
         RecordKind::OrgUnit => "org_units",
@@ -105,6 +109,9 @@ pub fn store_name(kind: RecordKind) -> Option<&'static str> {
         RecordKind::Inspection => "inspections",
         RecordKind::Hazard => "hazards",
         RecordKind::Notification => "notifications",
+        RecordKind::Road => "roads",
+        RecordKind::Segment => "segments",
+        RecordKind::Patrol => "patrols",
         #[allow(unreachable_patterns)] // the shared crate gains kinds before this build shows them
         _ => return None,
     })

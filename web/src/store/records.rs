@@ -30,7 +30,21 @@ impl Db {
         draft: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<Operation, StoreError> {
+        self.commit_clearing(body, locals, draft, &[], now).await
+    }
+
+    /// [`Db::commit`], also emptying `clear` (stores of working data, e.g. the finished patrol's
+    /// track) in the same transaction.
+    pub async fn commit_clearing(
+        &self,
+        body: OpBody,
+        locals: &[Record],
+        draft: Option<&str>,
+        clear: &[&'static str],
+        now: DateTime<Utc>,
+    ) -> Result<Operation, StoreError> {
         let mut names = vec!["outbox", "meta", "drafts"];
+        names.extend_from_slice(clear);
         let mut rows = Vec::new();
         for record in locals {
             let (store, key, json) = record_parts(record)?;
@@ -60,6 +74,9 @@ impl Db {
         }
         if let Some(id) = draft {
             tx.store("drafts")?.delete(id.into()).await?;
+        }
+        for name in clear {
+            tx.store(name)?.clear().await?;
         }
         done(tx).await?;
         Ok(op)
@@ -100,7 +117,7 @@ impl Db {
     pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
         let keep: Option<SyncState> = self.meta(SYNC_KEY).await?;
         let mut names: Vec<&str> = RECORD_STORES.to_vec();
-        names.extend(["outbox", "inbox", "photos", "drafts", "meta"]);
+        names.extend(["outbox", "inbox", "photos", "drafts", "track", "meta"]);
         let tx = self.tx(&names, true)?;
         for name in &names {
             tx.store(name)?.clear().await?;
