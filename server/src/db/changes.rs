@@ -31,8 +31,15 @@ impl Audience {
 /// The next change number. The counter row's lock is held until this transaction commits, which
 /// orders commits by number: a reader that sees number n has seen every number below it.
 fn next_seq(conn: &mut DbConn) -> Result<i64, AppError> {
-    diesel::update(sync_counter::table.find(1)).set(sync_counter::value.eq(sync_counter::value + 1)).execute(conn)?;
-    Ok(sync_counter::table.find(1).select(sync_counter::value).first(conn)?)
+    // One statement (SQLite ≥ 3.35 and PostgreSQL both have RETURNING), not an update and a read.
+    #[derive(QueryableByName)]
+    struct Seq {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        value: i64,
+    }
+    let row: Seq = diesel::sql_query("UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value")
+        .get_result(conn)?;
+    Ok(row.value)
 }
 
 /// Records that a record changed (or, with `removed`, left this audience), replacing its earlier

@@ -108,7 +108,7 @@ pub fn register(
     row.set_state(&HazardState::registered(h.severity));
     hazards::insert(conn, &row)?;
     changes::created(conn, Kind::Hazard, &row.id, grid_path, now)?;
-    attachments::add_refs(conn, &h.photos, "hazard", &row.id, grid_path)?;
+    attachments::add_refs_new(conn, &h.photos, "hazard", &row.id, grid_path)?;
     hazards::insert_event(
         conn,
         &event(

@@ -120,7 +120,7 @@ pub fn submit_in(
         .flat_map(|a| a.photos.iter().cloned())
         .chain(req.fixed_on_spot.iter().flat_map(|f| f.evidence.iter().cloned()))
         .collect();
-    attachments::add_refs(conn, &photos, "inspection", &row.id, &path)?;
+    attachments::add_refs_new(conn, &photos, "inspection", &row.id, &path)?;
     let by = Acting {
         actor: Actor::User(user.role),
         user_id: Some(user.id.to_string()),

@@ -89,7 +89,7 @@ pub fn submit_in(
     changes::created(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
     changes::record(conn, Kind::Patrol, &row.id, &Audience::User(me), false, row.received_at)?;
     let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
-    attachments::add_refs(conn, &photos, "patrol", &row.id, &row.scope_path)?;
+    attachments::add_refs_new(conn, &photos, "patrol", &row.id, &row.scope_path)?;
     super::road_issues::register_findings(conn, user, req.id, &req.findings, &segments, now)?;
     patrols::to_dto(&row, cov)
 }

@@ -91,7 +91,7 @@ pub fn register_findings(
         row.set_state(&registered());
         db::insert(conn, &row)?;
         feed(conn, &row, seg.worker_id.as_deref(), now_ms)?;
-        attachments::add_refs(conn, &f.photos, "road_issue", &row.id, &row.scope_path)?;
+        attachments::add_refs_new(conn, &f.photos, "road_issue", &row.id, &row.scope_path)?;
         let by = Acting {
             actor: Actor::User(user.role),
             user_id: Some(user.id.to_string()),
