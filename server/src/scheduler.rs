@@ -28,6 +28,12 @@ pub struct Tick {
 /// Hazards handled per run; the next run continues.
 const BATCH: i64 = 500;
 
+/// Whether a scheduled step failed because another process took it first, or because it no longer
+/// applies: nothing to do then.
+pub fn lost_race(e: &AppError) -> bool {
+    matches!(e.code, ErrorCode::StaleVersion | ErrorCode::TransitionNotAllowed | ErrorCode::InvalidDeadline)
+}
+
 /// One pass: overdue hazards into supervision, then reminders for deadlines within the window.
 pub fn run_once(db: &Db, now: DateTime<Utc>, policy: &DeadlinePolicy) -> Result<Tick, AppError> {
     let mut tick = Tick::default();
@@ -61,15 +67,7 @@ pub fn run_once(db: &Db, now: DateTime<Utc>, policy: &DeadlinePolicy) -> Result<
                 policy,
             ) {
                 Ok(_) => Ok(true),
-                // Lost the race to another process, or no longer applicable: nothing to do.
-                Err(e)
-                    if matches!(
-                        e.code,
-                        ErrorCode::StaleVersion | ErrorCode::TransitionNotAllowed | ErrorCode::InvalidDeadline
-                    ) =>
-                {
-                    Ok(false)
-                }
+                Err(e) if lost_race(&e) => Ok(false),
                 Err(e) => Err(e),
             }
         })?;

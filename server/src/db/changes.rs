@@ -37,8 +37,8 @@ fn next_seq(conn: &mut DbConn) -> Result<i64, AppError> {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
         value: i64,
     }
-    let row: Seq = diesel::sql_query("UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value")
-        .get_result(conn)?;
+    let row: Seq =
+        diesel::sql_query("UPDATE sync_counter SET value = value + 1 WHERE id = 1 RETURNING value").get_result(conn)?;
     Ok(row.value)
 }
 

@@ -142,20 +142,7 @@ pub fn update_if_version(conn: &mut DbConn, row: &IssueRow, old_version: i64) ->
 
 /// One issue with its road.
 pub fn find_full(conn: &mut DbConn, id: &str) -> Result<Option<IssueFull>, AppError> {
-    Ok(road_issues::table
-        .inner_join(road_segments::table.on(road_segments::id.eq(road_issues::segment_id)))
-        .inner_join(roads::table.on(roads::id.eq(road_segments::road_id)))
-        .filter(road_issues::id.eq(id))
-        .select((
-            IssueRow::as_select(),
-            roads::id,
-            roads::code,
-            road_segments::from_km,
-            road_segments::to_km,
-            road_segments::worker_id,
-        ))
-        .first(conn)
-        .optional()?)
+    Ok(find_many(conn, &[id.to_owned()])?.pop())
 }
 
 /// Several issues with their roads (for the sync pull).

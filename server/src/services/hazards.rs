@@ -75,6 +75,30 @@ pub fn event(
     }
 }
 
+/// The photos an action brings (the fixed state, the rectification, the re-check), if any.
+pub fn evidence(action: &HazardAction) -> &[PhotoRef] {
+    match action {
+        HazardAction::FixOnSpot { evidence }
+        | HazardAction::ReportRectified { evidence }
+        | HazardAction::RecheckPass { evidence } => evidence,
+        _ => &[],
+    }
+}
+
+/// The timeline entry of an action taken on `(id, version, to_status)`, from status `from`: named by
+/// the action kind's wire name, with the action as sent for its payload.
+pub fn action_event(
+    record: (&str, i64, &str),
+    action: &HazardAction,
+    from: &str,
+    by: &Acting<'_>,
+    at: i64,
+) -> Result<EventRow, AppError> {
+    let payload = serde_json::to_value(action).map_err(AppError::internal)?;
+    let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
+    Ok(event(record, kind.as_str().unwrap_or("action"), Some(from), by, at, payload))
+}
+
 /// Registers a hazard at a premise (version 1, status registered) in the caller's transaction,
 /// and reports a major one to the fire brigade.
 pub fn register(
@@ -156,18 +180,10 @@ pub fn transition(
         return Err(AppError::new(ErrorCode::StaleVersion));
     }
     changes::scoped(conn, Kind::Hazard, &row.id, place.grid_path, row.updated_at)?;
-    if let HazardAction::FixOnSpot { evidence }
-    | HazardAction::ReportRectified { evidence }
-    | HazardAction::RecheckPass { evidence } = action
-    {
-        attachments::add_refs(conn, evidence, "hazard", &row.id, place.grid_path)?;
-    }
-    let payload = serde_json::to_value(action).map_err(AppError::internal)?;
-    let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
-    let name = kind.as_str().unwrap_or("action").to_owned();
+    attachments::add_refs(conn, evidence(action), "hazard", &row.id, place.grid_path)?;
     hazards::insert_event(
         conn,
-        &event((&row.id, row.version, &row.status), &name, Some(&from), by, row.updated_at, payload),
+        &action_event((&row.id, row.version, &row.status), action, &from, by, row.updated_at)?,
     )?;
     let about = notify::About::Hazard { id: &row.id, premise_name: place.premise_name };
     notify::send(conn, &t.notices, about, place.grid_path, row.updated_at)?;

@@ -2,7 +2,7 @@
 //! machine with road roles (`xunjian_shared::road::issue`), the timeline, lists and notifications,
 //! and works filings (先报备、再批复、后实施) that unfiled-works findings link to.
 
-use super::hazards::{event, Acting};
+use super::hazards::{action_event, event, evidence, Acting};
 use super::{notify, scope};
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
@@ -133,19 +133,8 @@ pub fn transition(
         return Err(AppError::new(ErrorCode::StaleVersion));
     }
     feed(conn, &row, full.worker_id.as_deref(), row.updated_at)?;
-    if let HazardAction::FixOnSpot { evidence }
-    | HazardAction::ReportRectified { evidence }
-    | HazardAction::RecheckPass { evidence } = action
-    {
-        attachments::add_refs(conn, evidence, "road_issue", &row.id, &row.scope_path)?;
-    }
-    let payload = serde_json::to_value(action).map_err(AppError::internal)?;
-    let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
-    let name = kind.as_str().unwrap_or("action").to_owned();
-    db::insert_event(
-        conn,
-        &event((&row.id, row.version, &row.status), &name, Some(&from), by, row.updated_at, payload),
-    )?;
+    attachments::add_refs(conn, evidence(action), "road_issue", &row.id, &row.scope_path)?;
+    db::insert_event(conn, &action_event((&row.id, row.version, &row.status), action, &from, by, row.updated_at)?)?;
     let about = notify::About::RoadIssue { id: &row.id, place: &place };
     notify::send(conn, &t.notices, about, &row.scope_path, row.updated_at)?;
     Ok(row)
@@ -418,14 +407,7 @@ pub fn mark_overdue(
             };
             match transition(conn, full, &HazardAction::MarkOverdue, &by, now, policy) {
                 Ok(_) => Ok(true),
-                Err(e)
-                    if matches!(
-                        e.code,
-                        ErrorCode::StaleVersion | ErrorCode::TransitionNotAllowed | ErrorCode::InvalidDeadline
-                    ) =>
-                {
-                    Ok(false)
-                }
+                Err(e) if crate::scheduler::lost_race(&e) => Ok(false),
                 Err(e) => Err(e),
             }
         })?;
