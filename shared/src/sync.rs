@@ -136,6 +136,8 @@ pub enum Record {
     Segment(crate::road::register::Segment),
     Patrol(crate::road::patrol::Patrol),
     RoadIssue(crate::road::issue::RoadIssue),
+    /// A hazard's timeline (its id is the hazard's), so the phone shows it offline.
+    HazardTimeline(crate::hazard::HazardTimeline),
 }
 
 /// The kinds of record, for removals.
@@ -153,11 +155,12 @@ pub enum RecordKind {
     Segment,
     Patrol,
     RoadIssue,
+    HazardTimeline,
 }
 
 impl RecordKind {
     /// Every kind.
-    pub const ALL: [RecordKind; 10] = [
+    pub const ALL: [RecordKind; 11] = [
         Self::OrgUnit,
         Self::Premise,
         Self::Template,
@@ -168,6 +171,7 @@ impl RecordKind {
         Self::Segment,
         Self::Patrol,
         Self::RoadIssue,
+        Self::HazardTimeline,
     ];
 
     /// The wire and database spelling.
@@ -183,6 +187,7 @@ impl RecordKind {
             Self::Segment => "segment",
             Self::Patrol => "patrol",
             Self::RoadIssue => "road_issue",
+            Self::HazardTimeline => "hazard_timeline",
         }
     }
 

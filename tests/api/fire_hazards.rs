@@ -286,3 +286,31 @@ both_backends!(the_scheduler_fires_once_across_restarts_and_two_processes, |app|
     }
     app.stop().await;
 });
+
+both_backends!(the_timeline_reaches_the_grid_workers_phone, |app| {
+    let id = reported(&app, Severity::General).await;
+    let office = app.login("yishi.office").await.access_token;
+    act_ok(&app, &office, id, A::OrderRectification { deadline: app.now() + Duration::days(5) }).await;
+    act_ok(&app, &office, id, A::File).await;
+    let server = hazard(&app, &office, id).await.timeline;
+    assert_eq!(server.len(), 3);
+    let grid = app.login("yishi.grid").await.access_token;
+    let mut phone = xunjian_tests::device::Device::new(grid);
+    phone.pull_all(&app, 500).await;
+    let timelines = phone.of_kind("hazard_timeline");
+    let mine: Vec<_> = timelines.iter().filter(|r| r["data"]["id"] == id.to_string()).collect();
+    assert_eq!(mine.len(), 1, "one record per hazard, its latest state");
+    let events: Vec<xunjian_shared::hazard::HazardEvent> =
+        serde_json::from_value(mine[0]["data"]["events"].clone()).unwrap();
+    assert_eq!(events, server);
+    // A later action updates it in the next pull; a patrol worker never receives timelines.
+    act_ok(&app, &office, id, A::Refer { to: ReferralTarget::Enforcement }).await;
+    phone.pull_all(&app, 500).await;
+    let again = phone.of_kind("hazard_timeline");
+    let now: Vec<_> = again.iter().filter(|r| r["data"]["id"] == id.to_string()).collect();
+    assert_eq!(now[0]["data"]["events"].as_array().unwrap().len(), 4);
+    let mut patrol = xunjian_tests::device::Device::new(app.login("yishi.patrol").await.access_token);
+    patrol.pull_all(&app, 500).await;
+    assert!(patrol.of_kind("hazard_timeline").is_empty());
+    app.stop().await;
+});

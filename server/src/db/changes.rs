@@ -184,6 +184,15 @@ pub fn records(
                     }
                 }
             }
+            Kind::HazardTimeline => {
+                for (id, events) in super::hazards::timelines(conn, chunk)? {
+                    let hazard = id.parse().map_err(AppError::internal)?;
+                    out.insert(
+                        id,
+                        Record::HazardTimeline(xunjian_shared::hazard::HazardTimeline { id: hazard, events }),
+                    );
+                }
+            }
             Kind::RoadIssue => {
                 for f in super::road_issues::find_many(conn, chunk)? {
                     out.insert(f.row.id.clone(), Record::RoadIssue(f.row.to_dto(&f.road_id)?));

@@ -146,6 +146,25 @@ pub fn timeline(conn: &mut DbConn, id: HazardId) -> Result<Vec<HazardEvent>, App
     rows.into_iter().map(|(e, name)| event_dto(e, name)).collect()
 }
 
+/// The timelines of several hazards (oldest first each), in one query: for the sync pull.
+pub fn timelines(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<HazardEvent>>, AppError> {
+    let rows: Vec<(EventRow, Option<String>)> = hazard_events::table
+        .left_join(users::table.on(users::id.nullable().eq(hazard_events::actor_id)))
+        .filter(hazard_events::hazard_id.eq_any(ids))
+        .order((hazard_events::hazard_id.asc(), hazard_events::version.asc()))
+        .select((EventRow::as_select(), users::display_name.nullable()))
+        .load(conn)?;
+    let mut out: std::collections::HashMap<String, Vec<HazardEvent>> = std::collections::HashMap::new();
+    for (e, name) in rows {
+        let id = e.hazard_id.clone();
+        out.entry(id).or_default().push(event_dto(e, name)?);
+    }
+    Ok(out)
+}
+
 /// A timeline row as the API returns it (hazards and road issues share the shape).
 pub fn event_dto(e: EventRow, actor_name: Option<String>) -> Result<HazardEvent, AppError> {
     Ok(HazardEvent {

@@ -132,6 +132,7 @@ pub fn register(
     row.set_state(&HazardState::registered(h.severity));
     hazards::insert(conn, &row)?;
     changes::created(conn, Kind::Hazard, &row.id, grid_path, now)?;
+    changes::created(conn, Kind::HazardTimeline, &row.id, grid_path, now)?;
     attachments::add_refs_new(conn, &h.photos, "hazard", &row.id, grid_path)?;
     hazards::insert_event(
         conn,
@@ -180,6 +181,7 @@ pub fn transition(
         return Err(AppError::new(ErrorCode::StaleVersion));
     }
     changes::scoped(conn, Kind::Hazard, &row.id, place.grid_path, row.updated_at)?;
+    changes::scoped(conn, Kind::HazardTimeline, &row.id, place.grid_path, row.updated_at)?;
     attachments::add_refs(conn, evidence(action), "hazard", &row.id, place.grid_path)?;
     hazards::insert_event(
         conn,

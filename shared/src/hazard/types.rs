@@ -402,6 +402,16 @@ pub struct HazardEvent {
     pub payload: serde_json::Value,
 }
 
+/// A hazard's timeline on its own (a record of the sync pull, keyed by the hazard's id).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HazardTimeline {
+    /// The hazard.
+    pub id: crate::ids::HazardId,
+    /// Every transition, oldest first.
+    pub events: Vec<HazardEvent>,
+}
+
 /// A hazard with its timeline and the actions the caller may take now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
