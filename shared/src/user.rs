@@ -36,6 +36,22 @@ pub struct Me {
     pub user: User,
     /// County first, the user's own unit last.
     pub org_chain: Vec<OrgUnit>,
+    /// The county's rules the phone applies offline (the server's settings; defaults from an older
+    /// server).
+    #[serde(default)]
+    pub rules: FieldRules,
+}
+
+/// The county's configurable rules a phone needs offline: default deadlines and the inspection
+/// cadence per premise type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct FieldRules {
+    /// Deadline rules.
+    pub deadlines: crate::hazard::DeadlinePolicy,
+    /// Inspection cadence.
+    pub cadence: crate::cadence::Cadence,
 }
 
 /// Body of `POST /api/v1/users`.

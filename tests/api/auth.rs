@@ -155,3 +155,13 @@ both_backends!(expired_tokens_are_pruned_at_login, |app| {
     assert_eq!(count(id).await, 1, "only the new login's token is left");
     app.stop().await;
 });
+
+both_backends!(login_and_me_carry_the_countys_field_rules, |app| {
+    let t = app.login("yishi.grid").await;
+    assert_eq!(t.user.rules.deadlines, app.settings.deadlines, "the phone orders deadlines as the server would");
+    assert_ne!(t.user.rules.deadlines, Default::default(), "the server's settings, not the built-in defaults");
+    assert_eq!(t.user.rules.cadence, app.settings.cadence);
+    let me: xunjian_shared::user::Me = expect_json(app.get("/api/v1/me", &t.access_token).await, 200).await;
+    assert_eq!(me.rules, t.user.rules);
+    app.stop().await;
+});

@@ -74,6 +74,8 @@ impl TestApp {
             workers: 1,
             // Tests run the deadline scheduler by hand, at a moved clock.
             scheduler_interval_secs: 0,
+            // Not the shared defaults, so that a phone's copy of the rules can be told apart.
+            deadlines: xunjian_shared::hazard::DeadlinePolicy { max_days: 365, ..Default::default() },
             ..Settings::default()
         };
         let clock = ManualClock::new(template::start());

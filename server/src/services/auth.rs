@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use uuid::Uuid;
 use xunjian_shared::auth::{normalize_username, LoginRequest, TokenResponse};
-use xunjian_shared::user::Me;
+use xunjian_shared::user::{FieldRules, Me};
 use xunjian_shared::ErrorCode;
 
 /// Checks the password and opens a new session (a refresh token family) for the device.
@@ -44,6 +44,7 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
     let now = state.now_ms();
     let (idle, max) = (state.refresh_idle_secs * 1000, state.refresh_max_secs * 1000);
     let jwt = state.jwt.clone();
+    let rules = field_rules(state);
     state
         .db
         .write(move |conn| {
@@ -64,7 +65,7 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
                     revoked_at: None,
                 },
             )?;
-            token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000)
+            token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000, &rules)
         })
         .await
 }
@@ -80,6 +81,7 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, A
     let now = state.now_ms();
     let idle = state.refresh_idle_secs * 1000;
     let jwt = state.jwt.clone();
+    let rules = field_rules(state);
     let outcome = state
         .db
         .write(move |conn| {
@@ -116,7 +118,7 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, A
                     ..row.clone()
                 },
             )?;
-            let res = token_response(conn, &jwt, &row.user_id, next, (expires_at - now) / 1000)?;
+            let res = token_response(conn, &jwt, &row.user_id, next, (expires_at - now) / 1000, &rules)?;
             Ok(Rotation::Issued(Box::new(res)))
         })
         .await?;
@@ -140,18 +142,23 @@ pub async fn logout(state: &AppState, token: String) -> Result<(), AppError> {
         .await
 }
 
+/// The county's rules phones apply offline, from the server's settings.
+pub fn field_rules(state: &AppState) -> FieldRules {
+    FieldRules { deadlines: state.deadlines.clone(), cadence: state.cadence.clone() }
+}
+
 /// The current user with their unit chain.
 pub async fn me(state: &AppState, user: &AuthUser) -> Result<Me, AppError> {
-    let id = user.id;
-    state.db.read(move |conn| load_me(conn, &id.to_string())).await
+    let (id, rules) = (user.id, field_rules(state));
+    state.db.read(move |conn| load_me(conn, &id.to_string(), &rules)).await
 }
 
 /// Loads a user and the chain of units from the county down to theirs.
-pub fn load_me(conn: &mut DbConn, user_id: &str) -> Result<Me, AppError> {
+pub fn load_me(conn: &mut DbConn, user_id: &str, rules: &FieldRules) -> Result<Me, AppError> {
     let (row, path) = users::find_with_path(conn, user_id.parse().map_err(AppError::internal)?)?
         .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let chain = org_units::chain(conn, &path)?.iter().map(|r| r.to_dto()).collect::<Result<Vec<_>, _>>()?;
-    Ok(Me { user: row.to_dto()?, org_chain: chain })
+    Ok(Me { user: row.to_dto()?, org_chain: chain, rules: rules.clone() })
 }
 
 fn token_response(
@@ -160,8 +167,9 @@ fn token_response(
     user_id: &str,
     refresh_token: String,
     refresh_expires_in: i64,
+    rules: &FieldRules,
 ) -> Result<TokenResponse, AppError> {
-    let me = load_me(conn, user_id)?;
+    let me = load_me(conn, user_id, rules)?;
     let scope = org_units::find(conn, me.user.org_unit_id)?
         .ok_or_else(|| AppError::internal(std::io::Error::other("user's unit missing")))?
         .path;
