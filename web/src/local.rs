@@ -13,6 +13,7 @@ use xunjian_shared::hazard::{
 use xunjian_shared::inspection::{hazard_id_for, Inspection, SubmitInspection};
 use xunjian_shared::premise::Premise;
 use xunjian_shared::sync::Record;
+use xunjian_shared::user::FieldRules;
 use xunjian_shared::{Role, UserId};
 
 /// The actions the phone has forms for (office-only actions stay in the office app).
@@ -25,9 +26,24 @@ pub const FIELD_ACTIONS: [ActionKind; 6] = [
     ActionKind::Close,
 ];
 
-/// The deadline rules the phone assumes (the county's defaults; the server has the final say).
+thread_local! {
+    /// The county's rules as the server last sent them (built-in defaults until a session is known).
+    static RULES: std::cell::RefCell<FieldRules> = std::cell::RefCell::new(FieldRules::default());
+}
+
+/// Adopts the county's rules from the session (the login answer, a refresh, `/me`).
+pub fn set_rules(rules: &FieldRules) {
+    RULES.with(|r| *r.borrow_mut() = rules.clone());
+}
+
+/// The deadline rules the phone applies offline: the server's settings (the server has the final say).
 pub fn policy() -> DeadlinePolicy {
-    DeadlinePolicy::default()
+    RULES.with(|r| r.borrow().deadlines.clone())
+}
+
+/// The inspection cadence the phone applies offline: the server's settings.
+pub fn cadence() -> Cadence {
+    RULES.with(|r| r.borrow().cadence.clone())
 }
 
 /// The actions `role` can take on a hazard now, among those the phone offers.
@@ -118,7 +134,7 @@ pub fn last_inspected(premise: &Premise, inspections: &[Local<Inspection>]) -> O
 
 /// Whether a premise is due this period (the shared cadence; the county's default periods).
 pub fn is_due(premise: &Premise, inspections: &[Local<Inspection>], now: DateTime<Utc>) -> bool {
-    premise.active && Cadence::default().is_due(premise.premise_type, last_inspected(premise, inspections), now)
+    premise.active && cadence().is_due(premise.premise_type, last_inspected(premise, inspections), now)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -16,6 +16,7 @@ const OLD_KEY: &str = "xunjian.session";
 /// The stored session, if any. An unreadable one (older app version) counts as none.
 pub async fn load(db: &Db) -> Option<TokenResponse> {
     if let Ok(Some(tokens)) = db.meta::<TokenResponse>(KEY).await {
+        crate::local::set_rules(&tokens.user.rules);
         return Some(tokens);
     }
     let old: TokenResponse = LocalStorage::get(OLD_KEY).ok()?;
@@ -27,6 +28,7 @@ pub async fn load(db: &Db) -> Option<TokenResponse> {
 
 /// Stores the session; returns once it is on disk.
 pub async fn save(db: &Db, tokens: &TokenResponse) -> Result<(), StoreError> {
+    crate::local::set_rules(&tokens.user.rules);
     db.put_meta(KEY, tokens).await
 }
 
