@@ -54,7 +54,10 @@ export class Server {
   // `holdAnswersMs`: run under strace, which holds every socket write (the HTTP answers) that
   // long. The server commits a push and only then answers, so a test can see the commit in the
   // database and kill the server before the phone gets the answer — a lost answer, every time.
-  async start({ holdAnswersMs = 0 } = {}) {
+  // `clockShift` (e.g. '+4d'): run under libfaketime, so the server's clock — deadlines, the
+  // scheduler that puts overdue hazards under supervision at start and every minute — is that
+  // far ahead. The server binary has no test clock of its own; this moves the real one.
+  async start({ holdAnswersMs = 0, clockShift = null } = {}) {
     const log = fs.openSync(path.join(this.dataDir, 'server.log'), 'a');
     let cmd = this.bin;
     let args = ['--data-dir', this.dataDir, 'serve', '--bind', `127.0.0.1:${this.port}`];
@@ -64,8 +67,15 @@ export class Server {
       args = ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${calls}`, '-e', hold, cmd, ...args];
       cmd = 'strace';
     }
+    let env = this.env();
+    if (clockShift) {
+      args = ['-f', clockShift, cmd, ...args];
+      cmd = 'faketime';
+      // Timers (the scheduler's interval, actix's) keep the real monotonic clock.
+      env = { ...env, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+    }
     // Its own process group: a kill reaches the server even when strace runs it.
-    this.proc = spawn(cmd, args, { env: this.env(), stdio: ['ignore', log, log], detached: true });
+    this.proc = spawn(cmd, args, { env, stdio: ['ignore', log, log], detached: true });
     const exited = new Promise((resolve) => this.proc.once('exit', resolve));
     this.exited = exited;
     for (let i = 0; i < 300; i++) {
@@ -121,6 +131,18 @@ export async function openBrowser(profileDir, geo) {
     timezoneId: 'Asia/Shanghai',
     geolocation: geo,
     permissions: ['geolocation'],
+  });
+}
+
+// The same Chromium at an office PC's size (1366×768), no touch, for the office screens.
+export async function openDesktop(profileDir) {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 1366, height: 768 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
   });
 }
 

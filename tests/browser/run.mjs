@@ -1,11 +1,12 @@
-// The field PWA in a real browser against the real server, where "offline" means the server
-// process is stopped (SIGKILL), never request interception. Run by scripts/test-browser, which
+// The field PWA and the office screens in a real browser against the real server, where
+// "offline" means the server process is stopped (SIGKILL), never request interception. Run by scripts/test-browser, which
 // builds the app and the server first. Prints "N passed, N failed" last.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
+import { officeSteps } from './office.mjs';
 import { patrolSteps } from './patrol.mjs';
 import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
@@ -283,6 +284,9 @@ try {
 
   // A patrol worker's phone: its own browser profile, the same server.
   await patrolSteps({ steps, server, base, tmp });
+
+  // The office screens on desktops, against a server of their own (its clock is moved ahead).
+  await officeSteps({ steps, tmp });
 } finally {
   try {
     if (ctx) await ctx.close();

@@ -66,6 +66,7 @@ pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
 }
 
 /// The body of an authenticated call.
+#[derive(Clone, Copy)]
 pub enum Body<'a> {
     Empty,
     Json(&'a str),

@@ -1,10 +1,10 @@
 //! What every screen of the logged-in app gets from the shell.
 
-use crate::i18n::{Lang, Texts};
+use crate::i18n::{Lang, OfficeTexts, Texts};
 use crate::recorder::{Live, Recorder};
 use crate::route::Route;
 use crate::store::idb::Db;
-use crate::sync::runner::Status;
+use crate::sync::runner::{Runner, Status};
 use crate::world::World;
 use std::rc::Rc;
 use xunjian_shared::user::Me;
@@ -23,6 +23,8 @@ pub struct Ctx {
     /// The patrol being recorded (figures raised by each saved fix).
     pub live: Live,
     pub recorder: Rc<Recorder>,
+    /// The server with this session (the office screens call it directly).
+    pub runner: Rc<Runner>,
     pub route: Route,
     /// The database was found wiped at start.
     pub wiped: bool,
@@ -49,6 +51,11 @@ impl PartialEq for Ctx {
 impl Ctx {
     pub fn t(&self) -> &'static Texts {
         self.lang.t()
+    }
+
+    /// The office screens' strings.
+    pub fn o(&self) -> &'static OfficeTexts {
+        self.lang.o()
     }
 
     pub fn role(&self) -> Role {

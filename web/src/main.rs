@@ -10,6 +10,7 @@ mod draft;
 mod geo;
 mod i18n;
 mod local;
+mod office;
 mod pages;
 mod patrol_draft;
 mod photo;

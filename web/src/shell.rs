@@ -129,6 +129,7 @@ pub fn Shell(props: &ShellProps) -> Html {
         status: (*status).clone(),
         live: (*live).clone(),
         recorder: (*recorder).clone(),
+        runner: (*runner).clone(),
         route: (*route).clone(),
         wiped: props.wiped,
         saved,
@@ -136,20 +137,27 @@ pub fn Shell(props: &ShellProps) -> Html {
         logout: props.on_logout.clone(),
         set_lang: props.set_lang.clone(),
     };
-    let page = match &*route {
-        Route::Today => html! { <pages::today::Today /> },
-        Route::Premises => html! { <pages::premises::Premises /> },
-        Route::NewPremise => html! { <pages::premise_new::NewPremise /> },
-        Route::Premise(id) => html! { <pages::premise::PremiseDetail id={id.clone()} /> },
-        Route::Inspect(id) => html! { <pages::inspect::Inspect premise={id.clone()} /> },
-        Route::Hazards => html! { <pages::hazards::Hazards /> },
-        Route::Hazard(id) => html! { <pages::hazard::HazardDetail id={id.clone()} /> },
-        Route::Notifications => html! { <pages::notifications::Notifications /> },
-        Route::Settings => html! { <pages::settings::Settings /> },
-        Route::Patrol if live.patrol.is_some() => html! { <pages::patrol_live::PatrolLive /> },
-        Route::Patrol => html! { <pages::patrol::PatrolStart /> },
-        Route::Patrols => html! { <pages::patrols::Patrols /> },
-        Route::PatrolDetail(id) => html! { <pages::patrol_detail::PatrolDetail id={id.clone()} /> },
+    let role = ctx.me.user.role;
+    let office = crate::office::is_office(role);
+    let office_page = if office { crate::office::page(&route, role) } else { None };
+    let page = match office_page {
+        Some(page) => page,
+        None => match &*route {
+            Route::Premises => html! { <pages::premises::Premises /> },
+            Route::NewPremise => html! { <pages::premise_new::NewPremise /> },
+            Route::Premise(id) => html! { <pages::premise::PremiseDetail id={id.clone()} /> },
+            Route::Inspect(id) => html! { <pages::inspect::Inspect premise={id.clone()} /> },
+            Route::Hazards(_) => html! { <pages::hazards::Hazards /> },
+            Route::Hazard(id) => html! { <pages::hazard::HazardDetail id={id.clone()} /> },
+            Route::Notifications => html! { <pages::notifications::Notifications /> },
+            Route::Settings => html! { <pages::settings::Settings /> },
+            Route::Patrol if live.patrol.is_some() => html! { <pages::patrol_live::PatrolLive /> },
+            Route::Patrol => html! { <pages::patrol::PatrolStart /> },
+            Route::Patrols => html! { <pages::patrols::Patrols /> },
+            Route::PatrolDetail(id) => html! { <pages::patrol_detail::PatrolDetail id={id.clone()} /> },
+            // The office screens' addresses open the field worker's home.
+            _ => html! { <pages::today::Today /> },
+        },
     };
     // Never offer to swap versions under a half-filled form or a patrol being recorded.
     let form_open = matches!(&*route, Route::Inspect(_) | Route::NewPremise | Route::Patrol);
@@ -159,7 +167,7 @@ pub fn Shell(props: &ShellProps) -> Html {
             if !form_open {
                 <UpdateBanner />
             }
-            <main class="page with-nav">{ page }</main>
+            <main class={classes!("page", "with-nav", if office { "office" } else { "field" })}>{ page }</main>
             <Nav />
         </ContextProvider<Ctx>>
     }

@@ -19,6 +19,12 @@ pub fn short_time(t: DateTime<Utc>) -> String {
     format!("{:02}-{:02} {:02}:{:02}", l.month(), l.day(), l.hour(), l.minute())
 }
 
+/// `2026-05-01 09:30`, for records an office keeps.
+pub fn date_time(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    format!("{:04}-{:02}-{:02} {:02}:{:02}", l.year(), l.month(), l.day(), l.hour(), l.minute())
+}
+
 /// `2026-05-01`, the form of a date field's value.
 pub fn date(t: DateTime<Utc>) -> String {
     let l = t.with_timezone(&china());
@@ -28,10 +34,15 @@ pub fn date(t: DateTime<Utc>) -> String {
 /// The end of a day picked in a date field (`2026-05-11`), China time: a deadline "by the 11th"
 /// includes the 11th.
 pub fn end_of_day(value: &str) -> Option<DateTime<Utc>> {
+    let day = day(value)?;
+    china().from_local_datetime(&day.and_hms_opt(23, 59, 0)?).single().map(|t| t.with_timezone(&Utc))
+}
+
+/// The day in a date field (`2026-05-11`).
+pub fn day(value: &str) -> Option<NaiveDate> {
     let mut parts = value.trim().splitn(3, '-').map(|p| p.parse::<u32>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    let day = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)?;
-    china().from_local_datetime(&day.and_hms_opt(23, 59, 0)?).single().map(|t| t.with_timezone(&Utc))
+    NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d)
 }
 
 /// A distance for a list: `350 m`, `2.4 km`.
@@ -57,4 +68,61 @@ pub fn hms(seconds: i64) -> String {
 /// A share as a whole percentage: `42%`.
 pub fn percent(share: f64) -> String {
     format!("{:.0}%", share * 100.0)
+}
+
+/// The start of a day picked in a date field, China time.
+pub fn start_of_day(value: &str) -> Option<DateTime<Utc>> {
+    end_of_day(value).map(|t| t - chrono::Duration::minutes(23 * 60 + 59))
+}
+
+/// `2026-05-01T16:00:00Z`, for a query string (no `+` to escape).
+pub fn iso(t: DateTime<Utc>) -> String {
+    format!("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second())
+}
+
+/// `2026年5月11日` (China time), as official documents write dates.
+pub fn date_zh(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    format!("{}年{}月{}日", l.year(), l.month(), l.day())
+}
+
+/// The year and quarter (1–4) of a time, China time.
+pub fn quarter_of(t: DateTime<Utc>) -> (i32, u32) {
+    let l = t.with_timezone(&china());
+    (l.year(), l.month0() / 3 + 1)
+}
+
+/// The month before the one of `t`, `2026-04` (China time): pay and checks look back at a
+/// finished month.
+pub fn month_before(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    let (y, m) = if l.month() == 1 { (l.year() - 1, 12) } else { (l.year(), l.month() - 1) };
+    format!("{y:04}-{m:02}")
+}
+
+/// The month of a time, `2026-05`, China time.
+pub fn month_of(t: DateTime<Utc>) -> String {
+    let l = t.with_timezone(&china());
+    format!("{:04}-{:02}", l.year(), l.month())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_and_days_in_china_time() {
+        // 2026-01-31 17:00 UTC is already 1 February in China.
+        let t = Utc.with_ymd_and_hms(2026, 1, 31, 17, 0, 0).unwrap();
+        assert_eq!(month_of(t), "2026-02");
+        assert_eq!(month_before(t), "2026-01");
+        assert_eq!(month_before(Utc.with_ymd_and_hms(2026, 1, 10, 0, 0, 0).unwrap()), "2025-12");
+        assert_eq!(quarter_of(t), (2026, 1));
+        assert_eq!(date_zh(t), "2026年2月1日");
+        assert_eq!(date_time(t), "2026-02-01 01:00");
+        let start = start_of_day("2026-02-01").unwrap();
+        assert_eq!(iso(start), "2026-01-31T16:00:00Z");
+        assert_eq!(end_of_day("2026-02-01").unwrap() - start, chrono::Duration::minutes(23 * 60 + 59));
+        assert_eq!(day("2026-02-30"), None);
+    }
 }

@@ -1,4 +1,5 @@
-//! The tab bar at the bottom, where a thumb reaches.
+//! The tab bar at the bottom, where a thumb reaches; on a wide screen a side bar (styles.css). The
+//! office roles get their own items (office/mod.rs).
 
 use crate::ctx::use_ctx;
 use crate::route::Route;
@@ -23,12 +24,30 @@ pub fn Nav() -> Html {
         [
             (Route::Today, t.tab_today, 0, false),
             (Route::Premises, t.tab_premises, 0, false),
-            (Route::Hazards, t.tab_hazards, 0, false),
+            (Route::Hazards(None), t.tab_hazards, 0, false),
             (Route::Notifications, t.tab_notifications, unread, false),
             (Route::Settings, t.tab_settings, 0, false),
         ]
     };
     let current = ctx.route.tab();
+    if crate::office::is_office(ctx.role()) {
+        let items = crate::office::nav(ctx.role(), ctx.o(), t);
+        return html! {
+            <nav class="tabs office-nav" data-testid="office-nav">
+                <div class="who">{ &ctx.me.user.display_name }<span>{ crate::i18n::role(ctx.lang, ctx.role()) }{ " · " }{ ctx.me.org_chain.last().map(|u| u.name.clone()).unwrap_or_default() }</span></div>
+                { for items.into_iter().map(|(route, label)| {
+                    let class = classes!("tab", (route.tab() == current).then_some("on"));
+                    let badge = if route == Route::Notifications { unread } else { 0 };
+                    html! {
+                        <a {class} href={route.hash()} data-tab={route.hash()}>
+                            { label }
+                            if badge > 0 { <span class="badge">{ badge }</span> }
+                        </a>
+                    }
+                }) }
+            </nav>
+        };
+    }
     html! {
         <nav class="tabs">
             { for tabs.into_iter().map(|(route, label, badge, recording)| {

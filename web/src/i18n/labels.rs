@@ -2,11 +2,13 @@
 //! the county uses in its notices), English here.
 
 use super::Lang;
-use xunjian_shared::checklist::Severity;
+use xunjian_shared::checklist::{HazardCategory, Severity};
 use xunjian_shared::hazard::{ActionKind, HazardStatus, Refusal};
 use xunjian_shared::premise::PremiseType;
 use xunjian_shared::road::checklist::RoadCheckItem;
 use xunjian_shared::road::issue::FindingCategory;
+use xunjian_shared::road::register::RoadLevel;
+use xunjian_shared::road::works::{WorksKind, WorksStatus};
 use xunjian_shared::sync::OpBody;
 use xunjian_shared::Role;
 
@@ -49,6 +51,25 @@ pub fn severity(lang: Lang, s: Severity) -> &'static str {
         (Lang::Zh, _) => s.label_zh(),
         (Lang::En, Severity::General) => "General",
         (Lang::En, Severity::Major) => "Major",
+    }
+}
+
+/// A hazard's category (for statistics), in the checklists' words.
+pub fn category(lang: Lang, c: HazardCategory) -> &'static str {
+    use HazardCategory as C;
+    match lang {
+        Lang::Zh => c.label_zh(),
+        Lang::En => match c {
+            C::Electrical => "Electrical wiring",
+            C::FireAndGas => "Fire and gas use",
+            C::FireEquipment => "Fire equipment",
+            C::Evacuation => "Evacuation",
+            C::Combustibles => "Combustibles",
+            C::EBike => "E-bikes",
+            C::ThreeInOne => "Three-in-one premises",
+            C::Management => "Fire safety management",
+            C::Other => "Other",
+        },
     }
 }
 
@@ -237,5 +258,40 @@ pub fn premise_field(lang: Lang, field: &str) -> &'static str {
                 "position"
             }
         }
+    }
+}
+
+/// What kind of works a filing is for.
+pub fn works_kind(lang: Lang, k: WorksKind) -> &'static str {
+    match (lang, k) {
+        (Lang::Zh, _) => k.label_zh(),
+        (Lang::En, WorksKind::Pipe) => "Pipe laying",
+        (Lang::En, WorksKind::Pole) => "Poles",
+        (Lang::En, WorksKind::Opening) => "New access",
+        (Lang::En, WorksKind::Channel) => "Channel",
+        (Lang::En, WorksKind::Other) => "Other",
+    }
+}
+
+/// Where a works filing stands (先报备、再批复、后实施).
+pub fn works_status(lang: Lang, s: WorksStatus) -> &'static str {
+    match (lang, s) {
+        (Lang::Zh, _) => s.label_zh(),
+        (Lang::En, WorksStatus::Requested) => "Filed, awaiting approval",
+        (Lang::En, WorksStatus::Approved) => "Approved",
+        (Lang::En, WorksStatus::Refused) => "Refused",
+        (Lang::En, WorksStatus::Done) => "Done",
+    }
+}
+
+/// A road's administrative level (国道 … 村道).
+pub fn road_level(lang: Lang, l: RoadLevel) -> &'static str {
+    match (lang, l) {
+        (Lang::Zh, _) => l.label_zh(),
+        (Lang::En, RoadLevel::National) => "National",
+        (Lang::En, RoadLevel::Provincial) => "Provincial",
+        (Lang::En, RoadLevel::County) => "County",
+        (Lang::En, RoadLevel::Township) => "Township",
+        (Lang::En, RoadLevel::Village) => "Village",
     }
 }

@@ -3,9 +3,13 @@
 
 mod en;
 mod labels;
+mod office;
+mod office_en;
+mod office_zh;
 mod zh;
 
 pub use labels::*;
+pub use office::OfficeTexts;
 
 use en::EN;
 use gloo::storage::{LocalStorage, Storage};

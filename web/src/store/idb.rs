@@ -1,6 +1,6 @@
 //! IndexedDB through rexie: opening the database and the small helpers every store uses.
 //!
-//! Layout (database `xunjian`, version 2). Records keep their JSON as a string (`{id, json, op}`):
+//! Layout (database `xunjian`, version 3). Records keep their JSON as a string (`{id, json, op}`):
 //! serde's tagged and flattened shapes round-trip exactly, and nothing queries inside them — a
 //! grid's few hundred records are filtered in Rust.
 //! - `org_units`, `premises`, `templates`, `inspections`, `hazards`, `notifications`, `roads`,
@@ -13,9 +13,11 @@
 //! - `track`: `{k: "<patrol>/<seq>", json}` the GPS fixes of the patrol in progress, one row per
 //!   fix, each written in its own transaction as it arrives
 //! - `meta`: `{k, json}` session, sync state, owner, database marker
+//! - `views`: `{k: API path, json, at}` what the office screens last loaded (store/views.rs)
 //!
 //! Version 2 added `roads`, `segments`, `patrols` and `track`; the upgrade only creates stores, and
-//! opening moves road records a version-1 build kept in `other` into their stores.
+//! opening moves road records a version-1 build kept in `other` into their stores. Version 3
+//! added `views`.
 
 use super::{store_name, StoreError};
 use js_sys::{Object, Reflect};
@@ -26,7 +28,7 @@ use wasm_bindgen::JsValue;
 use xunjian_shared::sync::RecordKind;
 
 const DB_NAME: &str = "xunjian";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 
 /// The stores holding pulled records (`other`: kinds this build has no screen for yet).
 pub const RECORD_STORES: [&str; 10] = [
@@ -72,6 +74,7 @@ impl Db {
             .add_object_store(ObjectStore::new("drafts").key_path("id"))
             .add_object_store(ObjectStore::new("track").key_path("k"))
             .add_object_store(ObjectStore::new("meta").key_path("k"))
+            .add_object_store(ObjectStore::new("views").key_path("k"))
             .build()
             .await?;
         let db = Db { rexie };

@@ -98,3 +98,19 @@ async fn a_reset_keeps_records_of_unsynced_ops_and_pruning_drops_settled_ones() 
     db.prune_local().await.unwrap();
     assert_eq!(names(db.records(RecordKind::OrgUnit).await.unwrap()), vec!["fresh"]);
 }
+
+#[wasm_bindgen_test]
+async fn office_views_are_kept_by_path_and_wiped_at_logout() {
+    let db = fresh("test-views").await;
+    assert_eq!(db.view("/dashboard").await.unwrap(), None);
+    db.put_view("/dashboard", "{\"a\":1}", at()).await.unwrap();
+    db.put_view("/dashboard", "{\"a\":2}", at()).await.unwrap();
+    db.put_view("/hazards?status=filed", "[]", at()).await.unwrap();
+    assert_eq!(
+        db.view("/dashboard").await.unwrap(),
+        Some(("{\"a\":2}".to_owned(), at())),
+        "the last answer, with its time"
+    );
+    db.wipe_user_data().await.unwrap();
+    assert_eq!(db.view("/hazards?status=filed").await.unwrap(), None, "another user never reads them");
+}

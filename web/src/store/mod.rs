@@ -13,6 +13,7 @@ mod sync_impl;
 pub mod track;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod track_tests;
+pub mod views;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

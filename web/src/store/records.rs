@@ -117,7 +117,7 @@ impl Db {
     pub async fn wipe_user_data(&self) -> Result<(), StoreError> {
         let keep: Option<SyncState> = self.meta(SYNC_KEY).await?;
         let mut names: Vec<&str> = RECORD_STORES.to_vec();
-        names.extend(["outbox", "inbox", "photos", "drafts", "track", "meta"]);
+        names.extend(["outbox", "inbox", "photos", "drafts", "track", "meta", "views"]);
         let tx = self.tx(&names, true)?;
         for name in &names {
             tx.store(name)?.clear().await?;

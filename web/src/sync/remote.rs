@@ -35,7 +35,12 @@ impl HttpRemote {
         self.tokens.borrow().as_ref().map(|t| t.access_token.clone()).ok_or(ApiError::Unexpected { status: 401 })
     }
 
-    async fn call<'a>(&self, method: Method, path: &str, body: &dyn Fn() -> Body<'a>) -> Result<Response, ApiError> {
+    pub(crate) async fn call<'a>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &dyn Fn() -> Body<'a>,
+    ) -> Result<Response, ApiError> {
         let token = self.access()?;
         let first = api::authed(method.clone(), path, &token, body()).await;
         match first {

@@ -205,4 +205,14 @@ impl Runner {
     pub async fn me(&self) -> Result<xunjian_shared::user::Me, ApiError> {
         self.remote.me().await
     }
+
+    /// A call of the office screens, with the same session and token refresh as the sync.
+    pub async fn call(
+        &self,
+        method: gloo::net::http::Method,
+        path: &str,
+        body: crate::api::Body<'_>,
+    ) -> Result<gloo::net::http::Response, ApiError> {
+        self.remote.call(method, path, &move || body).await
+    }
 }

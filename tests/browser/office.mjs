@@ -1,0 +1,357 @@
+// The office screens on desktops (1366×768) against a server of their own: a grid worker registers
+// hazards; the township office orders rectification with a deadline, files it and prints the
+// notice; the deadline passes (the server restarted with its clock 4 days ahead, under
+// libfaketime: the scheduler puts the hazard under supervision); the office refers it to the fire
+// brigade; the brigade accepts and records the outcome; the office's re-check passes (a major
+// hazard then waits for the brigade); the brigade's review closes it; the grid worker's phone shows
+// it closed after a sync. A township user who edits the URL to another township's hazard gets the
+// server's refusal; with the server stopped the office pages show what they last loaded,
+// read-only. Then each role's home, and the county's monthly random check with its ranking.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Server, api, assert, equal, freePort, openBrowser, openDesktop, root } from './harness.mjs';
+import { login, makeJpeg, photo, shot, syncNow, waitSynced } from './app.mjs';
+
+// A day `days` from now in China, as a date field holds it.
+const chinaDay = (days) => new Date(Date.now() + days * 86400e3).toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+// 2026年12月2日, as the notice prints a date.
+const zhDate = (iso) => {
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${y}年${m}月${d}日`;
+};
+// Last month in China, YYYY-MM: the demo's patrols are in the month before it was loaded.
+function lastMonth() {
+  const [y, m] = chinaDay(0).split('-').map(Number);
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
+
+export async function officeSteps({ steps, tmp }) {
+  const dataDir = path.join(tmp, 'office-data');
+  const webDir = path.join(tmp, 'office-web');
+  fs.mkdirSync(dataDir);
+  fs.cpSync(process.env.XUNJIAN_WEB_DIR || path.join(root, 'dist'), webDir, { recursive: true });
+  const server = new Server({
+    bin: process.env.XUNJIAN_BIN || path.join(root, 'target/debug/xunjian'),
+    dataDir,
+    webDir,
+    port: await freePort(),
+  });
+  const base = server.base;
+  const o = {}; // what the steps learn
+  const open = []; // browsers to close at the end
+  const desktop = async (name, username) => {
+    const ctx = await openDesktop(path.join(tmp, `${name}-profile`));
+    open.push(ctx);
+    const page = ctx.pages()[0] || (await ctx.newPage());
+    page.on('pageerror', (e) => console.log(`         page error (${name}): ${e.message}`));
+    await page.goto(base + '/');
+    await login(page, username, 'xunjian2026');
+    await waitSynced(page);
+    return page;
+  };
+  const status = (page, s, timeout = 15000) => page.waitForSelector(`[data-testid=office-hazard][data-status=${s}]`, { timeout });
+  // Takes one action on the open hazard page: pick it, fill its form, confirm.
+  const act = async (page, action, fill = async () => {}) => {
+    await page.click(`button[data-action=${action}]`);
+    await fill();
+    await page.click('[data-testid=confirm-action]');
+  };
+  const register = async (token, premise, severity, description) =>
+    (await api(base, 'POST', '/hazards', token, { premise_id: premise, category: 'electrical', severity, description })).hazard.id;
+
+  try {
+    await steps.step('office: a server of its own; the grid worker registers three hazards and the phone syncs them', async () => {
+      server.run(['demo']);
+      await server.start();
+      o.shop = server.sql(
+        "select p.id from premises p join users u on u.org_unit_id = p.grid_id where u.username = 'yishi.grid' order by p.name limit 1",
+      );
+      const grid = await api(base, 'POST', '/auth/login', null, { username: 'yishi.grid', password: 'xunjian2026' });
+      o.major = await register(grid.access_token, o.shop, 'major', '配电箱线路老化，私拉乱接电线');
+      o.toEnforcement = await register(grid.access_token, o.shop, 'general', '门前占道堆放易燃杂物，拒不清理');
+      o.third = await register(grid.access_token, o.shop, 'general', '灭火器压力不足');
+      // Another township's hazard, for the URL a township user must not reach.
+      const niudu = await api(base, 'POST', '/auth/login', null, { username: 'niudu.office', password: 'xunjian2026' });
+      const niuduPremise = server.sql(
+        "select p.id from premises p join org_units g on g.id = p.grid_id where g.path like (select path from org_units where name = '牛杜镇') || '%' limit 1",
+      );
+      o.otherTownship = await register(niudu.access_token, niuduPremise, 'general', '牛杜镇的隐患');
+      const ctx = await openBrowser(path.join(tmp, 'grid2-profile'), { latitude: 35.14, longitude: 110.77, accuracy: 10 });
+      open.push(ctx);
+      o.grid = ctx.pages()[0] || (await ctx.newPage());
+      await o.grid.goto(base + '/');
+      await login(o.grid, 'yishi.grid', 'xunjian2026');
+      await waitSynced(o.grid);
+      await o.grid.goto(`${base}/#/hazard/${o.major}`);
+      await o.grid.waitForSelector('[data-testid=hazard][data-status=registered]');
+    });
+
+    await steps.step('office: yishi.office lands on the dashboard (villages, status counts, trend); the side bar at 1366×768', async () => {
+      o.office = await desktop('office', 'yishi.office');
+      const page = o.office;
+      await page.waitForSelector('[data-testid=dashboard][data-level=township]');
+      await page.waitForSelector('[data-testid=unit-table] tr[data-unit="东街村"]');
+      await page.waitForSelector('[data-testid=trend] svg polyline', { state: 'attached' });
+      assert(await page.locator('[data-testid=office-nav]').isVisible(), 'the side navigation is shown');
+      const box = await page.locator('[data-testid=office-nav]').boundingBox();
+      assert(box.x === 0 && box.height > 500, `a side bar on the left: ${JSON.stringify(box)}`);
+      await page.waitForSelector('[data-testid=by-status] [data-status=registered]');
+    });
+
+    await steps.step('office: the hazard queue filters by severity; orders rectification with a deadline, files it', async () => {
+      const page = o.office;
+      await page.click('a[data-tab="#/hazards"]');
+      await page.waitForSelector(`[data-testid=queue] tr[data-id="${o.major}"]`);
+      await page.selectOption('[data-testid=filter-severity]', 'major');
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid=queue] tbody tr').length === 1);
+      await page.click(`[data-testid=queue] tr[data-id="${o.major}"] a`);
+      await status(page, 'registered');
+      await page.waitForSelector('[data-testid=timeline] li[data-action=register]');
+      await page.waitForSelector('[data-testid=position] a[href^="geo:"]');
+      const offered = await page.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
+      assert(offered.includes('OrderRectification') && offered.includes('Refer'), `office actions: ${offered}`);
+      assert(!offered.includes('BrigadeAccept') && !offered.includes('AcceptReferral'), `no brigade or receiver actions: ${offered}`);
+      o.deadline = chinaDay(3);
+      await act(page, 'OrderRectification', () => page.fill('[data-testid=deadline]', o.deadline));
+      await status(page, 'rectification_ordered');
+      await act(page, 'File');
+      await status(page, 'filed');
+      await page.waitForSelector('[data-testid=timeline] li[data-action=file]');
+    });
+
+    await steps.step('office: the rectification notice (限期整改通知书) prints on one A4 page without the app around it', async () => {
+      const page = o.office;
+      await page.click('[data-testid=open-notice]');
+      await page.waitForSelector('[data-testid=notice]');
+      const deadline = await page.textContent('[data-testid=notice-deadline]');
+      equal(deadline.trim(), zhDate(o.deadline), 'the deadline on the notice');
+      const issuer = await page.textContent('[data-testid=notice-issuer]');
+      assert(issuer.includes('猗氏镇消防安全委员会办公室'), `issued by the township office: ${issuer}`);
+      const responsible = server.sql(`select responsible_person from premises where id = '${o.shop}'`);
+      assert((await page.textContent('[data-testid=notice-responsible]')).includes(responsible), 'the responsible person');
+      await shot(page, 'notice');
+      await page.emulateMedia({ media: 'print' });
+      equal(await page.locator('[data-testid=office-nav]').isVisible(), false, 'no navigation on paper');
+      equal(await page.locator('[data-testid=print]').isVisible(), false, 'no buttons on paper');
+      const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1');
+      equal((pdf.match(/\/Type\s*\/Page[^s]/g) || []).length, 1, 'pages of the printed notice');
+      await page.emulateMedia({ media: 'screen' });
+    });
+
+    await steps.step('the deadline passes: the server restarted 4 days ahead (faketime); its scheduler puts the hazard under supervision', async () => {
+      await server.kill();
+      await server.start({ clockShift: '+4d' });
+      const page = o.office;
+      await page.goto(`${base}/#/hazard/${o.major}`);
+      await status(page, 'supervised', 30000);
+      await page.waitForSelector('[data-testid=timeline] li[data-action=mark_overdue]');
+      equal(server.sql(`select status from hazards where id = '${o.major}'`), 'supervised', 'on the server');
+    });
+
+    await steps.step('office: refers the supervised hazard to the fire brigade, the other to the enforcement team', async () => {
+      const page = o.office;
+      await act(page, 'Refer', () => page.selectOption('[data-testid=refer-to]', 'fire_brigade'));
+      await status(page, 'referred');
+      await page.goto(`${base}/#/hazard/${o.toEnforcement}`);
+      await status(page, 'registered');
+      await act(page, 'Refer', () => page.selectOption('[data-testid=refer-to]', 'enforcement'));
+      await status(page, 'referred');
+      // Opened online once: its page is kept for reading offline.
+      await page.goto(`${base}/#/hazard/${o.third}`);
+      await status(page, 'registered');
+      await page.goto(`${base}/#/hazards`);
+      await page.waitForSelector(`[data-testid=queue] tr[data-id="${o.major}"][data-status=referred]`);
+      await page.goto(`${base}/#/`);
+      await page.waitForSelector('[data-testid=dashboard]');
+      await page.waitForSelector('[data-testid=by-status] [data-status=referred]');
+      await shot(page, 'office-home');
+    });
+
+    await steps.step("office: another township's hazard by URL — the server refuses and the app says so", async () => {
+      const page = o.office;
+      await page.goto(`${base}/#/hazard/${o.otherTownship}`);
+      await page.waitForSelector('[data-testid=refused][data-status="404"]');
+      const text = await page.textContent('[data-testid=refused]');
+      assert(text.includes('服务器拒绝') && text.includes('辖区'), `the refusal in words: ${text}`);
+      equal(await page.locator('[data-testid=office-hazard]').count(), 0, 'nothing of the hazard shown');
+    });
+
+    await steps.step('brigade: the referral is in its queue; accepts it and records the outcome', async () => {
+      o.brigade = await desktop('brigade', 'brigade');
+      const page = o.brigade;
+      await page.waitForSelector('[data-testid=dashboard][data-level=county]');
+      await page.click('a[data-tab="#/referrals"]');
+      await page.click(`[data-testid=referred-hazards] tr[data-id="${o.major}"] a`);
+      await status(page, 'referred');
+      await act(page, 'AcceptReferral');
+      await status(page, 'referral_accepted');
+      await act(page, 'RecordOutcome', () => page.fill('[data-testid=action-text]', '已责令停止使用老化线路，处罚款 2000 元，更换配电箱'));
+      await status(page, 'enforcement_concluded');
+    });
+
+    await steps.step('office: the re-check passes with a photo; a major hazard then waits for the brigade', async () => {
+      const page = o.office;
+      o.photo = await makeJpeg(page, path.join(tmp, 'recheck.jpg'), '#2e7d32');
+      await page.goto(`${base}/#/hazard/${o.major}`);
+      await status(page, 'enforcement_concluded');
+      await page.click('button[data-action=RecheckPass]');
+      await photo(page, 'action-photo', o.photo);
+      await page.click('[data-testid=confirm-action]');
+      await status(page, 'awaiting_brigade_review');
+    });
+
+    await steps.step('brigade: its home lists the major hazard awaiting review; 审核通过 closes it', async () => {
+      const page = o.brigade;
+      await page.goto(`${base}/#/`);
+      await page.waitForSelector(`[data-testid=review-list] tr[data-id="${o.major}"]`);
+      await shot(page, 'brigade-home');
+      await page.click(`[data-testid=review-list] tr[data-id="${o.major}"] a`);
+      await status(page, 'awaiting_brigade_review');
+      await act(page, 'BrigadeAccept');
+      await status(page, 'closed');
+      equal(server.sql(`select status from hazards where id = '${o.major}'`), 'closed', 'closed on the server');
+      const actions = server.sql(`select action from hazard_events where hazard_id = '${o.major}' order by version`).split('\n');
+      equal(
+        actions.join(','),
+        'register,order_rectification,file,mark_overdue,refer,accept_referral,record_outcome,recheck_pass,brigade_accept',
+        'the hazard timeline',
+      );
+      await page.waitForSelector('[data-testid=timeline] li[data-action=brigade_accept]');
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await shot(page, 'office-hazard');
+    });
+
+    await steps.step("the grid worker's phone shows the hazard closed after a sync", async () => {
+      const page = o.grid;
+      await page.goto(`${base}/#/`);
+      await syncNow(page);
+      await page.goto(`${base}/#/hazard/${o.major}`);
+      await page.waitForSelector('[data-testid=hazard][data-status=closed]');
+    });
+
+    await steps.step('server stopped: the office pages show what they last loaded, read-only, and say so', async () => {
+      await server.kill();
+      const page = o.office;
+      await page.goto(`${base}/#/`);
+      await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
+      await page.waitForSelector('[data-testid=dashboard]');
+      await page.waitForSelector('[data-testid=offline-copy]');
+      await page.goto(`${base}/#/hazard/${o.third}`);
+      await status(page, 'registered');
+      await page.waitForSelector('[data-testid=offline-copy]');
+      await page.waitForSelector('[data-testid=read-only]');
+      equal(await page.locator('[data-testid=confirm-action], button[data-action]').count(), 0, 'no actions offline');
+      await shot(page, 'office-offline');
+      await page.goto(`${base}/#/hazards`);
+      await page.waitForSelector(`[data-testid=queue] tr[data-id="${o.major}"]`);
+      await page.waitForSelector('[data-testid=offline-copy]');
+      // A page never opened here: nothing to show, and it says why.
+      await page.goto(`${base}/#/quarter`);
+      await page.waitForSelector('[data-testid=no-copy]');
+    });
+
+    await steps.step('enforcement team, road station and county admin each land on their own home', async () => {
+      await server.start({ clockShift: '+4d' });
+      const enforce = await desktop('enforce', 'yishi.enforce');
+      await enforce.waitForSelector(`[data-testid=referred-hazards] tr[data-id="${o.toEnforcement}"]`);
+      await enforce.waitForSelector('[data-testid=referred-road-issues]');
+      await shot(enforce, 'enforcement-home');
+      o.road = await desktop('road', 'yishi.road');
+      await o.road.waitForSelector('[data-testid=road-issue-list] tbody tr');
+      await shot(o.road, 'road-station-home');
+      o.admin = await desktop('admin', 'admin');
+      await o.admin.waitForSelector('[data-testid=dashboard][data-level=county]');
+      await o.admin.waitForSelector('[data-testid=unit-table] tr[data-unit="牛杜镇"]');
+      await shot(o.admin, 'county-home');
+    });
+
+    await steps.step("road station: last month's patrol records; a patrol's track drawn over its segment", async () => {
+      const page = o.road;
+      await page.click('a[data-tab="#/patrols"]');
+      await page.fill('[data-testid=patrol-month]', lastMonth());
+      await page.waitForSelector('[data-testid=patrol-table] tbody tr');
+      await page.click('[data-testid=patrol-table] tbody tr:first-child a');
+      await page.waitForSelector('[data-testid=track-map] polyline.road', { state: 'attached' });
+      await page.waitForSelector('[data-testid=track-map] polyline.walked', { state: 'attached' });
+      await shot(page, 'patrol-track');
+    });
+
+    await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {
+      const page = o.admin;
+      await page.click('a[data-tab="#/checks"]');
+      await page.fill('[data-testid=check-period]', lastMonth());
+      await page.fill('[data-testid=check-seed]', '20260401');
+      await page.click('[data-testid=start-check]');
+      await page.waitForSelector('[data-testid=check][data-seed="20260401"]');
+      const drawn = await page.locator('[data-testid=draw-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.segment));
+      assert(drawn.length >= 2, `segments drawn in both townships with roads: ${drawn}`);
+      for (const seg of drawn) {
+        await page.click(`[data-testid=draw-table] tr[data-segment="${seg}"] [data-testid=score]`);
+        await page.waitForSelector(`[data-testid=score-form][data-segment="${seg}"]`);
+        await page.click('[data-testid=save-score]');
+        await page.waitForSelector(`[data-testid=draw-table] tr[data-segment="${seg}"][data-scored=true]`);
+      }
+      await page.click('[data-testid=publish]');
+      await page.waitForSelector('[data-testid=check][data-published=true]');
+      const ranking = await page.locator('[data-testid=ranking] tbody tr').evaluateAll((rows) => rows.map((r) => [r.dataset.township, r.dataset.rank]));
+      assert(ranking.length >= 2, `townships ranked: ${JSON.stringify(ranking)}`);
+      const last = ranking[ranking.length - 1];
+      equal(last[0], '牛杜镇', 'a township with a worker without on-road records ranks last (第二十六条)');
+      equal(server.sql("select count(*) from road_checks where published_at is not null"), '1', 'published on the server');
+      await shot(page, 'county-ranking');
+    });
+
+    await steps.step('office: the ledger — a responsible person changed online, kept by the server with the version', async () => {
+      const page = o.office;
+      await page.goto(`${base}/#/premises`);
+      const row = page.locator('[data-testid=ledger-table] tbody tr').first();
+      const name = await row.getAttribute('data-name');
+      await row.locator('[data-testid=edit-premise]').click();
+      await page.fill('[data-testid=edit-responsible]', '李新任');
+      await page.click('[data-testid=save-premise]');
+      await page.waitForSelector('[data-testid=premise-editor]', { state: 'detached' });
+      const saved = server.sql(`select responsible_person || '|' || version from premises where name = '${name}' order by version desc limit 1`);
+      assert(saved.startsWith('李新任|'), `saved on the server: ${saved}`);
+    });
+
+    await steps.step('office: a grid worker account created in the township, then disabled', async () => {
+      const page = o.office;
+      await page.goto(`${base}/#/users`);
+      await page.fill('[data-testid=new-username]', 'yishi.grid9');
+      await page.fill('[data-testid=new-name]', '新网格员');
+      await page.fill('[data-testid=new-password]', 'xunjian2026!');
+      await page.click('[data-testid=create-user]');
+      const row = '[data-testid=user-table] tr[data-username="yishi.grid9"]';
+      await page.waitForSelector(row, { timeout: 10000 }).catch(async () => {
+        await page.screenshot({ path: path.join(tmp, 'users.png') });
+        throw new Error(`no new account listed; the page says: ${await page.locator('[data-testid=users] .error').allTextContents()}`);
+      });
+      equal(server.sql("select role || '|' || active from users where username = 'yishi.grid9'"), 'grid_worker|1', 'created');
+      await page.click(`${row} [data-testid=toggle-user]`);
+      await page.waitForSelector(`${row}.inactive`);
+      equal(server.sql("select active from users where username = 'yishi.grid9'"), '0', 'disabled');
+    });
+
+    await steps.step('county admin: a checklist edited, previewed and published as a new version', async () => {
+      const page = o.admin;
+      await page.goto(`${base}/#/templates`);
+      await page.click('tr[data-type=street_shop] [data-testid=edit-template]');
+      await page.waitForSelector('[data-testid=template-editor]');
+      await page.click('[data-testid=toggle-preview]');
+      const items = await page.locator('[data-testid=template-preview] li').count();
+      assert(items >= 10, `the preview shows the items: ${items}`);
+      await page.click('[data-testid=toggle-preview]');
+      await page.click('[data-testid=publish-template]');
+      await page.waitForSelector('[data-testid=template-message]:has-text("第 2 版")');
+      equal(server.sql("select max(version) from checklist_templates where premise_type = 'street_shop'"), '2', 'a new version');
+      equal(server.count("select count(*) from checklist_templates where premise_type = 'street_shop'"), 2, 'the old version kept');
+    });
+  } finally {
+    for (const ctx of open) {
+      try {
+        await ctx.close();
+      } catch {}
+    }
+    await server.kill();
+  }
+}

@@ -1,0 +1,60 @@
+//! 道路问题: the road station's queue of patrol findings (the road station's home), open first,
+//! with the count per status; each opens its page with the actions the server allows.
+
+use crate::ctx::use_ctx;
+use crate::i18n;
+use crate::office::road_table::road_issue_table;
+use crate::office::state::{not_ready, offline_note};
+use crate::office::view::use_view;
+use web_sys::HtmlSelectElement;
+use xunjian_shared::hazard::HazardStatus;
+use xunjian_shared::road::issue::RoadIssuePage;
+use yew::prelude::*;
+
+#[component]
+pub fn RoadIssues() -> Html {
+    let ctx = use_ctx();
+    let o = ctx.o();
+    let status = use_state(|| "open".to_owned());
+    let query = if *status == "open" {
+        let open: Vec<&str> =
+            HazardStatus::ALL.iter().filter(|s| **s != HazardStatus::Closed).map(|s| s.as_str()).collect();
+        format!("status={}", open.join(","))
+    } else if status.is_empty() {
+        String::new()
+    } else {
+        format!("status={}", *status)
+    };
+    let view = use_view::<RoadIssuePage>(format!("/road-issues?{query}&limit=200"));
+    let on_status = {
+        let status = status.clone();
+        Callback::from(move |e: Event| status.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
+    };
+    html! {
+        <div data-testid="road-issues">
+            <h2 class="page-title">{ o.nav_road_issues }</h2>
+            <div class="filters">
+                <label>{ o.col_status }
+                    <select onchange={on_status}>
+                        <option value="open" selected={*status == "open"}>{ o.open_only }</option>
+                        <option value="" selected={status.is_empty()}>{ o.all }</option>
+                        { for HazardStatus::ALL.iter().map(|s| html! {
+                            <option value={s.as_str()} selected={*status == s.as_str()}>{ i18n::status(ctx.lang, *s) }</option>
+                        }) }
+                    </select>
+                </label>
+            </div>
+            { offline_note(&ctx, &view.load) }
+            if let Some(h) = not_ready(&ctx, &view.load) { { h } }
+            if let Some(page) = view.load.data() {
+                <div class="chips">
+                    <span class="muted">{ (o.n_matching)(page.total) }</span>
+                    { for page.by_status.iter().map(|(s, n)| html! {
+                        <span class="tag">{ i18n::status(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
+                    }) }
+                </div>
+                { road_issue_table(&ctx, &page.items, "road-issue-list") }
+            }
+        </div>
+    }
+}

@@ -1,0 +1,35 @@
+//! The road screens of the township road station and the county: road issues, patrol records with
+//! their tracks, works filings, the monthly random check and its ranking, pay and funds.
+
+pub mod check;
+pub mod checks;
+pub mod funds;
+pub mod issue;
+pub mod issues;
+pub mod patrol;
+pub mod patrols;
+pub mod pay;
+mod track_svg;
+pub mod works;
+
+use crate::ctx::Ctx;
+use xunjian_shared::org::OrgLevel;
+
+/// The townships this user can pick (the county's, or just their own).
+pub fn townships(ctx: &Ctx) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = ctx
+        .world
+        .org_units
+        .iter()
+        .map(|u| &u.value)
+        .filter(|u| u.level == OrgLevel::Township && u.active)
+        .map(|u| (u.id.to_string(), u.name.clone()))
+        .collect();
+    out.sort();
+    out
+}
+
+/// My township, when I belong to one.
+pub fn my_township(ctx: &Ctx) -> Option<String> {
+    ctx.me.org_chain.iter().find(|u| u.level == OrgLevel::Township).map(|u| u.id.to_string())
+}
