@@ -159,6 +159,10 @@ both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |ap
     // The same check cannot be drawn twice; a non-drawn segment cannot be scored.
     expect_problem(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 409, "already_exists")
         .await;
+    // Both checks are listed, the newest period first, with their draws.
+    let listed: Vec<Check> = expect_json(app.get("/api/v1/road-checks", &admin).await, 200).await;
+    assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![check.id, c1.id]);
+    assert_eq!(listed[0].draw, check.draw);
     // The pay sheet: 20 days → full pay; 12 days → 8 days short × 50; none → withheld.
     let office = app.login("yishi.road").await;
     let town = office.user.org_chain[1].id;

@@ -40,6 +40,11 @@ pub fn find_period(conn: &mut DbConn, kind: &str, period: &str) -> Result<Option
         .optional()?)
 }
 
+/// The latest checks, newest period first.
+pub fn latest(conn: &mut DbConn, limit: i64) -> Result<Vec<CheckRow>, AppError> {
+    Ok(c::table.order((c::period.desc(), c::kind.asc())).limit(limit).select(CheckRow::as_select()).load(conn)?)
+}
+
 /// Marks a check published.
 pub fn publish(conn: &mut DbConn, id: &str, at: i64) -> Result<(), AppError> {
     diesel::update(c::table.find(id)).set(c::published_at.eq(at)).execute(conn)?;

@@ -50,6 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/patrols/months", web::get().to(months))
         .route("/patrols/{id}", web::get().to(get_patrol))
         .route("/road-checks", web::post().to(create_check))
+        .route("/road-checks", web::get().to(list_checks))
         .route("/road-checks/{id}", web::get().to(get_check))
         .route("/road-checks/{id}/scores/{segment_id}", web::put().to(score))
         .route("/road-checks/{id}/publish", web::post().to(publish))
@@ -260,6 +261,12 @@ pub async fn create_check(
     body: web::Json<CreateCheck>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(road_checks::create(&state, &user, body.into_inner()).await?))
+}
+
+/// The checks held so far, newest period first (at most 100): what a county user picks up again.
+#[utoipa::path(get, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Check>)))]
+pub async fn list_checks(state: web::Data<AppState>, _user: AuthUser) -> Result<web::Json<Vec<Check>>, AppError> {
+    Ok(web::Json(road_checks::list(&state).await?))
 }
 
 /// One check with its draw.

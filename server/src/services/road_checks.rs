@@ -146,6 +146,11 @@ pub async fn get(state: &AppState, id: xunjian_shared::CheckId) -> Result<Check,
         .await
 }
 
+/// The checks held so far, newest period first (at most 100), with their draws and scores.
+pub async fn list(state: &AppState) -> Result<Vec<Check>, AppError> {
+    state.db.read(move |conn| road_checks::latest(conn, 100)?.iter().map(|r| to_dto(conn, r)).collect()).await
+}
+
 /// Publishes a check's results (通报).
 pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<Check, AppError> {
     county_only(user)?;
