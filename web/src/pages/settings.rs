@@ -103,7 +103,7 @@ pub fn Settings() -> Html {
                                 OpOutcome::Applied { .. } => ("", None, String::new(), None),
                             };
                             html! { <li class="row">
-                                <span class="title">{ kind }{ " · " }{ i18n::op_kind(ctx.lang, &e.op.body) }</span>
+                                <span class="title">{ kind }{ " · " }{ i18n::op_kind(ctx.lang, &e.op.body.kind) }</span>
                                 if let Some(code) = code { <span>{ ctx.lang.pick(code.message_zh(), code.message_en()) }</span> }
                                 if let Some(status) = current { <span>{ t.now_status }{ i18n::status(ctx.lang, status) }</span> }
                                 <span class="sub small">{ detail }{ " · " }{ short_time(e.at) }</span>

@@ -122,6 +122,13 @@ impl Db {
         done(tx).await
     }
 
+    /// The JSON text of every row of a store (`outbox`, `inbox`), in key order.
+    pub async fn json_rows(&self, store: &str) -> Result<Vec<String>, StoreError> {
+        let tx = self.tx(&[store], false)?;
+        let rows = tx.store(store)?.get_all(None, None).await?;
+        Ok(rows.iter().filter_map(|r| str_field(r, "json")).collect())
+    }
+
     /// Number of rows in a store.
     pub async fn count(&self, store: &str) -> Result<u32, StoreError> {
         let tx = self.tx(&[store], false)?;

@@ -6,6 +6,7 @@ use super::{record_parts, store_name, InboxEntry, Local, StoreError, SyncState};
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 use xunjian_shared::ids::OpId;
 use xunjian_shared::sync::{OpBody, Operation, Record, RecordKind};
 
@@ -18,7 +19,16 @@ impl Db {
         let Some(name) = store_name(kind) else { return Ok(Vec::new()) };
         let tx = self.tx(&[name], false)?;
         let rows = tx.store(name)?.get_all(None, None).await?;
-        rows.iter().map(|r| Ok(Local { value: parse(r)?, op: str_field(r, "op") })).collect()
+        // Pulled records are stored as the server sent them and first parsed here: one this build
+        // cannot read (from a newer server) is left out rather than blanking every screen.
+        let read = |r: &JsValue| match parse(r) {
+            Ok(value) => Some(Local { value, op: str_field(r, "op") }),
+            Err(e) => {
+                gloo::console::warn!("unreadable record:", name, str_field(r, "id"), e.0);
+                None
+            }
+        };
+        Ok(rows.iter().filter_map(read).collect())
     }
 
     /// Queues an operation and stores the records it makes or changes on the phone, in one

@@ -2,11 +2,12 @@
 
 use super::idb::{done, field, meta_row, obj, parse, record_row, str_field, Db, RECORD_STORES};
 use super::records::SYNC_KEY;
-use super::{place, record_parts, InboxEntry, StoreError, SyncState, SyncStore};
+use super::{inbox_json, place, StoreError, SyncState, SyncStore};
+use crate::sync::wire::{Pulled, Queued};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use wasm_bindgen::JsValue;
-use xunjian_shared::sync::{Change, OpOutcome, Operation};
+use xunjian_shared::sync::OpOutcome;
 
 impl SyncStore for Db {
     async fn sync_state(&self) -> Result<SyncState, StoreError> {
@@ -17,28 +18,27 @@ impl SyncStore for Db {
         self.put_meta(SYNC_KEY, state).await
     }
 
-    async fn outbox(&self) -> Result<Vec<Operation>, StoreError> {
+    async fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
         let tx = self.tx(&["outbox"], false)?;
         // Keyed by seq: IndexedDB returns them in the order the worker did things.
         let rows = tx.store("outbox")?.get_all(None, None).await?;
-        rows.iter().map(parse).collect()
+        rows.iter().map(queued).collect()
     }
 
-    async fn settle(&self, answered: &[(Operation, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn settle(&self, answered: &[(Queued, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.tx(&["outbox", "inbox"], true)?;
         let (outbox, inbox) = (tx.store("outbox")?, tx.store("inbox")?);
         for (op, outcome) in answered {
             outbox.delete((op.seq as f64).into()).await?;
             if !outcome.applied() {
-                let entry = InboxEntry { op: op.clone(), outcome: outcome.clone(), at };
-                let row = obj(&[("id", op.op_id.to_string().into()), ("json", serde_json::to_string(&entry)?.into())]);
+                let row = obj(&[("id", op.op_id.as_str().into()), ("json", inbox_json(op, outcome, at)?.into())]);
                 inbox.put(&row, None).await?;
             }
         }
         done(tx).await
     }
 
-    async fn apply_pull(&self, reset: bool, changes: &[Change], cursor: &str) -> Result<(), StoreError> {
+    async fn apply_pull(&self, reset: bool, changes: &[Pulled], cursor: &str) -> Result<(), StoreError> {
         let mut names: Vec<&str> = RECORD_STORES.to_vec();
         names.extend(["meta", "outbox"]);
         let tx = self.tx(&names, true)?;
@@ -56,8 +56,8 @@ impl SyncStore for Db {
         }
         for change in changes {
             match change {
-                Change::Upsert { record, .. } => {
-                    let (name, id, json) = record_parts(record)?;
+                Pulled::Upsert { kind, id, json } => {
+                    let (name, id) = place(*kind, id);
                     let store = tx.store(name)?;
                     // The worker changed it again since the push: keep the phone's newer state
                     // until that op is answered too.
@@ -66,10 +66,10 @@ impl SyncStore for Db {
                         None => false,
                     };
                     if !newer {
-                        store.put(&record_row(&id, &json, None), None).await?;
+                        store.put(&record_row(&id, json, None), None).await?;
                     }
                 }
-                Change::Remove { kind, id, .. } => {
+                Pulled::Remove { kind, id } => {
                     let (name, key) = place(*kind, id);
                     tx.store(name)?.delete(key.as_str().into()).await?
                 }
@@ -134,6 +134,14 @@ impl SyncStore for Db {
         }
         done(tx).await
     }
+}
+
+/// An outbox row `{seq, op_id, json}`.
+fn queued(row: &JsValue) -> Result<Queued, StoreError> {
+    let seq = field(row, "seq").as_f64().ok_or_else(|| StoreError("outbox row without seq".into()))?;
+    let op_id = str_field(row, "op_id").ok_or_else(|| StoreError("outbox row without op_id".into()))?;
+    let json = str_field(row, "json").ok_or_else(|| StoreError("outbox row without json".into()))?;
+    Ok(Queued { seq: seq as i64, op_id, json })
 }
 
 /// The op ids still waiting in the outbox.
