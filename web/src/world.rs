@@ -3,6 +3,7 @@
 
 use crate::store::idb::Db;
 use crate::store::{InboxEntry, Local, StoreError};
+use crate::util::{fixed, sort_by};
 use xunjian_shared::checklist::Template;
 use xunjian_shared::hazard::{Hazard, HazardStatus};
 use xunjian_shared::inspection::Inspection;
@@ -43,9 +44,9 @@ impl World {
             patrols: db.records(RecordKind::Patrol).await?,
             inbox: db.inbox().await?,
         };
-        w.premises.sort_by(|a, b| a.value.name.cmp(&b.value.name));
-        w.inspections.sort_by_key(|i| std::cmp::Reverse(i.value.submitted.finished_at));
-        w.notifications.sort_by_key(|n| std::cmp::Reverse(n.value.created_at));
+        sort_by(&mut w.premises, |a, b| a.value.name.cmp(&b.value.name));
+        sort_by(&mut w.inspections, |a, b| b.value.submitted.finished_at.cmp(&a.value.submitted.finished_at));
+        sort_by(&mut w.notifications, |a, b| b.value.created_at.cmp(&a.value.created_at));
         // Keyed by id, and a patrol's id (UUIDv7) is made at its start: reversed, newest first.
         w.patrols.reverse();
         Ok(w)
@@ -89,7 +90,7 @@ impl World {
         let Some(s) = self.segments.iter().find(|s| &s.value.id == id) else { return id.to_string() };
         let s = &s.value;
         let name = self.road_of(s).map(|r| format!("{} {} ", r.code, r.name)).unwrap_or_default();
-        format!("{name}{:.1}–{:.1} km", s.from_km, s.to_km)
+        format!("{name}{}–{} km", fixed(s.from_km, 1), fixed(s.to_km, 1))
     }
 
     pub fn road_of(&self, s: &Segment) -> Option<&Road> {

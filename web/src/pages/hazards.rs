@@ -5,7 +5,7 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::my_actions;
 use crate::route::Route;
-use crate::util::{date, now};
+use crate::util::{date, now, sort_by};
 use yew::prelude::*;
 
 #[component]
@@ -16,7 +16,9 @@ pub fn Hazards() -> Html {
     let now = now();
     let mut open: Vec<_> =
         w.open_hazards().map(|h| (h, !my_actions(&h.value.state, ctx.role(), now).is_empty())).collect();
-    open.sort_by_key(|(h, mine)| (!mine, h.value.state.deadline));
+    sort_by(&mut open, |(a, a_mine), (b, b_mine)| {
+        (!a_mine, a.value.state.deadline).cmp(&(!b_mine, b.value.state.deadline))
+    });
     html! {
         <>
             <h2 class="section">{ t.open_hazards }<span class="count">{ open.len() }</span></h2>

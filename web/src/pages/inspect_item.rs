@@ -6,7 +6,7 @@ use crate::components::photos::{TakePhoto, Thumbs};
 use crate::ctx::use_ctx;
 use crate::draft::{Draft, Edit, Handling};
 use crate::i18n::{self, Texts};
-use crate::util::now;
+use crate::util::{now, num};
 use web_sys::HtmlInputElement;
 use xunjian_shared::checklist::{AnswerKind, ChecklistItem, Severity};
 use xunjian_shared::inspection::{Answer, AnswerValue};
@@ -77,7 +77,7 @@ pub fn ItemRow(props: &ItemProps) -> Html {
         }
         AnswerKind::Number { min_ok, max_ok, unit } => {
             let shown = match value {
-                Some(AnswerValue::Number(n)) => n.to_string(),
+                Some(AnswerValue::Number(n)) => num(n),
                 _ => String::new(),
             };
             let range = match (min_ok, max_ok) {
@@ -88,7 +88,7 @@ pub fn ItemRow(props: &ItemProps) -> Html {
             };
             html! { <label class="inline">
                 <input type="number" inputmode="decimal" value={shown} oninput={text_edit(true)} data-testid="number"
-                    data-min={min_ok.map(|v| v.to_string())} data-max={max_ok.map(|v| v.to_string())} />
+                    data-min={min_ok.map(num)} data-max={max_ok.map(num)} />
                 <span>{ unit.clone().unwrap_or_default() }{ " " }<span class="muted small">{ range }</span></span>
             </label> }
         }

@@ -7,7 +7,7 @@ use crate::geo;
 use crate::i18n;
 use crate::local::is_due;
 use crate::route::Route;
-use crate::util::{distance, now};
+use crate::util::{distance, now, sort_by};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use xunjian_shared::premise::GeoPoint;
@@ -59,7 +59,7 @@ pub fn Premises() -> Html {
         .map(|p| (p, here.as_ref().zip(p.value.location.as_ref()).map(|(a, b)| a.distance_m(b))))
         .collect();
     if here.is_some() {
-        rows.sort_by(|a, b| a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)));
+        sort_by(&mut rows, |a, b| a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)));
     }
 
     html! {

@@ -7,7 +7,7 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::{is_due, last_inspected, my_actions};
 use crate::route::Route;
-use crate::util::{date, now};
+use crate::util::{date, now, sort_by};
 use xunjian_shared::Role;
 use yew::prelude::*;
 
@@ -20,7 +20,7 @@ pub fn Today() -> Html {
     let due: Vec<_> = w.premises.iter().filter(|p| is_due(&p.value, &w.inspections, now)).collect();
     let mut mine: Vec<_> =
         w.open_hazards().filter(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty()).collect();
-    mine.sort_by_key(|h| h.value.state.deadline);
+    sort_by(&mut mine, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
     let notices = html! {
         <>
             if ctx.wiped {

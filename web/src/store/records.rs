@@ -111,7 +111,7 @@ impl Db {
         let tx = self.tx(&["inbox"], false)?;
         let rows = tx.store("inbox")?.get_all(None, None).await?;
         let mut out: Vec<InboxEntry> = rows.iter().map(parse).collect::<Result<_, _>>()?;
-        out.sort_by_key(|e| std::cmp::Reverse(e.at));
+        crate::util::sort_by(&mut out, |a, b| b.at.cmp(&a.at));
         Ok(out)
     }
 
