@@ -1,5 +1,6 @@
 //! 隐患: the open hazards on this phone, those waiting for me first.
 
+use crate::components::more::{use_limit, More};
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
@@ -11,6 +12,7 @@ use yew::prelude::*;
 #[component]
 pub fn Hazards() -> Html {
     let ctx = use_ctx();
+    let (limit, more) = use_limit();
     let t = ctx.t();
     let w = &ctx.world;
     let now = now();
@@ -24,7 +26,7 @@ pub fn Hazards() -> Html {
             <h2 class="section">{ t.open_hazards }<span class="count">{ open.len() }</span></h2>
             if open.is_empty() { <p class="muted">{ t.nothing_here }</p> }
             <ul class="list" data-testid="hazard-list">
-                { for open.iter().map(|(h, mine)| {
+                { for open.iter().take(limit).map(|(h, mine)| {
                     let overdue = h.value.state.deadline.is_some_and(|d| d < now);
                     html! {
                         <li><a class={classes!("row", mine.then_some("mine"))} href={Route::Hazard(h.value.id.to_string()).hash()}
@@ -43,6 +45,7 @@ pub fn Hazards() -> Html {
                     }
                 }) }
             </ul>
+            <More shown={limit} total={open.len()} on_more={more} />
         </>
     }
 }

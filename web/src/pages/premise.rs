@@ -24,7 +24,7 @@ pub fn PremiseDetail(props: &PremiseProps) -> Html {
     };
     let premise = &p.value;
     let inspections: Vec<_> = w.inspections.iter().filter(|i| i.value.submitted.premise_id == premise.id).collect();
-    let mut hazards: Vec<_> = w.hazards.iter().filter(|h| h.value.premise_id == premise.id).collect();
+    let mut hazards: Vec<_> = ctx.all_hazards().filter(|h| h.value.premise_id == premise.id).collect();
     let key =
         |h: &&Local<Hazard>| (h.value.state.status == HazardStatus::Closed, std::cmp::Reverse(h.value.created_at));
     sort_by(&mut hazards, |a, b| key(a).cmp(&key(b)));

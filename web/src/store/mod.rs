@@ -7,6 +7,9 @@ mod idb_tests;
 pub mod marker;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub mod mem;
+pub mod open;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod open_tests;
 pub mod photos;
 pub mod records;
 mod sync_impl;
