@@ -4,7 +4,7 @@
 
 use super::idb::Db;
 use super::{Local, SyncStore};
-use crate::sync::wire::{Pulled, Queued};
+use crate::sync::wire::{Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use wasm_bindgen_test::*;
 use xunjian_shared::error::ErrorCode;
@@ -43,6 +43,11 @@ fn pulled(n: &Notification) -> Pulled {
     Pulled::Upsert { kind: RecordKind::Notification, id: n.id.to_string(), json: serde_json::to_string(n).unwrap() }
 }
 
+/// An outcome as a push's answer brings it.
+fn outcome(o: &OpOutcome) -> Outcome {
+    serde_json::from_str(&serde_json::to_string(o).unwrap()).unwrap()
+}
+
 /// An op as the outbox holds it.
 fn queued(op: &Operation) -> Queued {
     Queued { seq: op.seq, op_id: op.op_id.to_string(), json: serde_json::to_string(op).unwrap() }
@@ -70,13 +75,15 @@ async fn settle_moves_refusals_to_the_inbox() {
     let db = fresh("test-settle").await;
     let a = db.commit(read_op(), &[], None, at()).await.unwrap();
     let b = db.commit(read_op(), &[], None, at()).await.unwrap();
-    let refused = OpOutcome::Rejected { code: ErrorCode::ValidationFailed, message: "no".into() };
-    let applied = OpOutcome::Applied { version: Some(2), merged: None };
+    let refused = outcome(&OpOutcome::Rejected { code: ErrorCode::ValidationFailed, message: "no".into() });
+    let applied = outcome(&OpOutcome::Applied { version: Some(2), merged: None });
     db.settle(&[(queued(&a), applied), (queued(&b), refused)], at()).await.unwrap();
     assert!(db.outbox().await.unwrap().is_empty());
     let inbox = db.inbox().await.unwrap();
     assert_eq!(inbox.len(), 1);
     assert_eq!((inbox[0].op.op_id, inbox[0].op.body.kind.as_str()), (b.op_id, "mark_notification_read"));
+    let o = &inbox[0].outcome;
+    assert_eq!((o.status.as_str(), o.code, o.message.as_str()), ("rejected", Some(ErrorCode::ValidationFailed), "no"));
 }
 
 #[wasm_bindgen_test]
@@ -98,7 +105,7 @@ async fn a_reset_keeps_records_of_unsynced_ops_and_pruning_drops_settled_ones() 
     server_copy.message = "server".into();
     db.apply_pull(false, &[pulled(&server_copy)], "c3").await.unwrap();
     assert_eq!(names(db.records(RecordKind::Notification).await.unwrap()), vec!["fresh", "mine"]);
-    db.settle(&[(queued(&op), OpOutcome::Applied { version: None, merged: None })], at()).await.unwrap();
+    db.settle(&[(queued(&op), outcome(&OpOutcome::Applied { version: None, merged: None }))], at()).await.unwrap();
     db.prune_local().await.unwrap();
     assert_eq!(names(db.records(RecordKind::Notification).await.unwrap()), vec!["fresh"]);
 }

@@ -2,11 +2,10 @@
 //! the sync logic without a browser.
 
 use super::{inbox_json, InboxEntry, StoreError, SyncState, SyncStore};
-use crate::sync::wire::{Pulled, Queued};
+use crate::sync::wire::{Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use xunjian_shared::sync::OpOutcome;
 
 /// (store, key) → (json, the op that made it on the phone)
 type Records = BTreeMap<(String, String), (String, Option<String>)>;
@@ -48,10 +47,10 @@ impl SyncStore for MemStore {
         Ok(self.outbox.borrow().values().cloned().collect())
     }
 
-    async fn settle(&self, answered: &[(Queued, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
         for (op, outcome) in answered {
             self.outbox.borrow_mut().remove(&op.seq);
-            if !outcome.applied() {
+            if !outcome.applied {
                 self.inbox.borrow_mut().push(inbox_json(op, outcome, at)?);
             }
         }

@@ -17,11 +17,13 @@ pub mod track;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod track_tests;
 
-use crate::sync::wire::{record_id, Pulled, Queued};
+use crate::sync::wire::{record_id, Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use xunjian_shared::error::ErrorCode;
 use xunjian_shared::ids::{DeviceId, OpId};
-use xunjian_shared::sync::{OpOutcome, Record, RecordKind};
+use xunjian_shared::sync::{Record, RecordKind};
 
 /// Why the phone's database refused or failed. The UI says "not saved" whenever this happens.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,8 +61,26 @@ impl<T> Local<T> {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct InboxEntry {
     pub op: OpHead,
-    pub outcome: OpOutcome,
+    pub outcome: OutcomeView,
     pub at: DateTime<Utc>,
+}
+
+/// What the inbox shows of an outcome (a shared `OpOutcome` that was not applied).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OutcomeView {
+    /// `conflict` or `rejected`.
+    pub status: String,
+    pub code: Option<ErrorCode>,
+    #[serde(default)]
+    pub message: String,
+    /// For a conflict, the record as the server has it (its JSON).
+    #[serde(default, deserialize_with = "raw_text")]
+    pub current: Option<String>,
+}
+
+fn raw_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    Ok(Some(raw.get().to_owned()))
 }
 
 /// What the inbox shows of an operation: its id, number and kind (the tag of its body).
@@ -78,14 +98,15 @@ pub struct BodyKind {
 }
 
 /// The stored JSON of an inbox entry for an operation kept as JSON text.
-pub fn inbox_json(op: &Queued, outcome: &OpOutcome, at: DateTime<Utc>) -> Result<String, StoreError> {
+pub fn inbox_json(op: &Queued, outcome: &Outcome, at: DateTime<Utc>) -> Result<String, StoreError> {
     #[derive(Serialize)]
     struct Row<'a> {
-        op: &'a serde_json::value::RawValue,
-        outcome: &'a OpOutcome,
+        op: &'a RawValue,
+        outcome: &'a RawValue,
         at: DateTime<Utc>,
     }
-    Ok(serde_json::to_string(&Row { op: serde_json::from_str(&op.json)?, outcome, at })?)
+    let row = Row { op: serde_json::from_str(&op.json)?, outcome: serde_json::from_str(&outcome.json)?, at };
+    Ok(serde_json::to_string(&row)?)
 }
 
 /// One line of the sync log on the settings screen.
@@ -183,7 +204,7 @@ pub trait SyncStore {
     async fn outbox(&self) -> Result<Vec<Queued>, StoreError>;
     /// Takes the server's answers: every answered op leaves the outbox; conflicts and refusals go
     /// to the inbox.
-    async fn settle(&self, answered: &[(Queued, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Applies a page of pulled changes and its cursor together. `reset` drops every pulled
     /// record first (records of unsynced operations stay).
     async fn apply_pull(&self, reset: bool, changes: &[Pulled], cursor: &str) -> Result<(), StoreError>;

@@ -3,11 +3,10 @@
 use super::idb::{done, field, local_rows, meta_row, obj, record_row, str_field, write_all, Db, Write, RECORD_STORES};
 use super::records::{sync_state_in, SYNC_KEY};
 use super::{inbox_json, place, StoreError, SyncState, SyncStore};
-use crate::sync::wire::{Pulled, Queued};
+use crate::sync::wire::{Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use wasm_bindgen::JsValue;
-use xunjian_shared::sync::OpOutcome;
 
 impl SyncStore for Db {
     async fn sync_state(&self) -> Result<SyncState, StoreError> {
@@ -25,12 +24,12 @@ impl SyncStore for Db {
         rows.iter().map(queued).collect()
     }
 
-    async fn settle(&self, answered: &[(Queued, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.tx(&["outbox", "inbox"], true)?;
         let (outbox, inbox) = (tx.store("outbox")?, tx.store("inbox")?);
         for (op, outcome) in answered {
             outbox.delete((op.seq as f64).into()).await?;
-            if !outcome.applied() {
+            if !outcome.applied {
                 let row = obj(&[("id", op.op_id.as_str().into()), ("json", inbox_json(op, outcome, at)?.into())]);
                 inbox.put(&row, None).await?;
             }

@@ -1,11 +1,11 @@
 //! One sync round (docs/sync.md): photos up, the outbox pushed in order, then pull until caught
 //! up. Generic over the store and the server so it is tested without a browser.
 
-use super::wire::{push_body, Page, Queued};
+use super::wire::{push_body, Outcome, Page, Pushed, Queued};
 use crate::api::ApiError;
 use crate::store::{StoreError, SyncStore};
 use chrono::{DateTime, Utc};
-use xunjian_shared::sync::{OpOutcome, PushResponse, MAX_OPS_PER_PUSH};
+use xunjian_shared::sync::MAX_OPS_PER_PUSH;
 
 /// Ops per push: well under the server's limit, so one push stays short on a weak 2G link.
 pub const BATCH: usize = 50;
@@ -16,7 +16,7 @@ const BATCH_BYTES: usize = 1024 * 1024;
 #[allow(async_fn_in_trait)] // used only through generics inside this crate, never as `dyn`
 pub trait Remote {
     /// Sends a push (`body`: a `PushRequest`'s JSON).
-    async fn push(&self, body: &str) -> Result<PushResponse, ApiError>;
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError>;
     async fn pull(&self, cursor: Option<&str>) -> Result<Page, ApiError>;
     async fn upload(&self, sha: &str, bytes: &[u8]) -> Result<(), ApiError>;
 }
@@ -82,7 +82,7 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
         let body = push_body(device_id, batch).map_err(|e| StoreError(e.to_string()))?;
         let resp = remote.push(&body).await?;
         let ids: Vec<String> = resp.results.iter().map(|r| r.op_id.to_string()).collect();
-        let answered: Vec<(Queued, OpOutcome)> = batch
+        let answered: Vec<(Queued, Outcome)> = batch
             .iter()
             .filter_map(|op| {
                 let i = ids.iter().position(|id| *id == op.op_id)?;
@@ -93,8 +93,8 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
             // An answer that settles nothing would loop forever; try again next round.
             return Err(SyncError::Api(ApiError::Unexpected { status: 200 }));
         }
-        report.applied += answered.iter().filter(|(_, o)| o.applied()).count();
-        report.refused += answered.iter().filter(|(_, o)| !o.applied()).count();
+        report.applied += answered.iter().filter(|(_, o)| o.applied).count();
+        report.refused += answered.iter().filter(|(_, o)| !o.applied).count();
         store.settle(&answered, now).await?;
     }
     let mut cursor = store.sync_state().await?.cursor;

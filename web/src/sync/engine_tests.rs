@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use xunjian_shared::error::ErrorCode;
 use xunjian_shared::ids::{NotificationId, OpId};
 use xunjian_shared::org::{OrgLevel, OrgUnit};
-use xunjian_shared::sync::{Change, OpBody, OpResult, Operation, PullResponse, PushRequest, Record};
+use xunjian_shared::sync::{
+    Change, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
+};
 use xunjian_shared::OrgUnitId;
 
 /// A server that applies each op id once, can lose its answer, and serves a scripted feed.
@@ -27,7 +29,7 @@ struct Server {
 }
 
 impl Remote for Server {
-    async fn push(&self, body: &str) -> Result<PushResponse, ApiError> {
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError> {
         self.log.borrow_mut().push("push");
         if *self.offline.borrow() {
             return Err(ApiError::Network);
@@ -54,7 +56,8 @@ impl Remote for Server {
         if std::mem::take(&mut *self.lose_next_answer.borrow_mut()) {
             return Err(ApiError::Network);
         }
-        Ok(PushResponse { results })
+        // Over the wire, as the phone reads it.
+        Ok(serde_json::from_str(&serde_json::to_string(&PushResponse { results }).unwrap()).unwrap())
     }
 
     async fn pull(&self, _cursor: Option<&str>) -> Result<Page, ApiError> {

@@ -3,7 +3,7 @@
 //! tokens work once: a lost new one means logging in again).
 
 use super::engine::Remote;
-use super::wire::Page;
+use super::wire::{Page, Pushed};
 use crate::api::{self, ApiError, Body};
 use crate::session;
 use crate::store::idb::Db;
@@ -11,7 +11,7 @@ use gloo::net::http::{Method, Response};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use xunjian_shared::auth::TokenResponse;
-use xunjian_shared::sync::{PushResponse, MAX_PULL_PAGE};
+use xunjian_shared::sync::MAX_PULL_PAGE;
 use xunjian_shared::user::Me;
 
 /// The session shared by the app and the sync engine (none after logout).
@@ -88,7 +88,7 @@ impl HttpRemote {
 }
 
 impl Remote for HttpRemote {
-    async fn push(&self, body: &str) -> Result<PushResponse, ApiError> {
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError> {
         api::json_of(self.call(Method::POST, "/sync/push", &|| Body::Json(body)).await?).await
     }
 

@@ -1,4 +1,5 @@
-//! The sync protocol as the phone handles it: queued operations and pulled records stay JSON text.
+//! The sync protocol as the phone handles it: queued operations, pulled records and the server's
+//! answers stay JSON text.
 //! The phone only stores and forwards them, so it never parses them into the shared crate's typed
 //! `Operation` and `Record` — whose parsers, one per op body and record kind and twice over for
 //! serde's tagged enums, were 188 kB of the app's 1.30 MB of WebAssembly. The wire format is the
@@ -6,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use xunjian_shared::ids::DeviceId;
+use xunjian_shared::ids::{DeviceId, OpId};
 use xunjian_shared::sync::{RecordKind, PROTOCOL_VERSION};
 
 /// An operation waiting in the outbox: its place in the worker's order, its id, and its JSON
@@ -28,6 +29,41 @@ pub fn push_body(device_id: DeviceId, ops: &[Queued]) -> Result<String, serde_js
     }
     let ops = ops.iter().map(|q| serde_json::from_str(&q.json)).collect::<Result<_, _>>()?;
     serde_json::to_string(&Body { protocol: PROTOCOL_VERSION, device_id, ops })
+}
+
+/// A push's answer (a shared `PushResponse`).
+#[derive(Debug, Deserialize)]
+pub struct Pushed {
+    pub results: Vec<Answered>,
+}
+
+/// What became of one op (a shared `OpResult`).
+#[derive(Debug, Deserialize)]
+pub struct Answered {
+    pub op_id: OpId,
+    pub outcome: Outcome,
+}
+
+/// An op's outcome (a shared `OpOutcome`): whether it was applied, and its JSON as the server sent
+/// it — kept in the inbox when it was not, and read there (`InboxEntry`).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "Box<RawValue>")]
+pub struct Outcome {
+    pub applied: bool,
+    pub json: String,
+}
+
+impl TryFrom<Box<RawValue>> for Outcome {
+    type Error = serde_json::Error;
+
+    fn try_from(raw: Box<RawValue>) -> Result<Self, Self::Error> {
+        #[derive(Deserialize)]
+        struct Status {
+            status: String,
+        }
+        let Status { status } = serde_json::from_str(raw.get())?;
+        Ok(Outcome { applied: status == "applied", json: raw.get().to_owned() })
+    }
 }
 
 /// A pulled page (a shared `PullResponse`).

@@ -92,3 +92,33 @@ fn a_record_made_on_the_phone_is_stored_as_its_pulled_copy_would_be() {
     assert_eq!((store, key.as_str()), ("notifications", n.id.to_string().as_str()));
     assert_eq!(read.changes[0], Pulled::Upsert { kind: RecordKind::Notification, id: key, json });
 }
+
+#[test]
+fn a_push_answer_keeps_each_outcome_as_the_server_sent_it() {
+    use xunjian_shared::error::ErrorCode;
+    use xunjian_shared::sync::{OpOutcome, OpResult, PushResponse};
+    let conflict = OpOutcome::Conflict {
+        code: ErrorCode::Conflict,
+        message: "已被办公室处理".into(),
+        current: serde_json::json!({"id": "h1", "status": "closed"}),
+    };
+    let (a, b) = (op(1), op(2));
+    let resp = PushResponse {
+        results: vec![
+            OpResult { op_id: a.op_id, seq: 1, outcome: OpOutcome::Applied { version: Some(3), merged: None } },
+            OpResult { op_id: b.op_id, seq: 2, outcome: conflict.clone() },
+        ],
+    };
+    let read: Pushed = serde_json::from_str(&serde_json::to_string(&resp).unwrap()).unwrap();
+    assert_eq!((read.results[0].op_id, read.results[0].outcome.applied), (a.op_id, true));
+    let kept = &read.results[1].outcome;
+    assert!(!kept.applied);
+    assert_eq!(serde_json::from_str::<OpOutcome>(&kept.json).unwrap(), conflict);
+    // As the inbox stores and reads it.
+    let stored = crate::store::inbox_json(&queued(&b), kept, DateTime::from_timestamp(0, 0).unwrap()).unwrap();
+    let entry: crate::store::InboxEntry = serde_json::from_str(&stored).unwrap();
+    assert_eq!((entry.op.op_id, entry.outcome.status.as_str()), (b.op_id, "conflict"));
+    assert_eq!((entry.outcome.code, entry.outcome.message.as_str()), (Some(ErrorCode::Conflict), "已被办公室处理"));
+    let current: serde_json::Value = serde_json::from_str(entry.outcome.current.as_deref().unwrap()).unwrap();
+    assert_eq!(current["status"], "closed");
+}
