@@ -139,9 +139,9 @@ pub enum Record {
 }
 
 /// The kinds of record, for removals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum RecordKind {
     OrgUnit,
     Premise,
@@ -154,6 +154,8 @@ pub enum RecordKind {
     Patrol,
     RoadIssue,
 }
+
+crate::wire_name::wire_names!(RecordKind, &RecordKind::ALL);
 
 impl RecordKind {
     /// Every kind.
