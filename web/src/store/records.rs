@@ -73,7 +73,7 @@ pub(crate) fn queue(
 impl Db {
     /// Every record of a kind, with whether it is still only on the phone (the app reads them all
     /// at once: `World::load`).
-    #[cfg(test)]
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub async fn records<T: DeserializeOwned>(
         &self,
         kind: xunjian_shared::sync::RecordKind,
@@ -142,7 +142,7 @@ impl Db {
     }
 
     /// Conflicts and refusals, newest first.
-    #[cfg(test)]
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub async fn inbox(&self) -> Result<Vec<InboxEntry>, StoreError> {
         let tx = self.tx(&["inbox"], false)?;
         inbox_entries(&tx.store("inbox")?.get_all(None, None).await?)

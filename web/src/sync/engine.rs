@@ -67,7 +67,7 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
                 store.photo_done(&sha, None).await?;
                 report.photos += 1;
             }
-            Err(e) if photo_refused(&e) => store.photo_done(&sha, Some(format!("{e:?}"))).await?,
+            Err(e) if photo_refused(&e) => store.photo_done(&sha, Some(e.describe())).await?,
             Err(e) => return Err(e.into()),
         }
     }

@@ -170,8 +170,8 @@ impl Runner {
         let (ok, line, problem) = match &result {
             Ok(r) => (true, format!("↑{} ✕{} ↓{} 📷{}", r.applied, r.refused, r.pulled, r.photos), None),
             Err(SyncError::Api(ApiError::Network)) => (false, "offline".into(), Some(Problem::Offline)),
-            Err(SyncError::Api(e)) if session_ended(e) => (false, format!("{e:?}"), Some(Problem::SessionEnded)),
-            Err(SyncError::Api(e)) => (false, format!("{e:?}"), Some(Problem::Server(e.clone()))),
+            Err(SyncError::Api(e)) if session_ended(e) => (false, e.describe(), Some(Problem::SessionEnded)),
+            Err(SyncError::Api(e)) => (false, e.describe(), Some(Problem::Server(e.clone()))),
             Err(SyncError::Store(e)) => (false, e.0.clone(), Some(Problem::Storage(e.0.clone()))),
         };
         let db = &self.remote.db;
