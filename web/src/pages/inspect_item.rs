@@ -57,11 +57,16 @@ pub fn ItemRow(props: &ItemProps) -> Html {
     let text_edit = |number: bool| {
         let (cb, id) = (props.on_edit.clone(), id.clone());
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let input = e.target_unchecked_into::<HtmlInputElement>();
             if !number {
-                cb.emit(Edit::Value(id.clone(), AnswerValue::Text(v)));
-            } else if let Ok(n) = v.trim().parse::<f64>() {
-                cb.emit(Edit::Value(id.clone(), AnswerValue::Number(n)));
+                cb.emit(Edit::Value(id.clone(), AnswerValue::Text(input.value())));
+            } else {
+                // The browser's own reading of the number field (NaN while empty or unfinished):
+                // Rust's float parser and its tables are ~20 kB of WebAssembly.
+                let n = input.value_as_number();
+                if !n.is_nan() {
+                    cb.emit(Edit::Value(id.clone(), AnswerValue::Number(n)));
+                }
             }
         })
     };
@@ -81,9 +86,9 @@ pub fn ItemRow(props: &ItemProps) -> Html {
                 _ => String::new(),
             };
             let range = match (min_ok, max_ok) {
-                (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
-                (Some(lo), None) => format!("≥ {lo}"),
-                (None, Some(hi)) => format!("≤ {hi}"),
+                (Some(lo), Some(hi)) => format!("{}–{}", num(*lo), num(*hi)),
+                (Some(lo), None) => format!("≥ {}", num(*lo)),
+                (None, Some(hi)) => format!("≤ {}", num(*hi)),
                 (None, None) => String::new(),
             };
             html! { <label class="inline">
