@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 macro_rules! error_codes {
     ($( $(#[$doc:meta])* $variant:ident = ($code:literal, $status:literal, $zh:literal, $en:literal), )*) => {
         /// A stable machine-readable error code. Clients match on it; never rename a code.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-        #[serde(rename_all = "snake_case")]
+        #[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
         pub enum ErrorCode {
             $( $(#[$doc])* $variant, )*
         }
+
+        crate::wire_name::wire_names!(ErrorCode, ErrorCode::ALL);
 
         impl ErrorCode {
             /// Every code, for documentation and exhaustive tests.

@@ -20,6 +20,7 @@ pub mod stats;
 pub mod sync;
 pub mod today;
 pub mod user;
+mod wire_name;
 
 pub use error::{ErrorCode, Problem};
 pub use ids::{

@@ -5,9 +5,9 @@ use crate::ids::OrgUnitId;
 use serde::{Deserialize, Serialize};
 
 /// The level of an org unit in the county tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum OrgLevel {
     /// 县
     County,
@@ -18,6 +18,8 @@ pub enum OrgLevel {
     /// 网格
     Grid,
 }
+
+crate::wire_name::wire_names!(OrgLevel, &OrgLevel::ALL);
 
 impl OrgLevel {
     /// Every level, root first.

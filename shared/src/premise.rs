@@ -4,9 +4,9 @@ use crate::ids::{OrgUnitId, PremiseId};
 use serde::{Deserialize, Serialize};
 
 /// The type of a premise; each type has its own checklist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum PremiseType {
     /// 沿街门店
     StreetShop,
@@ -19,6 +19,8 @@ pub enum PremiseType {
     /// 单位 (机关、团体、企业、事业单位)
     Unit,
 }
+
+crate::wire_name::wire_names!(PremiseType, &PremiseType::ALL);
 
 impl PremiseType {
     /// Every type.

@@ -2,12 +2,11 @@
 //! them to show only the actions a user has.
 
 use crate::org::OrgLevel;
-use serde::{Deserialize, Serialize};
 
 /// A user's role. Every user has exactly one, bound to one org unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum Role {
     /// 网格员: inspects premises in a village or grid.
     GridWorker,
@@ -24,6 +23,8 @@ pub enum Role {
     /// 县级管理员 (交通运输局 / system administration): the whole county.
     CountyAdmin,
 }
+
+crate::wire_name::wire_names!(Role, &Role::ALL);
 
 impl Role {
     /// Every role.

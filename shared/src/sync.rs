@@ -141,9 +141,9 @@ pub enum Record {
 }
 
 /// The kinds of record, for removals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum RecordKind {
     OrgUnit,
     Premise,
@@ -157,6 +157,8 @@ pub enum RecordKind {
     RoadIssue,
     HazardTimeline,
 }
+
+crate::wire_name::wire_names!(RecordKind, &RecordKind::ALL);
 
 impl RecordKind {
     /// Every kind.

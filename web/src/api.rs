@@ -31,6 +31,17 @@ impl ApiError {
         }
     }
 
+    /// A short account for the sync log: `network`, `HTTP 409 conflict: <the server's words>`.
+    pub fn describe(&self) -> String {
+        match self {
+            ApiError::Network => "network".into(),
+            ApiError::Problem { problem, .. } => {
+                format!("HTTP {} {}: {}", problem.status, problem.code.as_str(), problem.message_en)
+            }
+            ApiError::Unexpected { status } => format!("HTTP {status}"),
+        }
+    }
+
     /// The sentence to show the user.
     pub fn message(&self, lang: Lang) -> String {
         let t = lang.t();

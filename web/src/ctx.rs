@@ -4,9 +4,11 @@ use crate::i18n::{Lang, OfficeTexts, Texts};
 use crate::recorder::{Live, Recorder};
 use crate::route::Route;
 use crate::store::idb::Db;
+use crate::store::Local;
 use crate::sync::runner::{Runner, Status};
 use crate::world::World;
 use std::rc::Rc;
+use xunjian_shared::hazard::Hazard;
 use xunjian_shared::user::Me;
 use xunjian_shared::Role;
 use yew::prelude::*;
@@ -17,6 +19,10 @@ pub struct Ctx {
     pub db: Rc<Db>,
     pub me: Rc<Me>,
     pub world: Rc<World>,
+    /// The closed hazards, read just after the phone's other records (none until then).
+    pub closed: Option<Rc<Vec<Local<Hazard>>>>,
+    /// Everything of the last change is read, closed hazards too.
+    pub settled: bool,
     /// Raised by every change of the phone's data.
     pub rev: u32,
     pub status: Status,
@@ -45,6 +51,11 @@ impl PartialEq for Ctx {
             && self.wiped == o.wiped
             && Rc::ptr_eq(&self.me, &o.me)
             && Rc::ptr_eq(&self.world, &o.world)
+            && self.settled == o.settled
+            && match (&self.closed, &o.closed) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
     }
 }
 
@@ -60,6 +71,17 @@ impl Ctx {
 
     pub fn role(&self) -> Role {
         self.me.user.role
+    }
+
+    /// A hazard on the phone, open or closed.
+    pub fn hazard(&self, id: &str) -> Option<&Local<Hazard>> {
+        let closed = self.closed.as_deref().map_or(&[][..], |c| c);
+        self.world.hazard(id).or_else(|| closed.iter().find(|h| h.value.id.to_string() == id))
+    }
+
+    /// Every hazard on the phone read so far: the open ones, then the closed ones.
+    pub fn all_hazards(&self) -> impl Iterator<Item = &Local<Hazard>> {
+        self.world.hazards.iter().chain(self.closed.iter().flat_map(|c| c.iter()))
     }
 }
 

@@ -4,6 +4,8 @@
 
 mod api;
 mod app;
+#[cfg(feature = "bench")]
+mod bench;
 mod components;
 mod ctx;
 mod draft;

@@ -10,6 +10,7 @@ use crate::pages;
 use crate::recorder::{Live, Recorder};
 use crate::route::Route;
 use crate::store::idb::Db;
+use crate::store::Local;
 use crate::sync::remote::Tokens;
 use crate::sync::runner::{Runner, Status};
 use crate::world::World;
@@ -17,6 +18,7 @@ use gloo::events::EventListener;
 use gloo::timers::callback::Interval;
 use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
+use xunjian_shared::hazard::Hazard;
 use xunjian_shared::user::Me;
 use yew::prelude::*;
 
@@ -47,6 +49,8 @@ pub fn Shell(props: &ShellProps) -> Html {
     let route = use_state(Route::current);
     let rev = use_state(|| 0u32);
     let world = use_state(|| None::<Rc<World>>);
+    let closed = use_state(|| None::<Rc<Vec<Local<Hazard>>>>);
+    let settled = use_state(|| false);
     let status = use_state(Status::default);
     let live = use_state(Live::default);
     let me = use_state(|| props.me.clone());
@@ -92,16 +96,25 @@ pub fn Shell(props: &ShellProps) -> Html {
         });
     }
 
-    // Reload the phone's data after every change (and whenever a sync round finished).
-    let synced_rounds = status.last_success;
+    // Reload the phone's data after every change, and after a sync round that brought or settled
+    // something (not after one that changed nothing: on a phone with tens of thousands of records
+    // a reload is a second of work, and at start it doubled the wait for the first screen).
+    let data_rounds = status.data_rounds;
     {
-        let (db, world) = (props.db.clone(), world.clone());
-        use_effect_with((*rev, synced_rounds, status.pending), move |_| {
+        let (db, world, closed, settled) = (props.db.clone(), world.clone(), closed.clone(), settled.clone());
+        use_effect_with((*rev, data_rounds, status.pending), move |_| {
+            settled.set(false);
             spawn_local(async move {
                 match World::load(&db).await {
                     Ok(w) => world.set(Some(Rc::new(w))),
                     Err(e) => gloo::console::error!("load:", e.0),
                 }
+                // After the first screen: a phone may hold tens of thousands of closed hazards.
+                match World::closed_hazards(&db).await {
+                    Ok(c) => closed.set(Some(Rc::new(c))),
+                    Err(e) => gloo::console::error!("load closed hazards:", e.0),
+                }
+                settled.set(true);
             });
         });
     }
@@ -125,6 +138,8 @@ pub fn Shell(props: &ShellProps) -> Html {
         db: props.db.clone(),
         me: (*me).clone(),
         world: loaded,
+        closed: (*closed).clone(),
+        settled: *settled,
         rev: *rev,
         status: (*status).clone(),
         live: (*live).clone(),

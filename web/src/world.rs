@@ -1,8 +1,15 @@
 //! Everything on the phone for the logged-in worker, read in one go after each change. A grid
 //! holds a few hundred records, so the screens filter in memory instead of querying IndexedDB.
+//! Closed hazards — most of them, on a phone that has worked for years — are read just after the
+//! first screen (`closed_hazards`), so a phone holding tens of thousands opens quickly.
 
 use crate::store::idb::Db;
+use crate::store::open::hazard_rows;
+use crate::store::records::{inbox_entries, local_records};
 use crate::store::{InboxEntry, Local, StoreError};
+use crate::util::{fixed, sort_by};
+use rexie::Transaction;
+use wasm_bindgen::JsValue;
 use xunjian_shared::checklist::Template;
 use xunjian_shared::hazard::{Hazard, HazardStatus};
 use xunjian_shared::inspection::Inspection;
@@ -11,7 +18,6 @@ use xunjian_shared::org::OrgUnit;
 use xunjian_shared::premise::{Premise, PremiseType};
 use xunjian_shared::road::patrol::Patrol;
 use xunjian_shared::road::register::{Road, Segment};
-use xunjian_shared::sync::RecordKind;
 use xunjian_shared::{SegmentId, UserId};
 
 /// A snapshot of the phone's records.
@@ -21,6 +27,7 @@ pub struct World {
     pub premises: Vec<Local<Premise>>,
     pub templates: Vec<Local<Template>>,
     pub inspections: Vec<Local<Inspection>>,
+    /// The hazards still open, and the phone's own unsynced copies (store/open.rs).
     pub hazards: Vec<Local<Hazard>>,
     pub notifications: Vec<Local<Notification>>,
     pub roads: Vec<Local<Road>>,
@@ -30,25 +37,47 @@ pub struct World {
 }
 
 impl World {
+    /// Reads every store the screens use, in one transaction with the reads issued together.
     pub async fn load(db: &Db) -> Result<World, StoreError> {
+        const STORES: [&str; 10] = [
+            "org_units",
+            "premises",
+            "templates",
+            "inspections",
+            "hazards",
+            "notifications",
+            "roads",
+            "segments",
+            "patrols",
+            "inbox",
+        ];
+        let tx = db.tx(&STORES, false)?;
+        let rows = futures::future::try_join_all(STORES.iter().map(|name| read(&tx, name))).await?;
+        let at = |i: usize| &rows[i][..];
         let mut w = World {
-            org_units: db.records(RecordKind::OrgUnit).await?,
-            premises: db.records(RecordKind::Premise).await?,
-            templates: db.records(RecordKind::Template).await?,
-            inspections: db.records(RecordKind::Inspection).await?,
-            hazards: db.records(RecordKind::Hazard).await?,
-            notifications: db.records(RecordKind::Notification).await?,
-            roads: db.records(RecordKind::Road).await?,
-            segments: db.records(RecordKind::Segment).await?,
-            patrols: db.records(RecordKind::Patrol).await?,
-            inbox: db.inbox().await?,
+            org_units: local_records(STORES[0], at(0)),
+            premises: local_records(STORES[1], at(1)),
+            templates: local_records(STORES[2], at(2)),
+            inspections: local_records(STORES[3], at(3)),
+            hazards: local_records(STORES[4], at(4)),
+            notifications: local_records(STORES[5], at(5)),
+            roads: local_records(STORES[6], at(6)),
+            segments: local_records(STORES[7], at(7)),
+            patrols: local_records(STORES[8], at(8)),
+            inbox: inbox_entries(at(9))?,
         };
-        w.premises.sort_by(|a, b| a.value.name.cmp(&b.value.name));
-        w.inspections.sort_by_key(|i| std::cmp::Reverse(i.value.submitted.finished_at));
-        w.notifications.sort_by_key(|n| std::cmp::Reverse(n.value.created_at));
+        sort_by(&mut w.premises, |a, b| a.value.name.cmp(&b.value.name));
+        sort_by(&mut w.inspections, |a, b| b.value.submitted.finished_at.cmp(&a.value.submitted.finished_at));
+        sort_by(&mut w.notifications, |a, b| b.value.created_at.cmp(&a.value.created_at));
         // Keyed by id, and a patrol's id (UUIDv7) is made at its start: reversed, newest first.
         w.patrols.reverse();
         Ok(w)
+    }
+
+    /// The closed hazards (the server's copies), read after the first screen.
+    pub async fn closed_hazards(db: &Db) -> Result<Vec<Local<Hazard>>, StoreError> {
+        let tx = db.tx(&["hazards"], false)?;
+        Ok(local_records("hazards", &hazard_rows(&tx.store("hazards")?, false).await?))
     }
 
     pub fn premise(&self, id: &str) -> Option<&Local<Premise>> {
@@ -89,7 +118,7 @@ impl World {
         let Some(s) = self.segments.iter().find(|s| &s.value.id == id) else { return id.to_string() };
         let s = &s.value;
         let name = self.road_of(s).map(|r| format!("{} {} ", r.code, r.name)).unwrap_or_default();
-        format!("{name}{:.1}–{:.1} km", s.from_km, s.to_km)
+        format!("{name}{}–{} km", fixed(s.from_km, 1), fixed(s.to_km, 1))
     }
 
     pub fn road_of(&self, s: &Segment) -> Option<&Road> {
@@ -98,5 +127,15 @@ impl World {
 
     pub fn patrol(&self, id: &str) -> Option<&Local<Patrol>> {
         self.patrols.iter().find(|p| p.value.submitted.id.to_string() == id)
+    }
+}
+
+/// Every row of a store the first screen needs; of `hazards`, the open ones.
+async fn read(tx: &Transaction, name: &str) -> Result<Vec<JsValue>, StoreError> {
+    let store = tx.store(name)?;
+    if name == "hazards" {
+        hazard_rows(&store, true).await
+    } else {
+        Ok(store.get_all(None, None).await?)
     }
 }

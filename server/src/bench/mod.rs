@@ -116,7 +116,7 @@ pub async fn run(settings: &Settings, args: BenchArgs) -> Result<(), BenchError>
     if want(Part::Wasm) {
         wasm::run(&settings.web_dir, &mut report);
     }
-    report.not_measured_in_browser();
+    report.measured_in_browser();
     report.print();
     if let Some(path) = &args.json {
         report.write_json(path)?;

@@ -10,9 +10,9 @@ use crate::premise::PremiseType;
 use serde::{Deserialize, Serialize};
 
 /// The hazard categories of the county's checklists.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum HazardCategory {
     /// 电气线路
     Electrical,
@@ -33,6 +33,8 @@ pub enum HazardCategory {
     /// 其他
     Other,
 }
+
+crate::wire_name::wire_names!(HazardCategory, &HazardCategory::ALL);
 
 impl HazardCategory {
     /// Every category.

@@ -7,9 +7,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Where a hazard stands in the loop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum HazardStatus {
     /// 已登记: found, not yet handled.
     Registered,
@@ -36,6 +36,8 @@ pub enum HazardStatus {
     /// 已销号: closed.
     Closed,
 }
+
+crate::wire_name::wire_names!(HazardStatus, &HazardStatus::ALL);
 
 impl HazardStatus {
     /// Every status.

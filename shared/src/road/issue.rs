@@ -22,9 +22,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// What a patrol worker found on the road (第六条's list of what is forbidden in the road area).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum FindingCategory {
     /// 坑槽/路面损坏
     PavementDamage,
@@ -51,6 +51,8 @@ pub enum FindingCategory {
     /// 其他
     Other,
 }
+
+crate::wire_name::wire_names!(FindingCategory, &FindingCategory::ALL);
 
 impl FindingCategory {
     /// Every category, in the order shown.

@@ -5,9 +5,9 @@ use crate::premise::GeoPoint;
 use serde::{Deserialize, Serialize};
 
 /// The five road levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum RoadLevel {
     /// 国道
     National,
@@ -20,6 +20,8 @@ pub enum RoadLevel {
     /// 村道
     Village,
 }
+
+crate::wire_name::wire_names!(RoadLevel, &RoadLevel::ALL);
 
 impl RoadLevel {
     /// Every level, highest first.
@@ -75,9 +77,9 @@ impl RoadLevel {
 }
 
 /// Who maintains a road.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
 pub enum ResponsibleUnit {
     /// 公路段
     HighwaySection,
@@ -88,6 +90,8 @@ pub enum ResponsibleUnit {
     /// 村委会
     VillageCommittee,
 }
+
+crate::wire_name::wire_names!(ResponsibleUnit, &ResponsibleUnit::ALL);
 
 impl ResponsibleUnit {
     /// Every unit kind.

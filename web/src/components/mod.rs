@@ -1,5 +1,6 @@
 //! Pieces shared by several screens.
 
+pub mod more;
 pub mod nav;
 pub mod photos;
 pub mod saved;

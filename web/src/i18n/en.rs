@@ -41,6 +41,7 @@ pub static EN: Texts = Texts {
     hazards_for_me: "Hazards waiting for me",
     due_premises: "Premises due this period",
     nothing_here: "Nothing",
+    show_more: |n| format!("Show more ({n} more)"),
     no_data_yet: "No premises on this phone yet: sync once when online.",
     all_inspected: "All premises inspected this period",
     last_inspected: "Last inspected ",

@@ -9,7 +9,6 @@ use xunjian_shared::road::checklist::RoadCheckItem;
 use xunjian_shared::road::issue::FindingCategory;
 use xunjian_shared::road::register::RoadLevel;
 use xunjian_shared::road::works::{WorksKind, WorksStatus};
-use xunjian_shared::sync::OpBody;
 use xunjian_shared::Role;
 
 pub fn premise_type(lang: Lang, t: PremiseType) -> &'static str {
@@ -118,68 +117,20 @@ pub fn refusal(lang: Lang, r: Refusal) -> &'static str {
     }
 }
 
-/// What an outbox operation was, for the inbox.
-pub fn op_kind(lang: Lang, body: &OpBody) -> &'static str {
-    let zh = matches!(lang, Lang::Zh);
-    match body {
-        OpBody::CreatePremise(_) => {
-            if zh {
-                "新增场所"
-            } else {
-                "New premise"
-            }
-        }
-        OpBody::UpdatePremise { .. } => {
-            if zh {
-                "修改场所"
-            } else {
-                "Premise edit"
-            }
-        }
-        OpBody::SubmitInspection(_) => {
-            if zh {
-                "检查记录"
-            } else {
-                "Inspection"
-            }
-        }
-        OpBody::RegisterHazard(_) => {
-            if zh {
-                "登记隐患"
-            } else {
-                "Hazard report"
-            }
-        }
-        OpBody::ActOnHazard { .. } => {
-            if zh {
-                "隐患处理"
-            } else {
-                "Hazard action"
-            }
-        }
-        OpBody::MarkNotificationRead { .. } => {
-            if zh {
-                "消息已读"
-            } else {
-                "Message read"
-            }
-        }
-        OpBody::SubmitPatrol(_) => {
-            if zh {
-                "上路记录"
-            } else {
-                "Patrol record"
-            }
-        }
-        #[allow(unreachable_patterns)] // kinds the shared crate gains before this build has screens for them
-        _ => {
-            if zh {
-                "其他记录"
-            } else {
-                "Other record"
-            }
-        }
-    }
+/// What an outbox operation was, for the inbox (`kind`: the tag of its body, as sent).
+pub fn op_kind(lang: Lang, kind: &str) -> &'static str {
+    let (zh, en) = match kind {
+        "create_premise" => ("新增场所", "New premise"),
+        "update_premise" => ("修改场所", "Premise edit"),
+        "submit_inspection" => ("检查记录", "Inspection"),
+        "register_hazard" => ("登记隐患", "Hazard report"),
+        "act_on_hazard" => ("隐患处理", "Hazard action"),
+        "mark_notification_read" => ("消息已读", "Message read"),
+        "submit_patrol" => ("上路记录", "Patrol record"),
+        // Kinds the shared crate gains before this build has screens for them.
+        _ => ("其他记录", "Other record"),
+    };
+    lang.pick(zh, en)
 }
 
 /// An item of the road checklist (第十五条), in the article's words.

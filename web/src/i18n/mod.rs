@@ -130,6 +130,8 @@ pub struct Texts {
     pub hazards_for_me: &'static str,
     pub due_premises: &'static str,
     pub nothing_here: &'static str,
+    /// The button under a long list: how many rows are not drawn yet.
+    pub show_more: fn(u32) -> String,
     pub no_data_yet: &'static str,
     pub all_inspected: &'static str,
     pub last_inspected: &'static str,

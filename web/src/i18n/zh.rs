@@ -41,6 +41,7 @@ pub static ZH: Texts = Texts {
     hazards_for_me: "待我处理的隐患",
     due_premises: "本期待检查场所",
     nothing_here: "暂无",
+    show_more: |n| format!("显示更多（还有 {n} 条）"),
     no_data_yet: "本机还没有场所数据，请联网同步一次。",
     all_inspected: "本期场所都已检查",
     last_inspected: "上次检查 ",

@@ -31,8 +31,9 @@ pub fn HazardDetail(props: &HazardProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
-    let Some(local) = ctx.world.hazard(&props.id).cloned() else {
-        return html! { <p class="muted">{ t.not_found }</p> };
+    let Some(local) = ctx.hazard(&props.id).cloned() else {
+        // Closed hazards are read just after the rest: not found only once they are.
+        return html! { <p class="muted">{ if ctx.settled { t.not_found } else { t.opening } }</p> };
     };
     let h = local.value.clone();
     let actions = my_actions(&h.state, ctx.role(), now());

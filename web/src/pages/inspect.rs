@@ -9,7 +9,7 @@ use crate::draft::{Blocker, Draft};
 use crate::geo;
 use crate::local::inspection_records;
 use crate::route::Route;
-use crate::util::now;
+use crate::util::{fixed, now};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use xunjian_shared::checklist::failed_items;
@@ -161,7 +161,9 @@ pub fn Inspect(props: &InspectProps) -> Html {
     };
     let answered = template.content.items.iter().filter(|i| current.answer(&i.id).is_some()).count();
     let position = match (&current.location, *gps) {
-        (Some(p), _) => format!("📍 {:.5}, {:.5} (±{:.0} m)", p.lat, p.lon, p.accuracy_m.unwrap_or(0.0)),
+        (Some(p), _) => {
+            format!("📍 {}, {} (±{} m)", fixed(p.lat, 5), fixed(p.lon, 5), fixed(p.accuracy_m.unwrap_or(0.0), 0))
+        }
         (None, true) => t.locating.to_owned(),
         (None, false) => t.no_position.to_owned(),
     };

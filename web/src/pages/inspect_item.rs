@@ -6,7 +6,7 @@ use crate::components::photos::{TakePhoto, Thumbs};
 use crate::ctx::use_ctx;
 use crate::draft::{Draft, Edit, Handling};
 use crate::i18n::{self, Texts};
-use crate::util::now;
+use crate::util::{now, num};
 use web_sys::HtmlInputElement;
 use xunjian_shared::checklist::{AnswerKind, ChecklistItem, Severity};
 use xunjian_shared::inspection::{Answer, AnswerValue};
@@ -57,11 +57,16 @@ pub fn ItemRow(props: &ItemProps) -> Html {
     let text_edit = |number: bool| {
         let (cb, id) = (props.on_edit.clone(), id.clone());
         Callback::from(move |e: InputEvent| {
-            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            let input = e.target_unchecked_into::<HtmlInputElement>();
             if !number {
-                cb.emit(Edit::Value(id.clone(), AnswerValue::Text(v)));
-            } else if let Ok(n) = v.trim().parse::<f64>() {
-                cb.emit(Edit::Value(id.clone(), AnswerValue::Number(n)));
+                cb.emit(Edit::Value(id.clone(), AnswerValue::Text(input.value())));
+            } else {
+                // The browser's own reading of the number field (NaN while empty or unfinished):
+                // Rust's float parser and its tables are ~20 kB of WebAssembly.
+                let n = input.value_as_number();
+                if !n.is_nan() {
+                    cb.emit(Edit::Value(id.clone(), AnswerValue::Number(n)));
+                }
             }
         })
     };
@@ -77,18 +82,18 @@ pub fn ItemRow(props: &ItemProps) -> Html {
         }
         AnswerKind::Number { min_ok, max_ok, unit } => {
             let shown = match value {
-                Some(AnswerValue::Number(n)) => n.to_string(),
+                Some(AnswerValue::Number(n)) => num(n),
                 _ => String::new(),
             };
             let range = match (min_ok, max_ok) {
-                (Some(lo), Some(hi)) => format!("{lo}–{hi}"),
-                (Some(lo), None) => format!("≥ {lo}"),
-                (None, Some(hi)) => format!("≤ {hi}"),
+                (Some(lo), Some(hi)) => format!("{}–{}", num(*lo), num(*hi)),
+                (Some(lo), None) => format!("≥ {}", num(*lo)),
+                (None, Some(hi)) => format!("≤ {}", num(*hi)),
                 (None, None) => String::new(),
             };
             html! { <label class="inline">
                 <input type="number" inputmode="decimal" value={shown} oninput={text_edit(true)} data-testid="number"
-                    data-min={min_ok.map(|v| v.to_string())} data-max={max_ok.map(|v| v.to_string())} />
+                    data-min={min_ok.map(num)} data-max={max_ok.map(num)} />
                 <span>{ unit.clone().unwrap_or_default() }{ " " }<span class="muted small">{ range }</span></span>
             </label> }
         }

@@ -4,7 +4,7 @@
 use crate::ctx::{use_ctx, Ctx};
 use crate::patrol_draft::PatrolDraft;
 use crate::route::Route;
-use crate::util::now;
+use crate::util::{fixed, now};
 use wasm_bindgen_futures::spawn_local;
 use xunjian_shared::road::register::Segment;
 use xunjian_shared::{PatrolId, SegmentId};
@@ -89,7 +89,7 @@ pub fn PatrolStart() -> Html {
                                     <input type="checkbox" checked={on} onchange={toggle(s.id)} />
                                 }
                             </span>
-                            <span class="sub">{ format!("{:.1}–{:.1} km · {:.1} km", s.from_km, s.to_km, s.length_km()) }
+                            <span class="sub">{ format!("{}–{} km · {} km", fixed(s.from_km, 1), fixed(s.to_km, 1), fixed(s.length_km(), 1)) }
                                 if s.polyline.len() < 2 { { " · " }{ t.no_line } }
                             </span>
                         </label></li>

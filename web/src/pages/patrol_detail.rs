@@ -6,7 +6,7 @@ use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::route::Route;
-use crate::util::{distance, hms, percent, short_time};
+use crate::util::{distance, fixed, hms, percent, short_time};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -30,7 +30,7 @@ pub fn PatrolDetail(props: &PatrolDetailProps) -> Html {
     html! {
         <>
             <section class="card tight" data-testid="patrol-summary" data-id={s.id.to_string()}
-                data-distance={format!("{:.0}", p.distance_m)}>
+                data-distance={fixed(p.distance_m, 0)}>
                 <h2>{ if local.pending() { t.patrol_saved } else { t.patrols_title } }</h2>
                 if local.pending() { <p class="small">{ t.saved_local_long }</p> }
                 <SavedBadge pending={local.pending()} />
@@ -38,7 +38,7 @@ pub fn PatrolDetail(props: &PatrolDetailProps) -> Html {
                     { fact(t.started, short_time(s.started_at), "started") }
                     { fact(t.elapsed, hms(secs), "elapsed") }
                     { fact(t.distance, distance(p.distance_m), "distance") }
-                    { fact(t.checklist_score, format!("{:.0}", p.checklist_score), "score") }
+                    { fact(t.checklist_score, fixed(p.checklist_score, 0), "score") }
                 </dl>
                 <h3 class="small">{ t.coverage }</h3>
                 <ul class="plain" data-testid="coverage">

@@ -5,6 +5,7 @@ use crate::components::photos::{TakePhoto, Thumbs};
 use crate::ctx::Ctx;
 use crate::i18n;
 use crate::patrol_draft::Edit;
+use crate::util::fixed;
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use xunjian_shared::road::issue::{FindingCategory, RoadFinding};
 use xunjian_shared::PhotoRef;
@@ -42,7 +43,8 @@ pub fn finding_card(ctx: &Ctx, props: FindingProps) -> Html {
     let remove = props.on_edit.reform(move |_: MouseEvent| Edit::RemoveFinding(id));
     let photos: Vec<String> = f.photos.iter().map(|p| p.as_str().to_owned()).collect();
     let l = &f.location;
-    let position = format!("📍 {:.5}, {:.5} (±{:.0} m)", l.lat, l.lon, l.accuracy_m.unwrap_or(0.0));
+    let position =
+        format!("📍 {}, {} (±{} m)", fixed(l.lat, 5), fixed(l.lon, 5), fixed(l.accuracy_m.unwrap_or(0.0), 0));
     html! {
         <li class={classes!("item", "finding", props.blocked.then_some("blocked"))} key={id.to_string()} data-finding={id.to_string()}>
             <label class="field"><span>{ t.category }</span>

@@ -9,7 +9,7 @@ use crate::ctx::{use_ctx, Ctx};
 use crate::geo::{self, GeoError};
 use crate::patrol_draft::{mean_coverage, nearest_segment, patrol_record, Blocker, Edit, PatrolDraft, DRAFT_KEY};
 use crate::route::Route;
-use crate::util::{distance, hms, now, percent};
+use crate::util::{distance, fixed, hms, now, percent};
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -140,7 +140,7 @@ fn figures_card(ctx: &Ctx) -> Html {
         (_, Some(p)) => {
             let acc = p.accuracy_m.unwrap_or(f64::INFINITY);
             html! { <>
-                <span data-testid="accuracy">{ format!("±{acc:.0} m") }</span>
+                <span data-testid="accuracy">{ format!("±{} m", fixed(acc, 0)) }</span>
                 if acc > xunjian_shared::road::track::MAX_ACCURACY_M { <span class="warn small">{ " " }{ t.gps_weak }</span> }
             </> }
         }
@@ -150,7 +150,7 @@ fn figures_card(ctx: &Ctx) -> Html {
     };
     html! {
         <section class="card tight live" data-testid="patrol-live" data-points={live.points.to_string()}
-            data-distance={format!("{:.0}", live.figures.distance_m)}>
+            data-distance={fixed(live.figures.distance_m, 0)}>
             <h2><span class="rec"></span>{ t.patrolling }</h2>
             <div class="figures">
                 { cell(t.elapsed, html! { hms(secs) }, "elapsed") }

@@ -5,7 +5,7 @@ use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::patrol_draft::mean_coverage;
 use crate::route::Route;
-use crate::util::{distance, percent, short_time};
+use crate::util::{distance, fixed, percent, short_time};
 use yew::prelude::*;
 
 #[component]
@@ -36,7 +36,7 @@ pub fn Patrols() -> Html {
                     }
                     html! {
                         <li><a class="row" href={Route::PatrolDetail(s.id.to_string()).hash()} data-id={s.id.to_string()}
-                            data-coverage={format!("{:.3}", mean_coverage(&v.coverage).unwrap_or(0.0))}>
+                            data-coverage={fixed(mean_coverage(&v.coverage).unwrap_or(0.0), 3)}>
                             <span class="title">{ short_time(s.started_at) }
                                 <span class="dist">{ distance(v.distance_m) }{ " · " }{ coverage }</span></span>
                             <span class="sub">{ roads.join("、") }</span>

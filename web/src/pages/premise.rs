@@ -4,8 +4,9 @@ use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::route::Route;
-use crate::util::short_time;
-use xunjian_shared::hazard::HazardStatus;
+use crate::store::Local;
+use crate::util::{short_time, sort_by};
+use xunjian_shared::hazard::{Hazard, HazardStatus};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -23,8 +24,10 @@ pub fn PremiseDetail(props: &PremiseProps) -> Html {
     };
     let premise = &p.value;
     let inspections: Vec<_> = w.inspections.iter().filter(|i| i.value.submitted.premise_id == premise.id).collect();
-    let mut hazards: Vec<_> = w.hazards.iter().filter(|h| h.value.premise_id == premise.id).collect();
-    hazards.sort_by_key(|h| (h.value.state.status == HazardStatus::Closed, std::cmp::Reverse(h.value.created_at)));
+    let mut hazards: Vec<_> = ctx.all_hazards().filter(|h| h.value.premise_id == premise.id).collect();
+    let key =
+        |h: &&Local<Hazard>| (h.value.state.status == HazardStatus::Closed, std::cmp::Reverse(h.value.created_at));
+    sort_by(&mut hazards, |a, b| key(a).cmp(&key(b)));
     let can_inspect = ctx.role().can_inspect() && premise.active;
 
     html! {

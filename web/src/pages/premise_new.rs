@@ -5,7 +5,7 @@ use crate::ctx::use_ctx;
 use crate::geo;
 use crate::i18n;
 use crate::route::Route;
-use crate::util::now;
+use crate::util::{fixed, now};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xunjian_shared::org::OrgLevel;
@@ -142,7 +142,7 @@ pub fn NewPremise() -> Html {
             <button type="button" class="button secondary" onclick={locate} disabled={*locating}>
                 { match (*locating, &*location) {
                     (true, _) => t.locating.to_owned(),
-                    (false, Some(p)) => format!("📍 {:.5}, {:.5}", p.lat, p.lon),
+                    (false, Some(p)) => format!("📍 {}, {}", fixed(p.lat, 5), fixed(p.lon, 5)),
                     (false, None) => t.take_position.to_owned(),
                 } }
             </button>

@@ -1,13 +1,14 @@
 //! 场所: the grid's premises, searchable by name, address or type, nearest first once the phone
 //! knows where it is.
 
+use crate::components::more::{use_limit, More};
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::geo;
 use crate::i18n;
 use crate::local::is_due;
 use crate::route::Route;
-use crate::util::{distance, now};
+use crate::util::{distance, now, sort_by};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use xunjian_shared::premise::GeoPoint;
@@ -21,6 +22,7 @@ pub fn Premises() -> Html {
     let here = use_state(|| None::<GeoPoint>);
     let locating = use_state(|| false);
     let geo_failed = use_state(|| false);
+    let (limit, more) = use_limit();
 
     let oninput = {
         let query = query.clone();
@@ -59,7 +61,7 @@ pub fn Premises() -> Html {
         .map(|p| (p, here.as_ref().zip(p.value.location.as_ref()).map(|(a, b)| a.distance_m(b))))
         .collect();
     if here.is_some() {
-        rows.sort_by(|a, b| a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)));
+        sort_by(&mut rows, |a, b| a.1.unwrap_or(f64::MAX).total_cmp(&b.1.unwrap_or(f64::MAX)));
     }
 
     html! {
@@ -74,7 +76,7 @@ pub fn Premises() -> Html {
             if *geo_failed { <p class="small problem">{ t.no_position }</p> }
             <a class="button primary block" href={Route::NewPremise.hash()} data-testid="new-premise">{ t.add_premise }</a>
             <ul class="list" data-testid="premise-list">
-                { for rows.iter().map(|(p, d)| {
+                { for rows.iter().take(limit).map(|(p, d)| {
                     let href = Route::Premise(p.value.id.to_string()).hash();
                     html! {
                         <li><a class="row" {href} data-name={p.value.name.clone()}>
@@ -88,6 +90,7 @@ pub fn Premises() -> Html {
                     }
                 }) }
             </ul>
+            <More shown={limit} total={rows.len()} on_more={more} />
         </>
     }
 }

@@ -9,7 +9,6 @@ use crate::store::SyncStore;
 use crate::util::{megabytes, short_time};
 use wasm_bindgen_futures::spawn_local;
 use xunjian_shared::hazard::Hazard;
-use xunjian_shared::sync::OpOutcome;
 use yew::prelude::*;
 
 #[component]
@@ -93,17 +92,16 @@ pub fn Settings() -> Html {
                     <p class="small muted">{ t.inbox_help }</p>
                     <ul class="list">
                         { for ctx.world.inbox.iter().map(|e| {
-                            let (kind, code, detail, current) = match &e.outcome {
-                                OpOutcome::Conflict { code, message, current } => {
-                                    // Through text: reuses the Hazard parser the app already has (a Value one costs ~10 kB).
-                                    let now = serde_json::from_str::<Hazard>(&current.to_string()).ok().map(|h| h.state.status);
-                                    (t.conflict, Some(*code), message.clone(), now)
-                                }
-                                OpOutcome::Rejected { code, message } => (t.rejected, Some(*code), message.clone(), None),
-                                OpOutcome::Applied { .. } => ("", None, String::new(), None),
+                            let o = &e.outcome;
+                            let (kind, current) = match o.status.as_str() {
+                                // The record as the server has it, read with the Hazard parser the app already has.
+                                "conflict" => (t.conflict, o.current.as_deref().and_then(|c| serde_json::from_str::<Hazard>(c).ok())),
+                                "rejected" => (t.rejected, None),
+                                _ => ("", None),
                             };
+                            let (code, detail, current) = (o.code, o.message.clone(), current.map(|h| h.state.status));
                             html! { <li class="row">
-                                <span class="title">{ kind }{ " · " }{ i18n::op_kind(ctx.lang, &e.op.body) }</span>
+                                <span class="title">{ kind }{ " · " }{ i18n::op_kind(ctx.lang, &e.op.body.kind) }</span>
                                 if let Some(code) = code { <span>{ ctx.lang.pick(code.message_zh(), code.message_en()) }</span> }
                                 if let Some(status) = current { <span>{ t.now_status }{ i18n::status(ctx.lang, status) }</span> }
                                 <span class="sub small">{ detail }{ " · " }{ short_time(e.at) }</span>

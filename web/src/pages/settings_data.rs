@@ -3,8 +3,10 @@
 
 use crate::store::idb::Db;
 use crate::store::SyncStore;
+use chrono::{DateTime, Utc};
 use js_sys::{Array, Reflect};
-use serde_json::json;
+use serde::Serialize;
+use serde_json::value::RawValue;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, StorageManager, Url};
@@ -29,27 +31,45 @@ pub async fn persisted(ask: bool) -> Option<bool> {
     JsFuture::from(promise).await.ok()?.as_bool()
 }
 
+/// The export file (`xunjian-unsynced-v1`; fields in alphabetical order, as it always had). The
+/// operations and inbox entries go in as stored: the phone never parses them just to write them.
+#[derive(Serialize)]
+struct Unsynced<'a> {
+    device_id: xunjian_shared::ids::DeviceId,
+    exported_at: DateTime<Utc>,
+    format: &'static str,
+    inbox: Vec<&'a RawValue>,
+    outbox: Vec<&'a RawValue>,
+    photos: Vec<Photo>,
+}
+
+#[derive(Serialize)]
+struct Photo {
+    jpeg_base64: String,
+    sha256: String,
+}
+
 /// Writes the outbox, the inbox and the unsent photos (base64) to a JSON file the worker can
 /// hand to the township office.
 pub async fn export(db: &Db) -> Result<(), String> {
-    let outbox = db.outbox().await.map_err(|e| e.0)?;
-    let inbox = db.inbox().await.map_err(|e| e.0)?;
+    let outbox = db.json_rows("outbox").await.map_err(|e| e.0)?;
+    let inbox = db.json_rows("inbox").await.map_err(|e| e.0)?;
     let mut photos = Vec::new();
     for sha in db.pending_photos().await.map_err(|e| e.0)? {
         if let Some(bytes) = db.photo_bytes(&sha).await.map_err(|e| e.0)? {
             let b64 = web_sys::window().ok_or("no window")?.btoa(&latin1(&bytes)).map_err(|_| "btoa")?;
-            photos.push(json!({ "sha256": sha, "jpeg_base64": b64 }));
+            photos.push(Photo { jpeg_base64: b64, sha256: sha });
         }
     }
     let state = db.sync_state().await.map_err(|e| e.0)?;
-    let doc = json!({
-        "format": "xunjian-unsynced-v1",
-        "device_id": state.device_id,
-        "exported_at": crate::util::now(),
-        "outbox": outbox,
-        "inbox": inbox,
-        "photos": photos,
-    });
+    let doc = Unsynced {
+        device_id: state.device_id,
+        exported_at: crate::util::now(),
+        format: "xunjian-unsynced-v1",
+        inbox: raw(&inbox)?,
+        outbox: raw(&outbox)?,
+        photos,
+    };
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     let parts = Array::of1(&text.into());
     let opts = BlobPropertyBag::new();
@@ -64,6 +84,11 @@ pub async fn export(db: &Db) -> Result<(), String> {
     // Revoking at once can cancel the download on some phones; the file is small.
     gloo::timers::callback::Timeout::new(30_000, move || drop(Url::revoke_object_url(&url))).forget();
     Ok(())
+}
+
+/// Stored JSON texts, to be written as they are.
+fn raw(rows: &[String]) -> Result<Vec<&RawValue>, String> {
+    rows.iter().map(|r| serde_json::from_str(r).map_err(|e| e.to_string())).collect()
 }
 
 /// Bytes as a "binary string" for btoa.

@@ -2,25 +2,28 @@
 //! the phone's data, so it works with no signal. A patrol worker sees 今日巡查 instead.
 
 use super::today_patrol::TodayPatrol;
+use crate::components::more::{use_limit, More};
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::{is_due, last_inspected, my_actions};
 use crate::route::Route;
-use crate::util::{date, now};
+use crate::util::{date, now, sort_by};
 use xunjian_shared::Role;
 use yew::prelude::*;
 
 #[component]
 pub fn Today() -> Html {
     let ctx = use_ctx();
+    let (mine_limit, more_mine) = use_limit();
+    let (due_limit, more_due) = use_limit();
     let t = ctx.t();
     let w = &ctx.world;
     let now = now();
     let due: Vec<_> = w.premises.iter().filter(|p| is_due(&p.value, &w.inspections, now)).collect();
     let mut mine: Vec<_> =
         w.open_hazards().filter(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty()).collect();
-    mine.sort_by_key(|h| h.value.state.deadline);
+    sort_by(&mut mine, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
     let notices = html! {
         <>
             if ctx.wiped {
@@ -43,7 +46,7 @@ pub fn Today() -> Html {
                 <p class="muted">{ t.nothing_here }</p>
             }
             <ul class="list" data-testid="today-hazards">
-                { for mine.iter().map(|h| {
+                { for mine.iter().take(mine_limit).map(|h| {
                     let href = Route::Hazard(h.value.id.to_string()).hash();
                     html! {
                         <li><a class="row" {href}>
@@ -56,12 +59,13 @@ pub fn Today() -> Html {
                     }
                 }) }
             </ul>
+            <More shown={mine_limit} total={mine.len()} on_more={more_mine} />
             <h2 class="section">{ t.due_premises }<span class="count">{ due.len() }</span></h2>
             if due.is_empty() {
                 <p class="muted">{ if w.premises.is_empty() { t.no_data_yet } else { t.all_inspected } }</p>
             }
             <ul class="list" data-testid="today-due">
-                { for due.iter().map(|p| {
+                { for due.iter().take(due_limit).map(|p| {
                     let href = Route::Premise(p.value.id.to_string()).hash();
                     let last = last_inspected(&p.value, &w.inspections);
                     html! {
@@ -74,6 +78,7 @@ pub fn Today() -> Html {
                     }
                 }) }
             </ul>
+            <More shown={due_limit} total={due.len()} on_more={more_due} />
         </>
     }
 }

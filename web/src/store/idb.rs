@@ -5,7 +5,9 @@
 //! grid's few hundred records are filtered in Rust.
 //! - `org_units`, `premises`, `templates`, `inspections`, `hazards`, `notifications`, `roads`,
 //!   `segments`, `patrols`, `other`: `{id, json, op}`, `op` = the outbox op that made this state
-//!   on the phone (absent for the server's copy)
+//!   on the phone (null for the server's copy); index `op` holds only the phone's own copies
+//!   (IndexedDB leaves null keys out), so a sync finds them without reading every record;
+//!   `hazards` rows also carry `open` (1/0, indexed: store/open.rs)
 //! - `outbox`: `{seq, op_id, json}` in the order the worker did things
 //! - `inbox`: `{id: op_id, json}` conflicts and refusals for the worker to read
 //! - `photos`: `{sha, blob, uploaded, failure, at}` JPEG Blobs keyed by their SHA-256
@@ -17,11 +19,13 @@
 //!
 //! Version 2 added `roads`, `segments`, `patrols` and `track`; the upgrade only creates stores, and
 //! opening moves road records a version-1 build kept in `other` into their stores. Version 3
-//! added `views`.
+//! added `views` (the office pages' saved copies) and the `op` and `open` indexes; opening flags
+//! hazard rows written before.
 
+use super::open::{open_flag, OPEN};
 use super::{store_name, StoreError};
 use js_sys::{Object, Reflect};
-use rexie::{ObjectStore, Rexie, Transaction, TransactionMode};
+use rexie::{Index, ObjectStore, Rexie, Transaction, TransactionMode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsValue;
@@ -65,7 +69,12 @@ impl Db {
     pub(crate) async fn open_named(name: &str) -> Result<Db, StoreError> {
         let mut builder = Rexie::builder(name).version(DB_VERSION);
         for name in RECORD_STORES {
-            builder = builder.add_object_store(ObjectStore::new(name).key_path("id"));
+            let by_op = Index::new("op", "op").unique(false).multi_entry(false);
+            let mut store = ObjectStore::new(name).key_path("id").add_index(by_op);
+            if name == "hazards" {
+                store = store.add_index(Index::new(OPEN, OPEN).unique(false).multi_entry(false));
+            }
+            builder = builder.add_object_store(store);
         }
         let rexie = builder
             .add_object_store(ObjectStore::new("outbox").key_path("seq"))
@@ -79,6 +88,7 @@ impl Db {
             .await?;
         let db = Db { rexie };
         db.adopt_other().await?;
+        db.flag_hazards().await?;
         Ok(db)
     }
 
@@ -125,11 +135,51 @@ impl Db {
         done(tx).await
     }
 
+    /// The JSON text of every row of a store (`outbox`, `inbox`), in key order.
+    pub async fn json_rows(&self, store: &str) -> Result<Vec<String>, StoreError> {
+        let tx = self.tx(&[store], false)?;
+        let rows = tx.store(store)?.get_all(None, None).await?;
+        Ok(rows.iter().filter_map(|r| str_field(r, "json")).collect())
+    }
+
     /// Number of rows in a store.
     pub async fn count(&self, store: &str) -> Result<u32, StoreError> {
         let tx = self.tx(&[store], false)?;
         Ok(tx.store(store)?.count(None).await?)
     }
+}
+
+/// One write of a transaction: a row into a store, or a key out of it.
+pub(crate) enum Write {
+    Put(&'static str, JsValue),
+    Delete(&'static str, JsValue),
+}
+
+/// Issues writes together, in order. IndexedDB runs a transaction's requests in the order they
+/// were made, so they need not wait for each other: awaiting each one costs a trip through the
+/// event loop (a 500-op outbox took 400 ms that way). A failed write aborts the transaction.
+pub(crate) async fn write_all(tx: &Transaction, writes: &[Write]) -> Result<(), StoreError> {
+    let mut stores = Vec::new();
+    for w in writes {
+        let (Write::Put(name, _) | Write::Delete(name, _)) = w;
+        if !stores.iter().any(|(n, _)| n == name) {
+            stores.push((*name, tx.store(name)?));
+        }
+    }
+    let store = |name: &str| &stores.iter().find(|(n, _)| *n == name).expect("opened above").1;
+    futures::future::try_join_all(writes.iter().map(|w| async move {
+        match w {
+            Write::Put(name, row) => store(name).put(row, None).await.map(drop),
+            Write::Delete(name, key) => store(name).delete(key.clone()).await,
+        }
+    }))
+    .await?;
+    Ok(())
+}
+
+/// The phone's own copies in a record store (rows with an `op`), through the `op` index.
+pub(crate) async fn local_rows(tx: &Transaction, store: &str) -> Result<Vec<JsValue>, StoreError> {
+    Ok(tx.store(store)?.index("op")?.get_all(None, None).await?)
 }
 
 /// Waits for a read-write transaction to commit: only then is a write saved.
@@ -171,8 +221,12 @@ pub(crate) fn meta_row<T: Serialize>(key: &str, value: &T) -> Result<JsValue, St
     Ok(obj(&[("k", key.into()), ("json", serde_json::to_string(value)?.into())]))
 }
 
-/// A record row: its id, JSON, and the op that made it on the phone (if any).
-pub(crate) fn record_row(id: &str, json: &str, op: Option<&str>) -> JsValue {
-    let op = op.map_or(JsValue::NULL, JsValue::from_str);
-    obj(&[("id", id.into()), ("json", json.into()), ("op", op)])
+/// A record row of `store`: its id, JSON, the op that made it on the phone (if any), and for a
+/// hazard whether it counts as open (store/open.rs).
+pub(crate) fn record_row(store: &str, id: &str, json: &str, op: Option<&str>) -> JsValue {
+    let row = obj(&[("id", id.into()), ("json", json.into()), ("op", op.map_or(JsValue::NULL, JsValue::from_str))]);
+    if store == "hazards" {
+        let _ = Reflect::set(&row, &OPEN.into(), &open_flag(json, op).into());
+    }
+    row
 }

@@ -1,11 +1,11 @@
 //! An in-memory [`SyncStore`] with IndexedDB's behaviour as the engine relies on it, for testing
 //! the sync logic without a browser.
 
-use super::{record_parts, InboxEntry, StoreError, SyncState, SyncStore};
+use super::{inbox_json, InboxEntry, StoreError, SyncState, SyncStore};
+use crate::sync::wire::{Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
-use xunjian_shared::sync::{Change, OpOutcome, Operation};
 
 /// (store, key) → (json, the op that made it on the phone)
 type Records = BTreeMap<(String, String), (String, Option<String>)>;
@@ -15,15 +15,21 @@ type Photos = BTreeMap<String, (Vec<u8>, bool, Option<String>)>;
 #[derive(Default)]
 pub struct MemStore {
     pub state: RefCell<Option<SyncState>>,
-    pub outbox: RefCell<BTreeMap<i64, Operation>>,
-    pub inbox: RefCell<Vec<InboxEntry>>,
+    pub outbox: RefCell<BTreeMap<i64, Queued>>,
+    /// The stored JSON of each entry, as IndexedDB keeps it.
+    pub inbox: RefCell<Vec<String>>,
     pub records: RefCell<Records>,
     pub photos: RefCell<Photos>,
 }
 
 impl MemStore {
     fn waiting(&self) -> Vec<String> {
-        self.outbox.borrow().values().map(|o| o.op_id.to_string()).collect()
+        self.outbox.borrow().values().map(|o| o.op_id.clone()).collect()
+    }
+
+    /// The inbox as the settings screen reads it.
+    pub fn inbox_entries(&self) -> Vec<InboxEntry> {
+        self.inbox.borrow().iter().map(|j| serde_json::from_str(j).expect("stored inbox entry")).collect()
     }
 }
 
@@ -37,21 +43,21 @@ impl SyncStore for MemStore {
         Ok(())
     }
 
-    async fn outbox(&self) -> Result<Vec<Operation>, StoreError> {
+    async fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
         Ok(self.outbox.borrow().values().cloned().collect())
     }
 
-    async fn settle(&self, answered: &[(Operation, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
         for (op, outcome) in answered {
             self.outbox.borrow_mut().remove(&op.seq);
-            if !outcome.applied() {
-                self.inbox.borrow_mut().push(InboxEntry { op: op.clone(), outcome: outcome.clone(), at });
+            if !outcome.applied {
+                self.inbox.borrow_mut().push(inbox_json(op, outcome, at)?);
             }
         }
         Ok(())
     }
 
-    async fn apply_pull(&self, reset: bool, changes: &[Change], cursor: &str) -> Result<(), StoreError> {
+    async fn apply_pull(&self, reset: bool, changes: &[Pulled], cursor: &str) -> Result<(), StoreError> {
         let waiting = self.waiting();
         let mut records = self.records.borrow_mut();
         if reset {
@@ -59,15 +65,15 @@ impl SyncStore for MemStore {
         }
         for change in changes {
             match change {
-                Change::Upsert { record, .. } => {
-                    let (store, key, json) = record_parts(record)?;
+                Pulled::Upsert { kind, id, json } => {
+                    let (store, key) = super::place(*kind, id);
                     let k = (store.to_owned(), key);
                     let newer = records.get(&k).and_then(|(_, op)| op.as_ref()).is_some_and(|op| waiting.contains(op));
                     if !newer {
-                        records.insert(k, (json, None));
+                        records.insert(k, (json.clone(), None));
                     }
                 }
-                Change::Remove { kind, id, .. } => {
+                Pulled::Remove { kind, id } => {
                     let (store, key) = super::place(*kind, id);
                     records.remove(&(store.to_owned(), key));
                 }

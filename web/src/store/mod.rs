@@ -7,6 +7,9 @@ mod idb_tests;
 pub mod marker;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 pub mod mem;
+pub mod open;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod open_tests;
 pub mod photos;
 pub mod records;
 mod sync_impl;
@@ -15,10 +18,13 @@ pub mod track;
 mod track_tests;
 pub mod views;
 
+use crate::sync::wire::{record_id, Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use xunjian_shared::ids::DeviceId;
-use xunjian_shared::sync::{Change, OpOutcome, Operation, Record, RecordKind};
+use serde_json::value::RawValue;
+use xunjian_shared::error::ErrorCode;
+use xunjian_shared::ids::{DeviceId, OpId};
+use xunjian_shared::sync::{Record, RecordKind};
 
 /// Why the phone's database refused or failed. The UI says "not saved" whenever this happens.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,11 +58,56 @@ impl<T> Local<T> {
 }
 
 /// An operation the server answered with a conflict or a refusal, kept for the worker to read.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Stored as `{op, outcome, at}` with the whole operation; read back with what the inbox shows.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 pub struct InboxEntry {
-    pub op: Operation,
-    pub outcome: OpOutcome,
+    pub op: OpHead,
+    pub outcome: OutcomeView,
     pub at: DateTime<Utc>,
+}
+
+/// What the inbox shows of an outcome (a shared `OpOutcome` that was not applied).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OutcomeView {
+    /// `conflict` or `rejected`.
+    pub status: String,
+    pub code: Option<ErrorCode>,
+    #[serde(default)]
+    pub message: String,
+    /// For a conflict, the record as the server has it (its JSON).
+    #[serde(default, deserialize_with = "raw_text")]
+    pub current: Option<String>,
+}
+
+fn raw_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let raw: Box<RawValue> = Deserialize::deserialize(d)?;
+    Ok(Some(raw.get().to_owned()))
+}
+
+/// What the inbox shows of an operation: its id, number and kind (the tag of its body).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OpHead {
+    pub op_id: OpId,
+    pub seq: i64,
+    pub body: BodyKind,
+}
+
+/// An operation body's kind, e.g. `submit_inspection`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct BodyKind {
+    pub kind: String,
+}
+
+/// The stored JSON of an inbox entry for an operation kept as JSON text.
+pub fn inbox_json(op: &Queued, outcome: &Outcome, at: DateTime<Utc>) -> Result<String, StoreError> {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        op: &'a RawValue,
+        outcome: &'a RawValue,
+        at: DateTime<Utc>,
+    }
+    let row = Row { op: serde_json::from_str(&op.json)?, outcome: serde_json::from_str(&outcome.json)?, at };
+    Ok(serde_json::to_string(&row)?)
 }
 
 /// One line of the sync log on the settings screen.
@@ -126,15 +177,20 @@ pub fn place(kind: RecordKind, id: &str) -> (&'static str, String) {
     }
 }
 
-/// A record's store, key and JSON (its `data`), read through serde so every kind, present and
-/// future, is handled alike.
+/// A record's store, key and JSON (its `data`, as the server sends it). The phone keeps its own
+/// copies only of what the worker makes here; every other kind arrives from the server as text,
+/// so only these kinds' writers are compiled into the app.
 pub fn record_parts(record: &Record) -> Result<(&'static str, String, String), StoreError> {
-    let mut v = serde_json::to_value(record)?;
-    let kind: RecordKind = serde_json::from_value(v["kind"].take())?;
-    let data = v["data"].take();
-    let id = data["id"].as_str().ok_or_else(|| StoreError(format!("{} without id", kind.as_str())))?.to_owned();
-    let (store, key) = place(kind, &id);
-    Ok((store, key, serde_json::to_string(&data)?))
+    let (kind, json) = match record {
+        Record::Premise(v) => (RecordKind::Premise, serde_json::to_string(v)?),
+        Record::Inspection(v) => (RecordKind::Inspection, serde_json::to_string(v)?),
+        Record::Hazard(v) => (RecordKind::Hazard, serde_json::to_string(v)?),
+        Record::Notification(v) => (RecordKind::Notification, serde_json::to_string(v)?),
+        Record::Patrol(v) => (RecordKind::Patrol, serde_json::to_string(v)?),
+        _ => return Err(StoreError("not a record the phone makes".into())),
+    };
+    let (store, key) = place(kind, &record_id(&json)?);
+    Ok((store, key, json))
 }
 
 /// What the sync engine needs from the phone's database. Every method is one transaction: when it
@@ -146,13 +202,13 @@ pub trait SyncStore {
     /// Saves the sync state.
     async fn put_sync_state(&self, state: &SyncState) -> Result<(), StoreError>;
     /// The outbox, oldest first.
-    async fn outbox(&self) -> Result<Vec<Operation>, StoreError>;
+    async fn outbox(&self) -> Result<Vec<Queued>, StoreError>;
     /// Takes the server's answers: every answered op leaves the outbox; conflicts and refusals go
     /// to the inbox.
-    async fn settle(&self, answered: &[(Operation, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError>;
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError>;
     /// Applies a page of pulled changes and its cursor together. `reset` drops every pulled
     /// record first (records of unsynced operations stay).
-    async fn apply_pull(&self, reset: bool, changes: &[Change], cursor: &str) -> Result<(), StoreError>;
+    async fn apply_pull(&self, reset: bool, changes: &[Pulled], cursor: &str) -> Result<(), StoreError>;
     /// Drops records made here whose operation has left the outbox: the server's copy (pulled
     /// just before) replaces them, or the server refused them.
     async fn prune_local(&self) -> Result<(), StoreError>;

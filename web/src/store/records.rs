@@ -1,24 +1,86 @@
 //! Records on the phone: reading them, and committing what the worker does — the operation for
 //! the server and the phone's own copy of the result — in one transaction.
 
-use super::idb::{done, meta_row, parse, record_row, str_field, Db, RECORD_STORES};
-use super::{record_parts, store_name, InboxEntry, Local, StoreError, SyncState};
+use super::idb::{done, meta_row, parse, record_row, str_field, write_all, Db, Write, RECORD_STORES};
+use super::{record_parts, InboxEntry, Local, StoreError, SyncState};
 use chrono::{DateTime, Utc};
+use rexie::Transaction;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsValue;
 use xunjian_shared::ids::OpId;
-use xunjian_shared::sync::{OpBody, Operation, Record, RecordKind};
+use xunjian_shared::sync::{OpBody, Operation, Record};
 
 /// The meta key of the sync state.
 pub const SYNC_KEY: &str = "sync";
 
+/// A record to store with an operation: its store, key and JSON.
+pub(crate) type Row = (&'static str, String, String);
+
+/// The sync state, read inside a transaction that holds `meta`.
+pub(crate) async fn sync_state_in(tx: &Transaction) -> Result<SyncState, StoreError> {
+    match tx.store("meta")?.get(SYNC_KEY.into()).await? {
+        Some(row) => parse(&row),
+        None => Ok(SyncState::new()),
+    }
+}
+
+/// Records read from the rows of `store`, with whether each is still only on the phone. Pulled
+/// records are stored as the server sent them and first parsed here: one this build cannot read
+/// (from a newer server) is left out rather than blanking every screen.
+pub fn local_records<T: DeserializeOwned>(store: &str, rows: &[JsValue]) -> Vec<Local<T>> {
+    let read = |r: &JsValue| match parse(r) {
+        Ok(value) => Some(Local { value, op: str_field(r, "op") }),
+        Err(e) => {
+            gloo::console::warn!("unreadable record:", store, str_field(r, "id"), e.0);
+            None
+        }
+    };
+    rows.iter().filter_map(read).collect()
+}
+
+/// Inbox entries from the rows of `inbox`, newest first.
+pub fn inbox_entries(rows: &[JsValue]) -> Result<Vec<InboxEntry>, StoreError> {
+    let mut out: Vec<InboxEntry> = rows.iter().map(parse).collect::<Result<_, _>>()?;
+    crate::util::sort_by(&mut out, |a, b| b.at.cmp(&a.at));
+    Ok(out)
+}
+
+/// The writes that put an operation (numbered from `state`) in the outbox and the records it
+/// makes in their stores. The caller saves `state` in the same transaction.
+pub(crate) fn queue(
+    state: &mut SyncState,
+    body: OpBody,
+    rows: &[Row],
+    now: DateTime<Utc>,
+    writes: &mut Vec<Write>,
+) -> Result<Operation, StoreError> {
+    let op = Operation { op_id: OpId::new(), seq: state.next_seq, device_time: now, body };
+    state.next_seq += 1;
+    let op_id = op.op_id.to_string();
+    let row = super::idb::obj(&[
+        ("seq", (op.seq as f64).into()),
+        ("op_id", op_id.as_str().into()),
+        ("json", serde_json::to_string(&op)?.into()),
+    ]);
+    writes.push(Write::Put("outbox", row));
+    for (name, id, json) in rows {
+        writes.push(Write::Put(name, record_row(name, id, json, Some(&op_id))));
+    }
+    Ok(op)
+}
+
 impl Db {
-    /// Every record of a kind, with whether it is still only on the phone.
-    pub async fn records<T: DeserializeOwned>(&self, kind: RecordKind) -> Result<Vec<Local<T>>, StoreError> {
-        let Some(name) = store_name(kind) else { return Ok(Vec::new()) };
+    /// Every record of a kind, with whether it is still only on the phone (the app reads them all
+    /// at once: `World::load`).
+    #[cfg(all(test, target_arch = "wasm32"))]
+    pub async fn records<T: DeserializeOwned>(
+        &self,
+        kind: xunjian_shared::sync::RecordKind,
+    ) -> Result<Vec<Local<T>>, StoreError> {
+        let Some(name) = super::store_name(kind) else { return Ok(Vec::new()) };
         let tx = self.tx(&[name], false)?;
-        let rows = tx.store(name)?.get_all(None, None).await?;
-        rows.iter().map(|r| Ok(Local { value: parse(r)?, op: str_field(r, "op") })).collect()
+        Ok(local_records(name, &tx.store(name)?.get_all(None, None).await?))
     }
 
     /// Queues an operation and stores the records it makes or changes on the phone, in one
@@ -43,38 +105,21 @@ impl Db {
         clear: &[&'static str],
         now: DateTime<Utc>,
     ) -> Result<Operation, StoreError> {
+        let rows = locals.iter().map(record_parts).collect::<Result<Vec<_>, _>>()?;
         let mut names = vec!["outbox", "meta", "drafts"];
         names.extend_from_slice(clear);
-        let mut rows = Vec::new();
-        for record in locals {
-            let (store, key, json) = record_parts(record)?;
-            names.push(store);
-            rows.push((store, key, json));
-        }
+        names.extend(rows.iter().map(|r| r.0));
         names.sort_unstable();
         names.dedup();
         let tx = self.tx(&names, true)?;
-        let meta = tx.store("meta")?;
-        let mut state: SyncState = match meta.get(SYNC_KEY.into()).await? {
-            Some(row) => parse(&row)?,
-            None => SyncState::new(),
-        };
-        let op = Operation { op_id: OpId::new(), seq: state.next_seq, device_time: now, body };
-        state.next_seq += 1;
-        meta.put(&meta_row(SYNC_KEY, &state)?, None).await?;
-        let op_id = op.op_id.to_string();
-        let row = super::idb::obj(&[
-            ("seq", (op.seq as f64).into()),
-            ("op_id", op_id.as_str().into()),
-            ("json", serde_json::to_string(&op)?.into()),
-        ]);
-        tx.store("outbox")?.put(&row, None).await?;
-        for (name, id, json) in &rows {
-            tx.store(name)?.put(&record_row(id, json, Some(&op_id)), None).await?;
-        }
+        let mut state = sync_state_in(&tx).await?;
+        let mut writes = Vec::new();
+        let op = queue(&mut state, body, &rows, now, &mut writes)?;
+        writes.push(Write::Put("meta", meta_row(SYNC_KEY, &state)?));
         if let Some(id) = draft {
-            tx.store("drafts")?.delete(id.into()).await?;
+            writes.push(Write::Delete("drafts", id.into()));
         }
+        write_all(&tx, &writes).await?;
         for name in clear {
             tx.store(name)?.clear().await?;
         }
@@ -97,12 +142,10 @@ impl Db {
     }
 
     /// Conflicts and refusals, newest first.
+    #[cfg(all(test, target_arch = "wasm32"))]
     pub async fn inbox(&self) -> Result<Vec<InboxEntry>, StoreError> {
         let tx = self.tx(&["inbox"], false)?;
-        let rows = tx.store("inbox")?.get_all(None, None).await?;
-        let mut out: Vec<InboxEntry> = rows.iter().map(parse).collect::<Result<_, _>>()?;
-        out.sort_by_key(|e| std::cmp::Reverse(e.at));
-        Ok(out)
+        inbox_entries(&tx.store("inbox")?.get_all(None, None).await?)
     }
 
     /// The worker read an inbox entry and dismissed it.

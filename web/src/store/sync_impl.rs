@@ -1,12 +1,12 @@
 //! The sync engine's view of IndexedDB (see [`SyncStore`]): outbox, inbox, pulled pages, photos.
 
-use super::idb::{done, field, meta_row, obj, parse, record_row, str_field, Db, RECORD_STORES};
-use super::records::SYNC_KEY;
-use super::{place, record_parts, InboxEntry, StoreError, SyncState, SyncStore};
+use super::idb::{done, field, local_rows, meta_row, obj, record_row, str_field, write_all, Db, Write, RECORD_STORES};
+use super::records::{sync_state_in, SYNC_KEY};
+use super::{inbox_json, place, StoreError, SyncState, SyncStore};
+use crate::sync::wire::{Outcome, Pulled, Queued};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
 use wasm_bindgen::JsValue;
-use xunjian_shared::sync::{Change, OpOutcome, Operation};
 
 impl SyncStore for Db {
     async fn sync_state(&self) -> Result<SyncState, StoreError> {
@@ -17,71 +17,70 @@ impl SyncStore for Db {
         self.put_meta(SYNC_KEY, state).await
     }
 
-    async fn outbox(&self) -> Result<Vec<Operation>, StoreError> {
+    async fn outbox(&self) -> Result<Vec<Queued>, StoreError> {
         let tx = self.tx(&["outbox"], false)?;
         // Keyed by seq: IndexedDB returns them in the order the worker did things.
         let rows = tx.store("outbox")?.get_all(None, None).await?;
-        rows.iter().map(parse).collect()
+        rows.iter().map(queued).collect()
     }
 
-    async fn settle(&self, answered: &[(Operation, OpOutcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn settle(&self, answered: &[(Queued, Outcome)], at: DateTime<Utc>) -> Result<(), StoreError> {
         let tx = self.tx(&["outbox", "inbox"], true)?;
         let (outbox, inbox) = (tx.store("outbox")?, tx.store("inbox")?);
         for (op, outcome) in answered {
             outbox.delete((op.seq as f64).into()).await?;
-            if !outcome.applied() {
-                let entry = InboxEntry { op: op.clone(), outcome: outcome.clone(), at };
-                let row = obj(&[("id", op.op_id.to_string().into()), ("json", serde_json::to_string(&entry)?.into())]);
+            if !outcome.applied {
+                let row = obj(&[("id", op.op_id.as_str().into()), ("json", inbox_json(op, outcome, at)?.into())]);
                 inbox.put(&row, None).await?;
             }
         }
         done(tx).await
     }
 
-    async fn apply_pull(&self, reset: bool, changes: &[Change], cursor: &str) -> Result<(), StoreError> {
+    async fn apply_pull(&self, reset: bool, changes: &[Pulled], cursor: &str) -> Result<(), StoreError> {
         let mut names: Vec<&str> = RECORD_STORES.to_vec();
         names.extend(["meta", "outbox"]);
         let tx = self.tx(&names, true)?;
         let waiting = outbox_ids(&tx).await?;
-        if reset {
-            for name in RECORD_STORES {
-                let store = tx.store(name)?;
-                let rows = store.get_all(None, None).await?;
-                store.clear().await?;
+        let mut writes = Vec::new();
+        // The phone's copies the worker changed again since the push: the server's copy must not
+        // replace them until that op is answered too.
+        let mut newer: HashSet<(&str, String)> = HashSet::new();
+        for name in RECORD_STORES {
+            let locals = local_rows(&tx, name).await?;
+            if reset {
                 // Records of operations the server has not seen yet stay: the outbox is kept.
-                for row in rows.iter().filter(|r| str_field(r, "op").is_some()) {
-                    store.put(row, None).await?;
+                tx.store(name)?.clear().await?;
+                writes.extend(locals.iter().map(|row| Write::Put(name, row.clone())));
+            }
+            for row in &locals {
+                if let (Some(op), Some(id)) = (str_field(row, "op"), str_field(row, "id")) {
+                    if waiting.contains(&op) {
+                        newer.insert((name, id));
+                    }
                 }
             }
         }
         for change in changes {
             match change {
-                Change::Upsert { record, .. } => {
-                    let (name, id, json) = record_parts(record)?;
-                    let store = tx.store(name)?;
-                    // The worker changed it again since the push: keep the phone's newer state
-                    // until that op is answered too.
-                    let newer = match store.get(id.as_str().into()).await? {
-                        Some(row) => str_field(&row, "op").is_some_and(|op| waiting.contains(&op)),
-                        None => false,
-                    };
-                    if !newer {
-                        store.put(&record_row(&id, &json, None), None).await?;
+                Pulled::Upsert { kind, id, json } => {
+                    let (name, key) = place(*kind, id);
+                    if !newer.contains(&(name, key.clone())) {
+                        writes.push(Write::Put(name, record_row(name, &key, json, None)));
                     }
                 }
-                Change::Remove { kind, id, .. } => {
+                Pulled::Remove { kind, id } => {
                     let (name, key) = place(*kind, id);
-                    tx.store(name)?.delete(key.as_str().into()).await?
+                    // Gone from the phone: a later upsert in this page stores the server's copy.
+                    newer.remove(&(name, key.clone()));
+                    writes.push(Write::Delete(name, key.as_str().into()));
                 }
             }
         }
-        let meta = tx.store("meta")?;
-        let mut state: SyncState = match meta.get(SYNC_KEY.into()).await? {
-            Some(row) => parse(&row)?,
-            None => SyncState::new(),
-        };
+        let mut state = sync_state_in(&tx).await?;
         state.cursor = Some(cursor.to_owned());
-        meta.put(&meta_row(SYNC_KEY, &state)?, None).await?;
+        writes.push(Write::Put("meta", meta_row(SYNC_KEY, &state)?));
+        write_all(&tx, &writes).await?;
         done(tx).await
     }
 
@@ -90,16 +89,17 @@ impl SyncStore for Db {
         names.push("outbox");
         let tx = self.tx(&names, true)?;
         let waiting = outbox_ids(&tx).await?;
+        let mut writes = Vec::new();
         for name in RECORD_STORES {
-            let store = tx.store(name)?;
-            for row in store.get_all(None, None).await? {
+            for row in local_rows(&tx, name).await? {
                 if let (Some(op), Some(id)) = (str_field(&row, "op"), str_field(&row, "id")) {
                     if !waiting.contains(&op) {
-                        store.delete(id.into()).await?;
+                        writes.push(Write::Delete(name, id.into()));
                     }
                 }
             }
         }
+        write_all(&tx, &writes).await?;
         done(tx).await
     }
 
@@ -134,6 +134,14 @@ impl SyncStore for Db {
         }
         done(tx).await
     }
+}
+
+/// An outbox row `{seq, op_id, json}`.
+fn queued(row: &JsValue) -> Result<Queued, StoreError> {
+    let seq = field(row, "seq").as_f64().ok_or_else(|| StoreError("outbox row without seq".into()))?;
+    let op_id = str_field(row, "op_id").ok_or_else(|| StoreError("outbox row without op_id".into()))?;
+    let json = str_field(row, "json").ok_or_else(|| StoreError("outbox row without json".into()))?;
+    Ok(Queued { seq: seq as i64, op_id, json })
 }
 
 /// The op ids still waiting in the outbox.

@@ -108,8 +108,9 @@ async fn ending_queues_the_patrol_and_clears_its_draft_and_track_together() {
     assert!(db.track(&d.id).await.unwrap().is_empty());
     let outbox = db.outbox().await.unwrap();
     assert_eq!(outbox.len(), 1);
-    assert_eq!(outbox[0].op_id, op.op_id);
-    assert_eq!(outbox[0].body, OpBody::SubmitPatrol(sub));
+    assert_eq!(outbox[0].op_id, op.op_id.to_string());
+    let sent: xunjian_shared::sync::Operation = serde_json::from_str(&outbox[0].json).unwrap();
+    assert_eq!(sent.body, OpBody::SubmitPatrol(sub));
 }
 
 #[wasm_bindgen_test]

@@ -1,12 +1,11 @@
 //! One sync round (docs/sync.md): photos up, the outbox pushed in order, then pull until caught
 //! up. Generic over the store and the server so it is tested without a browser.
 
+use super::wire::{push_body, Outcome, Page, Pushed, Queued};
 use crate::api::ApiError;
 use crate::store::{StoreError, SyncStore};
 use chrono::{DateTime, Utc};
-use xunjian_shared::sync::{
-    OpOutcome, Operation, PullResponse, PushRequest, PushResponse, MAX_OPS_PER_PUSH, PROTOCOL_VERSION,
-};
+use xunjian_shared::sync::MAX_OPS_PER_PUSH;
 
 /// Ops per push: well under the server's limit, so one push stays short on a weak 2G link.
 pub const BATCH: usize = 50;
@@ -16,8 +15,9 @@ const BATCH_BYTES: usize = 1024 * 1024;
 /// The server, as the engine sees it.
 #[allow(async_fn_in_trait)] // used only through generics inside this crate, never as `dyn`
 pub trait Remote {
-    async fn push(&self, req: &PushRequest) -> Result<PushResponse, ApiError>;
-    async fn pull(&self, cursor: Option<&str>) -> Result<PullResponse, ApiError>;
+    /// Sends a push (`body`: a `PushRequest`'s JSON).
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError>;
+    async fn pull(&self, cursor: Option<&str>) -> Result<Page, ApiError>;
     async fn upload(&self, sha: &str, bytes: &[u8]) -> Result<(), ApiError>;
 }
 
@@ -67,7 +67,7 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
                 store.photo_done(&sha, None).await?;
                 report.photos += 1;
             }
-            Err(e) if photo_refused(&e) => store.photo_done(&sha, Some(format!("{e:?}"))).await?,
+            Err(e) if photo_refused(&e) => store.photo_done(&sha, Some(e.describe())).await?,
             Err(e) => return Err(e.into()),
         }
     }
@@ -78,21 +78,23 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
             break;
         }
         let batch = take_batch(&outbox);
-        let req = PushRequest { protocol: PROTOCOL_VERSION, device_id, ops: batch.to_vec() };
-        let resp = remote.push(&req).await?;
-        let answered: Vec<(Operation, OpOutcome)> = batch
+        // Our own ops, read back from our own store: if one were unreadable, nothing went out.
+        let body = push_body(device_id, batch).map_err(|e| StoreError(e.to_string()))?;
+        let resp = remote.push(&body).await?;
+        let ids: Vec<String> = resp.results.iter().map(|r| r.op_id.to_string()).collect();
+        let answered: Vec<(Queued, Outcome)> = batch
             .iter()
             .filter_map(|op| {
-                let result = resp.results.iter().find(|r| r.op_id == op.op_id)?;
-                Some((op.clone(), result.outcome.clone()))
+                let i = ids.iter().position(|id| *id == op.op_id)?;
+                Some((op.clone(), resp.results[i].outcome.clone()))
             })
             .collect();
         if answered.is_empty() {
             // An answer that settles nothing would loop forever; try again next round.
             return Err(SyncError::Api(ApiError::Unexpected { status: 200 }));
         }
-        report.applied += answered.iter().filter(|(_, o)| o.applied()).count();
-        report.refused += answered.iter().filter(|(_, o)| !o.applied()).count();
+        report.applied += answered.iter().filter(|(_, o)| o.applied).count();
+        report.refused += answered.iter().filter(|(_, o)| !o.applied).count();
         store.settle(&answered, now).await?;
     }
     let mut cursor = store.sync_state().await?.cursor;
@@ -111,11 +113,11 @@ pub async fn run<S: SyncStore, R: Remote>(store: &S, remote: &R, now: DateTime<U
 }
 
 /// The first ops of the outbox that fit in one push.
-fn take_batch(outbox: &[Operation]) -> &[Operation] {
+fn take_batch(outbox: &[Queued]) -> &[Queued] {
     let mut bytes = 0;
     let mut n = 0;
     for op in outbox.iter().take(BATCH.min(MAX_OPS_PER_PUSH)) {
-        bytes += serde_json::to_vec(op).map_or(0, |v| v.len());
+        bytes += op.json.len();
         if n > 0 && bytes > BATCH_BYTES {
             break;
         }

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 use xunjian_shared::error::ErrorCode;
 use xunjian_shared::ids::{NotificationId, OpId};
 use xunjian_shared::org::{OrgLevel, OrgUnit};
-use xunjian_shared::sync::{Change, OpBody, OpResult, Record};
+use xunjian_shared::sync::{
+    Change, OpBody, OpOutcome, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record,
+};
 use xunjian_shared::OrgUnitId;
 
 /// A server that applies each op id once, can lose its answer, and serves a scripted feed.
@@ -27,11 +29,13 @@ struct Server {
 }
 
 impl Remote for Server {
-    async fn push(&self, req: &PushRequest) -> Result<PushResponse, ApiError> {
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError> {
         self.log.borrow_mut().push("push");
         if *self.offline.borrow() {
             return Err(ApiError::Network);
         }
+        // Read as the server reads it (unknown fields denied).
+        let req: PushRequest = serde_json::from_str(body).expect("a valid push request");
         self.pushes.borrow_mut().push(req.ops.iter().map(|o| o.seq).collect());
         let mut results = Vec::new();
         for op in &req.ops {
@@ -52,17 +56,20 @@ impl Remote for Server {
         if std::mem::take(&mut *self.lose_next_answer.borrow_mut()) {
             return Err(ApiError::Network);
         }
-        Ok(PushResponse { results })
+        // Over the wire, as the phone reads it.
+        Ok(serde_json::from_str(&serde_json::to_string(&PushResponse { results }).unwrap()).unwrap())
     }
 
-    async fn pull(&self, _cursor: Option<&str>) -> Result<PullResponse, ApiError> {
+    async fn pull(&self, _cursor: Option<&str>) -> Result<Page, ApiError> {
         self.log.borrow_mut().push("pull");
         let mut pages = self.pages.borrow_mut();
-        Ok(if pages.is_empty() {
+        let page = if pages.is_empty() {
             PullResponse { reset: false, changes: vec![], cursor: "v1.e.u.9".into(), has_more: false }
         } else {
             pages.remove(0)
-        })
+        };
+        // Over the wire, as the phone reads it.
+        Ok(serde_json::from_str(&serde_json::to_string(&page).unwrap()).unwrap())
     }
 
     async fn upload(&self, sha: &str, _bytes: &[u8]) -> Result<(), ApiError> {
@@ -84,7 +91,8 @@ fn queue(store: &MemStore, n: i64) {
             device_time: now(),
             body: OpBody::MarkNotificationRead { id: NotificationId::new() },
         };
-        store.outbox.borrow_mut().insert(seq, op);
+        let queued = Queued { seq, op_id: op.op_id.to_string(), json: serde_json::to_string(&op).unwrap() };
+        store.outbox.borrow_mut().insert(seq, queued);
     }
 }
 
@@ -151,9 +159,10 @@ fn refusals_go_to_the_inbox_and_do_not_block_the_rest() {
     let report = block_on(run(&store, &server, now())).unwrap();
     assert_eq!((report.applied, report.refused), (2, 1));
     assert!(store.outbox.borrow().is_empty());
-    let inbox = store.inbox.borrow();
+    let inbox = store.inbox_entries();
     assert_eq!(inbox.len(), 1);
     assert_eq!(inbox[0].op.seq, 2);
+    assert_eq!(inbox[0].op.body.kind, "mark_notification_read");
 }
 
 #[test]
@@ -170,7 +179,7 @@ fn offline_keeps_everything_and_pulls_nothing() {
 fn pull_follows_has_more_through_a_reset_and_prunes_settled_local_records() {
     let (store, server) = (MemStore::default(), Server::default());
     queue(&store, 1);
-    let op = store.outbox.borrow()[&1].op_id.to_string();
+    let op = store.outbox.borrow()[&1].op_id.clone();
     // Made on the phone by the queued op: replaced by the server's copy once that op is applied.
     store.records.borrow_mut().insert(("premises".into(), "mine".into()), ("{}".into(), Some(op)));
     server.pages.borrow_mut().extend([

@@ -5,3 +5,4 @@ pub mod backoff;
 pub mod engine;
 pub mod remote;
 pub mod runner;
+pub mod wire;

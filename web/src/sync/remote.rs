@@ -3,6 +3,7 @@
 //! tokens work once: a lost new one means logging in again).
 
 use super::engine::Remote;
+use super::wire::{Page, Pushed};
 use crate::api::{self, ApiError, Body};
 use crate::session;
 use crate::store::idb::Db;
@@ -10,7 +11,7 @@ use gloo::net::http::{Method, Response};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use xunjian_shared::auth::TokenResponse;
-use xunjian_shared::sync::{PullResponse, PushRequest, PushResponse, MAX_PULL_PAGE};
+use xunjian_shared::sync::MAX_PULL_PAGE;
 use xunjian_shared::user::Me;
 
 /// The session shared by the app and the sync engine (none after logout).
@@ -92,12 +93,11 @@ impl HttpRemote {
 }
 
 impl Remote for HttpRemote {
-    async fn push(&self, req: &PushRequest) -> Result<PushResponse, ApiError> {
-        let json = serde_json::to_string(req).map_err(|_| ApiError::Network)?;
-        api::json_of(self.call(Method::POST, "/sync/push", &|| Body::Json(&json)).await?).await
+    async fn push(&self, body: &str) -> Result<Pushed, ApiError> {
+        api::json_of(self.call(Method::POST, "/sync/push", &|| Body::Json(body)).await?).await
     }
 
-    async fn pull(&self, cursor: Option<&str>) -> Result<PullResponse, ApiError> {
+    async fn pull(&self, cursor: Option<&str>) -> Result<Page, ApiError> {
         let mut path = format!("/sync/pull?limit={MAX_PULL_PAGE}");
         if let Some(c) = cursor {
             path.push_str("&cursor=");

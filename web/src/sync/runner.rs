@@ -38,6 +38,9 @@ pub struct Status {
     /// Photos waiting for upload.
     pub photos_waiting: u32,
     pub last_success: Option<DateTime<Utc>>,
+    /// Rounds since the app started that brought or settled something: the screens reread the
+    /// phone's records after each (a round that changed nothing leaves them as they are).
+    pub data_rounds: u32,
     pub problem: Option<Problem>,
     /// When the next automatic try is due (ms since epoch), after a failure.
     pub retry_at: Option<f64>,
@@ -167,8 +170,8 @@ impl Runner {
         let (ok, line, problem) = match &result {
             Ok(r) => (true, format!("↑{} ✕{} ↓{} 📷{}", r.applied, r.refused, r.pulled, r.photos), None),
             Err(SyncError::Api(ApiError::Network)) => (false, "offline".into(), Some(Problem::Offline)),
-            Err(SyncError::Api(e)) if session_ended(e) => (false, format!("{e:?}"), Some(Problem::SessionEnded)),
-            Err(SyncError::Api(e)) => (false, format!("{e:?}"), Some(Problem::Server(e.clone()))),
+            Err(SyncError::Api(e)) if session_ended(e) => (false, e.describe(), Some(Problem::SessionEnded)),
+            Err(SyncError::Api(e)) => (false, e.describe(), Some(Problem::Server(e.clone()))),
             Err(SyncError::Store(e)) => (false, e.0.clone(), Some(Problem::Storage(e.0.clone()))),
         };
         let db = &self.remote.db;
@@ -182,6 +185,11 @@ impl Runner {
         let ended = problem == Some(Problem::SessionEnded);
         {
             let mut inner = self.inner.borrow_mut();
+            if let Ok(r) = &result {
+                if r.pulled > 0 || r.applied > 0 || r.refused > 0 || r.reset {
+                    inner.status.data_rounds += 1;
+                }
+            }
             if ok {
                 inner.failures = 0;
                 inner.next_due = ms + QUIET_MS;
