@@ -279,6 +279,15 @@ try {
     await page.click('text=English');
     await page.waitForSelector('text=Sync log');
     await shot(page, 'settings-en');
+    // The premise search ignores case ("STREET" finds the type "Street shop") and narrows the list.
+    await tab(page, '#/premises');
+    const all = await page.locator('[data-testid=premise-list] li').count();
+    await page.fill('input.search', 'STREET');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=premise-list] li').length < n, all);
+    const shops = await page.locator('[data-testid=premise-list] li').allTextContents();
+    assert(shops.length > 0 && shops.every((t) => t.includes('Street shop')), `street shops only: ${shops.length} of ${all}`);
+    await page.fill('input.search', '');
+    await page.goto(`${base}/#/settings`);
     await page.click('text=中文');
   });
 

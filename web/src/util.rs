@@ -63,6 +63,15 @@ pub fn num(x: f64) -> String {
     x.to_string()
 }
 
+/// Text in lower case for a search, by the browser (`String.prototype.toLowerCase`, the same
+/// Unicode mapping as Rust's): Rust's own case tables are ~17 kB of WebAssembly.
+pub fn lower(s: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return js_sys::JsString::from(s).to_lower_case().into();
+    #[cfg(not(target_arch = "wasm32"))]
+    s.to_lowercase()
+}
+
 /// A distance for a list: `350 m`, `2.4 km`.
 pub fn distance(m: f64) -> String {
     if m < 1000.0 {

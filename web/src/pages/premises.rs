@@ -8,7 +8,7 @@ use crate::geo;
 use crate::i18n;
 use crate::local::is_due;
 use crate::route::Route;
-use crate::util::{distance, now, sort_by};
+use crate::util::{distance, lower, now, sort_by};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use xunjian_shared::premise::GeoPoint;
@@ -47,16 +47,16 @@ pub fn Premises() -> Html {
     };
 
     let now = now();
-    let q = query.trim().to_lowercase();
+    let q = lower(query.trim());
     let w = &ctx.world;
     let mut rows: Vec<_> = w
         .premises
         .iter()
         .filter(|p| {
             q.is_empty()
-                || p.value.name.to_lowercase().contains(&q)
-                || p.value.address.to_lowercase().contains(&q)
-                || i18n::premise_type(ctx.lang, p.value.premise_type).to_lowercase().contains(&q)
+                || lower(&p.value.name).contains(&q)
+                || lower(&p.value.address).contains(&q)
+                || lower(i18n::premise_type(ctx.lang, p.value.premise_type)).contains(&q)
         })
         .map(|p| (p, here.as_ref().zip(p.value.location.as_ref()).map(|(a, b)| a.distance_m(b))))
         .collect();
