@@ -142,7 +142,7 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     per_township: "Segments per township",
     draw_now: "Draw",
     draw_help: "Double random: the segments and inspectors follow from the seed, published with the results, so anyone can repeat the draw (SplitMix64 seeded per township code).",
-    checks_here: "Checks opened on this computer",
+    checks_here: "Checks held",
     inspectors: "Inspectors",
     published: "Published",
     not_yet: "Not yet",

@@ -140,7 +140,7 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     per_township: "每乡镇抽取路段数",
     draw_now: "抽取",
     draw_help: "“双随机”：抽取的路段和检查人员由随机种子决定，种子随结果一并公开，任何人可按公开的算法（SplitMix64，乡镇编码派生子种子）复核。",
-    checks_here: "本机打开过的抽查",
+    checks_here: "已开展的抽查",
     inspectors: "检查人员",
     published: "通报时间",
     not_yet: "尚未通报",

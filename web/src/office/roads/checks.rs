@@ -1,7 +1,7 @@
 //! 抽查: the county starts a monthly random check (or a quarterly full inspection) for a period,
 //! with a seed of its choosing or the server's; the server draws the segments and inspectors
-//! (double random, reproducible from the seed) and the check page shows the draw. The checks
-//! opened on this computer are listed (the API has no list of checks yet).
+//! (double random, reproducible from the seed) and the check page shows the draw. The checks held
+//! so far are listed from the server (`GET /api/v1/road-checks`), or, offline, those opened here.
 
 use crate::ctx::use_ctx;
 use crate::office::form::typed;
@@ -46,9 +46,17 @@ pub fn Checks() -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     {
-        let (db, known) = (ctx.db.clone(), known.clone());
+        let (db, known, ctx) = (ctx.db.clone(), known.clone(), ctx.clone());
         use_effect_with((), move |_| {
-            spawn_local(async move { known.set(db.meta(KNOWN).await.ok().flatten().unwrap_or_default()) });
+            spawn_local(async move {
+                known.set(db.meta(KNOWN).await.ok().flatten().unwrap_or_default());
+                // The server's list when it answers: checks started on other computers too.
+                let listed = crate::office::view::get_text(&ctx, "/api/v1/road-checks").await.ok();
+                if let Some(all) = listed.and_then(|t| serde_json::from_str::<Vec<Check>>(&t).ok()) {
+                    let k = |c: &Check| KnownCheck { id: c.id.to_string(), kind: c.kind, period: c.period.clone() };
+                    known.set(all.iter().map(k).collect());
+                }
+            });
         });
     }
     let text = |state: &UseStateHandle<String>| {
