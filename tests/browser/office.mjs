@@ -233,6 +233,8 @@ export async function officeSteps({ steps, tmp }) {
       await server.kill();
       const page = o.office;
       await page.goto(`${base}/#/`);
+      // A hash change is no reload, so no sync at start: ask for one, which finds the server gone.
+      await page.click('[data-testid=sync-now]');
       await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
       await page.waitForSelector('[data-testid=dashboard]');
       await page.waitForSelector('[data-testid=offline-copy]');
