@@ -73,14 +73,14 @@ pub async fn import(
     Ok(web::Json(ledger::import(&state, &user, request, body).await?))
 }
 
-/// Options of `GET /api/v1/premises/export`.
+/// Options of the file exports (`GET /api/v1/premises/export`, `/roads/export`, `/patrol-workers/export`).
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct ExportQuery {
     /// `xlsx` (default) or `csv` (UTF-8 with BOM).
     #[param(inline)]
     pub format: Option<FileFormat>,
-    /// Only premises under this unit inside the caller's scope (default: the whole scope).
+    /// Only what lies under this unit inside the caller's scope (default: the whole scope).
     pub org_unit_id: Option<OrgUnitId>,
 }
 

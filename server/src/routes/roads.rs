@@ -2,7 +2,7 @@
 
 use crate::auth::AuthUser;
 use crate::error::AppError;
-use crate::routes::ledger::body_error;
+use crate::routes::ledger::{body_error, ExportQuery};
 use crate::services::ledger::respond;
 use crate::services::ledger_io::FileFormat;
 use crate::services::{patrols, road_checks, road_files, road_money, road_register, road_workers, roads};
@@ -329,17 +329,6 @@ pub async fn ranking(
         Some(f) => respond(road_files::ranking(&road_checks::get(&state, id).await?, &ranked, f)?),
         None => HttpResponse::Ok().json(ranked),
     })
-}
-
-/// Options of the register exports.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct ExportQuery {
-    /// `xlsx` (default) or `csv` (UTF-8 with BOM).
-    #[param(inline)]
-    pub format: Option<FileFormat>,
-    /// Only what lies under this unit inside the caller's scope (default: the whole scope).
-    pub org_unit_id: Option<OrgUnitId>,
 }
 
 /// Download the road register (路线台账) with the import's columns: one line a segment (路线编码, 路线名称,
