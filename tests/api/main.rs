@@ -15,6 +15,7 @@ mod roads;
 mod stats;
 mod sync;
 mod sync_devices;
+mod sync_runs;
 mod tokens;
 mod users;
 mod web;

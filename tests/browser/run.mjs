@@ -281,11 +281,17 @@ try {
     await shot(page, 'settings-en');
     // The premise search ignores case ("STREET" finds the type "Street shop") and narrows the list.
     await tab(page, '#/premises');
+    // After the update's reload the device's records may still be loading: count a list that is there.
+    await page.waitForSelector('[data-testid=premise-list] li');
     const all = await page.locator('[data-testid=premise-list] li').count();
     await page.fill('input.search', 'STREET');
-    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=premise-list] li').length < n, all);
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=premise-list] li')];
+      return rows.length > 0 && rows.every((li) => li.textContent.includes('Street shop'));
+    }, null, { timeout: 10000 }).catch(() => {});
     const shops = await page.locator('[data-testid=premise-list] li').allTextContents();
-    assert(shops.length > 0 && shops.every((t) => t.includes('Street shop')), `street shops only: ${shops.length} of ${all}`);
+    assert(shops.length > 0 && shops.length < all && shops.every((t) => t.includes('Street shop')),
+      `street shops only: ${shops.length} of ${all}: ${shops.slice(0, 3)}`);
     await page.fill('input.search', '');
     await page.goto(`${base}/#/settings`);
     await page.click('text=中文');

@@ -9,7 +9,7 @@ use super::report::{Report, Target};
 use super::{BenchError, Sizes};
 use crate::db::inspections::InspectionRow;
 use crate::db::schema::{hazards, inspections};
-use crate::db::{pool, DbConn};
+use crate::db::pool;
 use crate::error::AppError;
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
@@ -35,15 +35,6 @@ fn row_of(req: &SubmitInspection, inspector: UserId, now: i64) -> Result<Inspect
         corrects_id: None,
         hazard_count: 0,
     })
-}
-
-/// One multi-row INSERT (diesel's batch insert needs the concrete connection).
-fn insert_batch(conn: &mut DbConn, rows: &[InspectionRow]) -> Result<(), AppError> {
-    match conn {
-        DbConn::Sqlite(c) => diesel::insert_into(inspections::table).values(rows).execute(c)?,
-        DbConn::Pg(c) => diesel::insert_into(inspections::table).values(rows).execute(c)?,
-    };
-    Ok(())
 }
 
 pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) -> Result<(), BenchError> {
@@ -117,7 +108,7 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
         .collect::<Result<_, _>>()?;
     let started = Instant::now();
     for chunk in raw.chunks(batch) {
-        db.write_blocking(|c| insert_batch(c, chunk))?;
+        db.write_blocking(|c| Ok::<_, AppError>(crate::insert_many!(c, inspections::table, chunk)?))?;
     }
     let raw_secs = started.elapsed().as_secs_f64();
 

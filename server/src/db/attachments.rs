@@ -69,6 +69,27 @@ pub fn add_refs_new(
     Ok(())
 }
 
+/// [`add_refs_new`] for many new records of one kind: `(photos, entity id, path)` each, in
+/// multi-row inserts.
+pub fn add_refs_many(conn: &mut DbConn, kind: &str, records: &[(Vec<PhotoRef>, &str, &str)]) -> Result<(), AppError> {
+    let mut rows = Vec::new();
+    for (photos, entity_id, path) in records {
+        let mut seen = std::collections::HashSet::new();
+        rows.extend(photos.iter().filter(|p| seen.insert(p.as_str())).map(|p| {
+            (
+                attachment_refs::sha256.eq(p.as_str()),
+                attachment_refs::kind.eq(kind),
+                attachment_refs::entity_id.eq(*entity_id),
+                attachment_refs::scope_path.eq(*path),
+            )
+        }));
+    }
+    for chunk in rows.chunks(super::INSERT_CHUNK) {
+        crate::insert_many!(conn, attachment_refs::table, chunk)?;
+    }
+    Ok(())
+}
+
 fn insert_ref(conn: &mut DbConn, p: &PhotoRef, kind: &str, entity_id: &str, path: &str) -> Result<(), AppError> {
     diesel::insert_into(attachment_refs::table)
         .values((

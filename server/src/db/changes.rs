@@ -89,6 +89,51 @@ pub fn created(conn: &mut DbConn, kind: Kind, id: &str, path: &str, at: i64) -> 
     append(conn, kind, id, &Audience::Scope(path.to_owned()).key(), false, at)
 }
 
+/// A feed row as written by [`created_many`].
+#[derive(Insertable)]
+#[diesel(table_name = changes)]
+struct NewChange<'a> {
+    seq: i64,
+    kind: &'static str,
+    entity_id: &'a str,
+    audience: String,
+    removed: bool,
+    at: i64,
+}
+
+/// [`created`] for many new records of one kind at once (a push's batch of inspections): their
+/// numbers taken in one counter update, their rows in multi-row inserts.
+pub fn created_many(conn: &mut DbConn, kind: Kind, records: &[(&str, &str)], at: i64) -> Result<(), AppError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    #[derive(QueryableByName)]
+    struct Seq {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        value: i64,
+    }
+    let n = records.len() as i64;
+    // `n` is a count, not input: written into the statement (the backends' placeholders differ).
+    let last: Seq = diesel::sql_query(format!("UPDATE sync_counter SET value = value + {n} WHERE id = 1 RETURNING value"))
+        .get_result(conn)?;
+    let rows: Vec<NewChange> = records
+        .iter()
+        .zip(last.value - n + 1..)
+        .map(|(&(id, path), seq)| NewChange {
+            seq,
+            kind: kind.as_str(),
+            entity_id: id,
+            audience: Audience::Scope(path.to_owned()).key(),
+            removed: false,
+            at,
+        })
+        .collect();
+    for chunk in rows.chunks(super::INSERT_CHUNK) {
+        crate::insert_many!(conn, changes::table, chunk)?;
+    }
+    Ok(())
+}
+
 /// A change as read from the feed.
 #[derive(Clone, Debug, Queryable)]
 pub struct ChangeRow {

@@ -36,6 +36,14 @@ pub fn insert(conn: &mut DbConn, row: &OpRow) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Records many ops and their results in multi-row inserts.
+pub fn insert_many(conn: &mut DbConn, rows: &[OpRow]) -> Result<(), AppError> {
+    for chunk in rows.chunks(super::INSERT_CHUNK) {
+        crate::insert_many!(conn, device_ops::table, chunk)?;
+    }
+    Ok(())
+}
+
 /// Serialises the pushes of one device on PostgreSQL (a transaction-scoped advisory lock, one per
 /// batch rather than one per op, so a 500-op batch holds one lock): a racing duplicate batch waits,
 /// then finds the first one's stored results. SQLite already runs one writer at a time.

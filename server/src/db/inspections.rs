@@ -45,6 +45,25 @@ pub fn insert(conn: &mut DbConn, row: &InspectionRow) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Inserts many inspections in multi-row inserts.
+pub fn insert_many(conn: &mut DbConn, rows: &[InspectionRow]) -> Result<(), AppError> {
+    for chunk in rows.chunks(super::INSERT_CHUNK) {
+        crate::insert_many!(conn, inspections::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Which of `ids` are stored inspections.
+pub fn existing(conn: &mut DbConn, ids: &[String]) -> Result<std::collections::HashSet<String>, AppError> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(super::INSERT_CHUNK) {
+        let found: Vec<String> =
+            inspections::table.filter(inspections::id.eq_any(chunk)).select(inspections::id).load(conn)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 /// One inspection with the path of its premise's grid (for scope checks).
 pub fn find_with_path(conn: &mut DbConn, id: InspectionId) -> Result<Option<(InspectionRow, String)>, AppError> {
     Ok(inspections::table

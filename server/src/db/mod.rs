@@ -22,6 +22,23 @@ pub mod users;
 
 pub use pool::{run_blocking, Backend, Db, DbConn};
 
+/// At most this many rows in one multi-row `INSERT` (SQLite allows 32,766 bound values, PostgreSQL
+/// 65,535; the widest batched row has 13 columns).
+pub const INSERT_CHUNK: usize = 500;
+
+/// One multi-row `INSERT` of `rows` (a slice of `Insertable`s): diesel's batch insert needs the
+/// concrete connection, not the `MultiConnection`, so the statement is written once per backend here.
+#[macro_export]
+macro_rules! insert_many {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        use diesel::RunQueryDsl as _;
+        match $conn {
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Pg(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    }};
+}
+
 /// Unix milliseconds, the time representation of every `*_at` column.
 pub fn to_millis(t: chrono::DateTime<chrono::Utc>) -> i64 {
     t.timestamp_millis()

@@ -103,6 +103,23 @@ pub fn find_with_path(conn: &mut DbConn, id: PremiseId) -> Result<Option<(Premis
         .optional()?)
 }
 
+/// Many premises with their grids' paths, by id (those that exist).
+pub fn find_many_with_path(
+    conn: &mut DbConn,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, (PremiseRow, String)>, AppError> {
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(super::INSERT_CHUNK) {
+        let rows: Vec<(PremiseRow, String)> = premises::table
+            .inner_join(org_units::table)
+            .filter(premises::id.eq_any(chunk))
+            .select((PremiseRow::as_select(), org_units::path))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(p, path)| (p.id.clone(), (p, path))));
+    }
+    Ok(out)
+}
+
 /// Saves a changed premise only if nobody changed it since `old_version`; returns whether it did.
 pub fn update_if_version(conn: &mut DbConn, row: &PremiseRow, old_version: i64) -> Result<bool, AppError> {
     let n = diesel::update(premises::table.find(&row.id).filter(premises::version.eq(old_version)))

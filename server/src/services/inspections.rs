@@ -6,10 +6,13 @@ use super::scope;
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
 use crate::db::inspections::{self, InspectionRow};
+use crate::db::premises::PremiseRow;
 use crate::db::{attachments, hazards, premises, templates, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
+use std::sync::Arc;
+use xunjian_shared::checklist::Template;
 use xunjian_shared::checklist::{failed_items, validate_answers};
 use xunjian_shared::hazard::{Actor, DeadlinePolicy, HazardAction};
 use xunjian_shared::inspection::{hazard_id_for, Inspection, SubmitInspection};
@@ -50,6 +53,72 @@ pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitInspection) ->
     state.db.write(move |conn| submit_in(conn, &user, req, now, &policy, &cache)).await
 }
 
+/// An inspection checked against its premise and template version, ready to be written.
+pub struct Checked {
+    pub row: InspectionRow,
+    req: SubmitInspection,
+    premise: PremiseRow,
+    pub path: String,
+    template: Arc<Template>,
+}
+
+impl Checked {
+    /// The photos it references: the answers' and the on-the-spot fixes' evidence.
+    pub fn photos(&self) -> Vec<PhotoRef> {
+        let req = &self.req;
+        let answers = req.answers.iter().flat_map(|a| a.photos.iter().cloned());
+        answers.chain(req.fixed_on_spot.iter().flat_map(|f| f.evidence.iter().cloned())).collect()
+    }
+}
+
+/// The checks of a new inspection once its premise (with its grid's path) and template are looked
+/// up: the premise is in the user's scope and active, the template is for its type, every answer
+/// fits the template, and only failed items were fixed on the spot. Reads nothing else.
+pub fn check(
+    user: &AuthUser,
+    req: SubmitInspection,
+    body: String,
+    found: Option<(PremiseRow, String)>,
+    template: Option<Arc<Template>>,
+    now: DateTime<Utc>,
+) -> Result<Checked, AppError> {
+    let (premise, path) = found
+        .filter(|(_, p)| user.can_see(p))
+        .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "premise_id"))?;
+    if !premise.active {
+        return Err(AppError::validation("premise_id", "the premise is inactive"));
+    }
+    let template = template.ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "template_id"))?;
+    if PremiseType::parse(&premise.premise_type) != Some(template.content.premise_type) {
+        return Err(AppError::validation("template_id", "the template is for another type of premise"));
+    }
+    validate_answers(&template.content, &req.answers).map_err(|problems| {
+        AppError::with_detail(ErrorCode::ValidationFailed, serde_json::to_string(&problems).unwrap_or_default())
+    })?;
+    let failed = failed_items(&template.content, &req.answers);
+    for f in &req.fixed_on_spot {
+        if !failed.iter().any(|(item, _)| item.id == f.item_id) {
+            return Err(AppError::validation("fixed_on_spot", format!("item '{}' did not fail", f.item_id)));
+        }
+    }
+    let row = InspectionRow {
+        id: req.id.to_string(),
+        premise_id: premise.id.clone(),
+        template_id: req.template_id.to_string(),
+        inspector_id: user.id.to_string(),
+        started_at: req.started_at.timestamp_millis(),
+        finished_at: req.finished_at.timestamp_millis(),
+        received_at: now.timestamp_millis(),
+        lat: req.location.map(|l| l.lat),
+        lon: req.location.map(|l| l.lon),
+        accuracy_m: req.location.and_then(|l| l.accuracy_m),
+        body,
+        corrects_id: req.corrects.map(|c| c.to_string()),
+        hazard_count: 0,
+    };
+    Ok(Checked { row, req, premise, path, template })
+}
+
 /// Submits an inspection in the caller's transaction (times already checked).
 pub fn submit_in(
     conn: &mut DbConn,
@@ -67,60 +136,35 @@ pub fn submit_in(
             Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"))
         };
     }
-    let (premise, path) = premises::find_with_path(conn, req.premise_id)?
-        .filter(|(_, p)| user.can_see(p))
-        .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "premise_id"))?;
-    if !premise.active {
-        return Err(AppError::validation("premise_id", "the premise is inactive"));
-    }
-    let template = templates
-        .get(conn, req.template_id)?
-        .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "template_id"))?;
-    if PremiseType::parse(&premise.premise_type) != Some(template.content.premise_type) {
-        return Err(AppError::validation("template_id", "the template is for another type of premise"));
-    }
-    validate_answers(&template.content, &req.answers).map_err(|problems| {
-        AppError::with_detail(ErrorCode::ValidationFailed, serde_json::to_string(&problems).unwrap_or_default())
-    })?;
-    if let Some(old) = req.corrects {
+    let found = premises::find_with_path(conn, req.premise_id)?;
+    let template = templates.get(conn, req.template_id)?;
+    let mut c = check(user, req, body, found, template, now)?;
+    if let Some(old) = c.req.corrects {
         let same =
-            scope::visible(user, inspections::find_with_path(conn, old)?).is_ok_and(|o| o.premise_id == premise.id);
+            scope::visible(user, inspections::find_with_path(conn, old)?).is_ok_and(|o| o.premise_id == c.premise.id);
         if !same {
             return Err(AppError::validation("corrects", "no such inspection of this premise"));
         }
     }
-    let failed = failed_items(&template.content, &req.answers);
-    for f in &req.fixed_on_spot {
-        if !failed.iter().any(|(item, _)| item.id == f.item_id) {
-            return Err(AppError::validation("fixed_on_spot", format!("item '{}' did not fail", f.item_id)));
-        }
-    }
-    let now_ms = now.timestamp_millis();
-    let mut row = InspectionRow {
-        id: req.id.to_string(),
-        premise_id: premise.id.clone(),
-        template_id: req.template_id.to_string(),
-        inspector_id: user.id.to_string(),
-        started_at: req.started_at.timestamp_millis(),
-        finished_at: req.finished_at.timestamp_millis(),
-        received_at: now_ms,
-        lat: req.location.map(|l| l.lat),
-        lon: req.location.map(|l| l.lon),
-        accuracy_m: req.location.and_then(|l| l.accuracy_m),
-        body,
-        corrects_id: req.corrects.map(|c| c.to_string()),
-        hazard_count: 0,
-    };
     // The inspection row first: hazards reference it.
-    inspections::insert(conn, &row)?;
-    changes::created(conn, Kind::Inspection, &row.id, &path, now_ms)?;
-    let photos: Vec<PhotoRef> = req
-        .answers
-        .iter()
-        .flat_map(|a| a.photos.iter().cloned())
-        .chain(req.fixed_on_spot.iter().flat_map(|f| f.evidence.iter().cloned()))
-        .collect();
-    attachments::add_refs_new(conn, &photos, "inspection", &row.id, &path)?;
+    inspections::insert(conn, &c.row)?;
+    changes::created(conn, Kind::Inspection, &c.row.id, &c.path, now.timestamp_millis())?;
+    attachments::add_refs_new(conn, &c.photos(), "inspection", &c.row.id, &c.path)?;
+    register_failures(conn, user, &mut c, now, policy)?;
+    c.row.to_dto()
+}
+
+/// Registers one hazard per failed item of a written inspection — fixed on the spot and closed, or
+/// ordered to rectify — and records how many on the inspection.
+pub fn register_failures(
+    conn: &mut DbConn,
+    user: &AuthUser,
+    c: &mut Checked,
+    now: DateTime<Utc>,
+    policy: &DeadlinePolicy,
+) -> Result<(), AppError> {
+    let (req, premise, path) = (&c.req, &c.premise, &c.path);
+    let now_ms = now.timestamp_millis();
     let by = Acting {
         actor: Actor::User(user.role),
         user_id: Some(user.id.to_string()),
@@ -129,7 +173,7 @@ pub fn submit_in(
         note: "",
     };
     let mut count = 0;
-    for (item, answer) in failed {
+    for (item, answer) in failed_items(&c.template.content, &req.answers) {
         // One open hazard per item and premise: a repeat finding does not double-count.
         if hazards::open_for_item(conn, &premise.id, &item.id)? {
             continue;
@@ -143,7 +187,7 @@ pub fn submit_in(
             description: answer.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| item.text_zh.clone()),
             photos: answer.photos.clone(),
         };
-        let mut h = register(conn, &premise, &path, new, &by, now_ms)?;
+        let mut h = register(conn, premise, path, new, &by, now_ms)?;
         let next: Vec<HazardAction> = match req.fixed_on_spot.iter().find(|f| f.item_id == item.id) {
             Some(fixed) => vec![HazardAction::FixOnSpot { evidence: fixed.evidence.clone() }, HazardAction::Close],
             None => {
@@ -156,17 +200,17 @@ pub fn submit_in(
                 vec![HazardAction::OrderRectification { deadline }]
             }
         };
-        let place = Place { premise_name: &premise.name, grid_path: &path };
+        let place = Place { premise_name: &premise.name, grid_path: path };
         for action in &next {
             h = transition(conn, h, &place, action, &by, now, policy)?;
         }
         count += 1;
     }
-    row.hazard_count = count;
+    c.row.hazard_count = count;
     if count > 0 {
-        crate::db::inspections::set_hazard_count(conn, &row.id, count)?;
+        inspections::set_hazard_count(conn, &c.row.id, count)?;
     }
-    row.to_dto()
+    Ok(())
 }
 
 /// One inspection in scope.

@@ -23,6 +23,7 @@ pub mod roads;
 pub mod scope;
 pub mod stats;
 pub mod sync;
+mod sync_batch;
 pub mod templates;
 pub mod today;
 pub mod users;

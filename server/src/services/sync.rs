@@ -4,7 +4,7 @@
 
 use super::hazards::{act_in, register_in, Staleness};
 use super::premises::{self, update_in, EditMode};
-use super::{inspections, scope};
+use super::{inspections, scope, sync_batch as batch};
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
 use crate::db::device_ops::{self, OpRow};
@@ -36,7 +36,7 @@ fn check_protocol(protocol: u32) -> Result<(), AppError> {
     Ok(())
 }
 
-fn kind_name(body: &OpBody) -> &'static str {
+pub(super) fn kind_name(body: &OpBody) -> &'static str {
     match body {
         OpBody::CreatePremise(_) => "create_premise",
         OpBody::UpdatePremise { .. } => "update_premise",
@@ -50,7 +50,7 @@ fn kind_name(body: &OpBody) -> &'static str {
 }
 
 /// The fingerprint of an op's content: the same op id must always carry the same content.
-fn fingerprint(device: DeviceId, op: &Operation) -> String {
+pub(super) fn fingerprint(device: DeviceId, op: &Operation) -> String {
     let body = serde_json::to_vec(&(device, op.seq, &op.body)).unwrap_or_default();
     hex::encode(Sha256::digest(body))
 }
@@ -240,12 +240,31 @@ pub async fn push(
             // ops recorded by this batch are added as it goes (an op id repeated within a batch).
             let ids: Vec<String> = req.ops.iter().map(|o| o.op_id.to_string()).collect();
             let mut known = device_ops::find_many(conn, &ids)?;
+            let mut pre = batch::Prefetch::load(conn, &req.ops)?;
             let mut results = Vec::with_capacity(req.ops.len());
-            for op in &req.ops {
-                match push_one(conn, &state, &user, req.device_id, op, &mut known) {
-                    Ok(outcome) => results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome }),
-                    // That op's savepoint is rolled back; commit the ones before it, then fail.
-                    Err(e) => return Ok((results, Some(e))),
+            let mut at = 0;
+            while at < req.ops.len() {
+                // A run of new inspections is written together; the rest (and a run whose batched
+                // write failed) go op by op.
+                let now = state.clock.now();
+                let run = batch::gather(conn, &state, &user, &req.ops[at..], &known, &mut pre, now)?;
+                let ops = &req.ops[at..at + run.len()];
+                if run.len() > 1 {
+                    let written = batch::write_run(conn, &state, &user, req.device_id, ops, run, &mut known, now)?;
+                    if let Some(done) = written {
+                        results.extend(done);
+                        at += ops.len();
+                        continue;
+                    }
+                }
+                for op in ops.iter().chain(ops.is_empty().then_some(&req.ops[at])) {
+                    match push_one(conn, &state, &user, req.device_id, op, &mut known) {
+                        Ok(outcome) => results.push(OpResult { op_id: op.op_id, seq: op.seq, outcome }),
+                        // That op's savepoint is rolled back; commit the ones before it, then fail.
+                        Err(e) => return Ok((results, Some(e))),
+                    }
+                    pre.note(op);
+                    at += 1;
                 }
             }
             Ok((results, None))
