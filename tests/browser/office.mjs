@@ -227,6 +227,10 @@ export async function officeSteps({ steps, tmp }) {
       await syncNow(page);
       await page.goto(`${base}/#/hazard/${o.major}`);
       await page.waitForSelector('[data-testid=hazard][data-status=closed]');
+      // With its timeline as pulled: the office's and the brigade's steps, ending closed.
+      await page.waitForSelector('[data-testid=timeline] li[data-to=closed]');
+      const events = await page.locator('[data-testid=timeline] li').count();
+      assert(events >= 4, `the whole timeline on the phone: ${events} events`);
     });
 
     await steps.step('server stopped: the office pages show what they last loaded, read-only, and say so', async () => {

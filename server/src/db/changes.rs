@@ -101,9 +101,10 @@ struct NewChange<'a> {
     at: i64,
 }
 
-/// [`created`] for many new records of one kind at once (a push's batch of inspections): their
-/// numbers taken in one counter update, their rows in multi-row inserts.
-pub fn created_many(conn: &mut DbConn, kind: Kind, records: &[(&str, &str)], at: i64) -> Result<(), AppError> {
+/// [`created`] for many new records at once — `(kind, id, audience)` each, none with an earlier
+/// change (records inserted in this transaction): their numbers taken by one counter update, in
+/// the order given, their rows in multi-row inserts.
+pub fn created_many(conn: &mut DbConn, records: &[(Kind, &str, Audience)], at: i64) -> Result<(), AppError> {
     if records.is_empty() {
         return Ok(());
     }
@@ -119,11 +120,11 @@ pub fn created_many(conn: &mut DbConn, kind: Kind, records: &[(&str, &str)], at:
     let rows: Vec<NewChange> = records
         .iter()
         .zip(last.value - n + 1..)
-        .map(|(&(id, path), seq)| NewChange {
+        .map(|((kind, id, audience), seq)| NewChange {
             seq,
             kind: kind.as_str(),
             entity_id: id,
-            audience: Audience::Scope(path.to_owned()).key(),
+            audience: audience.key(),
             removed: false,
             at,
         })

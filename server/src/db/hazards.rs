@@ -117,6 +117,12 @@ pub fn insert_event(conn: &mut DbConn, row: &EventRow) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Appends the timeline entries of a new hazard in one multi-row insert.
+pub fn insert_events(conn: &mut DbConn, rows: &[EventRow]) -> Result<(), AppError> {
+    crate::insert_many!(conn, hazard_events::table, rows)?;
+    Ok(())
+}
+
 /// Saves a hazard only if it is still at `old_version`; returns whether it did. This guard is what
 /// makes a stale action, or two schedulers racing, change a hazard at most once.
 pub fn update_if_version(conn: &mut DbConn, row: &HazardRow, old_version: i64) -> Result<bool, AppError> {

@@ -38,15 +38,17 @@ impl NotificationRow {
     }
 }
 
-/// Inserts notifications.
+/// Inserts notifications made at one time (the feed rows take the first one's time).
 pub fn insert_many(conn: &mut DbConn, rows: &[NotificationRow]) -> Result<(), AppError> {
-    // One statement per row: diesel's multi-row insert is not available over MultiConnection.
-    for row in rows {
-        diesel::insert_into(n::table).values(row).execute(conn)?;
-        let to = super::changes::Audience::User(row.user_id.clone());
-        super::changes::record(conn, super::changes::Kind::Notification, &row.id, &to, false, row.created_at)?;
+    use super::changes::{Audience, Kind};
+    let Some(first) = rows.first() else { return Ok(()) };
+    for chunk in rows.chunks(super::INSERT_CHUNK) {
+        crate::insert_many!(conn, n::table, chunk)?;
     }
-    Ok(())
+    // New ids: no earlier change to replace.
+    let feed: Vec<_> =
+        rows.iter().map(|r| (Kind::Notification, r.id.as_str(), Audience::User(r.user_id.clone()))).collect();
+    super::changes::created_many(conn, &feed, first.created_at)
 }
 
 /// A user's notifications, newest first.

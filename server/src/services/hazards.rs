@@ -107,8 +107,30 @@ pub fn register(
     grid_path: &str,
     h: NewHazard,
     by: &Acting<'_>,
-    now: i64,
+    now: DateTime<Utc>,
 ) -> Result<HazardRow, AppError> {
+    // No actions: no deadline is computed, so the policy is not consulted.
+    let policy = xunjian_shared::hazard::DeadlinePolicy::default();
+    register_with(conn, premise, grid_path, h, &[], by, now, &policy)
+}
+
+/// Registers a hazard and takes its first actions at once (an inspection's failed item: fixed on
+/// the spot and closed, or ordered to rectify). The same states, versions, timeline entries and
+/// notices as [`register`] followed by [`transition`] for each action — the shared machine decides
+/// every step — but the row is written once, in its last state, with its feed rows, entries and
+/// notices each in one insert.
+#[allow(clippy::too_many_arguments)] // where, what, which actions, by whom, when, under which policy
+pub fn register_with(
+    conn: &mut DbConn,
+    premise: &PremiseRow,
+    grid_path: &str,
+    h: NewHazard,
+    actions: &[HazardAction],
+    by: &Acting<'_>,
+    now: DateTime<Utc>,
+    policy: &xunjian_shared::hazard::DeadlinePolicy,
+) -> Result<HazardRow, AppError> {
+    let at = now.timestamp_millis();
     let mut row = HazardRow {
         id: h.id.to_string(),
         premise_id: premise.id.clone(),
@@ -125,28 +147,34 @@ pub fn register(
         photos: serde_json::to_string(&h.photos).map_err(AppError::internal)?,
         registered_by: by.user_id.clone(),
         version: 1,
-        created_at: now,
-        updated_at: now,
+        created_at: at,
+        updated_at: at,
         closed_at: None,
     };
     row.set_state(&HazardState::registered(h.severity));
+    let payload = serde_json::json!({ "photos": h.photos });
+    let mut events = vec![event((&row.id, row.version, &row.status), "register", None, by, at, payload)];
+    let mut notices = notices_on_register(h.severity);
+    let mut photos = h.photos;
+    for action in actions {
+        let t = apply(&row.state()?, action, by.actor, now, policy).map_err(|r| AppError::new(ErrorCode::from(r)))?;
+        let from = std::mem::take(&mut row.status);
+        row.set_state(&t.state);
+        row.version += 1;
+        if t.state.status == HazardStatus::Closed {
+            row.closed_at = Some(at);
+        }
+        events.push(action_event((&row.id, row.version, &row.status), action, &from, by, at)?);
+        notices.extend(t.notices);
+        photos.extend(evidence(action).iter().cloned());
+    }
     hazards::insert(conn, &row)?;
-    changes::created(conn, Kind::Hazard, &row.id, grid_path, now)?;
-    changes::created(conn, Kind::HazardTimeline, &row.id, grid_path, now)?;
-    attachments::add_refs_new(conn, &h.photos, "hazard", &row.id, grid_path)?;
-    hazards::insert_event(
-        conn,
-        &event(
-            (&row.id, row.version, &row.status),
-            "register",
-            None,
-            by,
-            now,
-            serde_json::json!({ "photos": h.photos }),
-        ),
-    )?;
+    let scope = changes::Audience::Scope(grid_path.to_owned());
+    changes::created_many(conn, &[(Kind::Hazard, &row.id, scope.clone()), (Kind::HazardTimeline, &row.id, scope)], at)?;
+    attachments::add_refs_new(conn, &photos, "hazard", &row.id, grid_path)?;
+    hazards::insert_events(conn, &events)?;
     let about = notify::About::Hazard { id: &row.id, premise_name: &premise.name };
-    notify::send(conn, &notices_on_register(h.severity), about, grid_path, now)?;
+    notify::send(conn, &notices, about, grid_path, at)?;
     Ok(row)
 }
 
@@ -311,7 +339,7 @@ pub fn register_in(
         description: req.description.trim().to_owned(),
         photos: req.photos.clone(),
     };
-    register(conn, &premise, &path, h, &by, now.timestamp_millis())?;
+    register(conn, &premise, &path, h, &by, now)?;
     detail_of(conn, user, id, now)
 }
 

@@ -1,7 +1,7 @@
 //! Submitting an inspection: checks it against its template version, stores it unchanged, and
 //! registers one hazard per failed item — fixed on the spot and closed, or ordered to rectify.
 
-use super::hazards::{register, transition, Acting, NewHazard, Place};
+use super::hazards::{register_with, Acting, NewHazard};
 use super::scope;
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
@@ -164,7 +164,6 @@ pub fn register_failures(
     policy: &DeadlinePolicy,
 ) -> Result<(), AppError> {
     let (req, premise, path) = (&c.req, &c.premise, &c.path);
-    let now_ms = now.timestamp_millis();
     let by = Acting {
         actor: Actor::User(user.role),
         user_id: Some(user.id.to_string()),
@@ -187,8 +186,7 @@ pub fn register_failures(
             description: answer.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| item.text_zh.clone()),
             photos: answer.photos.clone(),
         };
-        let mut h = register(conn, premise, path, new, &by, now_ms)?;
-        let next: Vec<HazardAction> = match req.fixed_on_spot.iter().find(|f| f.item_id == item.id) {
+        let first: Vec<HazardAction> = match req.fixed_on_spot.iter().find(|f| f.item_id == item.id) {
             Some(fixed) => vec![HazardAction::FixOnSpot { evidence: fixed.evidence.clone() }, HazardAction::Close],
             None => {
                 let deadline = req
@@ -200,10 +198,7 @@ pub fn register_failures(
                 vec![HazardAction::OrderRectification { deadline }]
             }
         };
-        let place = Place { premise_name: &premise.name, grid_path: path };
-        for action in &next {
-            h = transition(conn, h, &place, action, &by, now, policy)?;
-        }
+        register_with(conn, premise, path, new, &first, &by, now, policy)?;
         count += 1;
     }
     c.row.hazard_count = count;

@@ -12,7 +12,7 @@
 use super::inspections::{self as insp, Checked};
 use super::sync::{fingerprint, kind_name};
 use crate::auth::AuthUser;
-use crate::db::changes::{self, Kind};
+use crate::db::changes::{self, Audience, Kind};
 use crate::db::device_ops::{self, OpRow};
 use crate::db::premises::PremiseRow;
 use crate::db::{attachments, inspections, premises, DbConn};
@@ -164,8 +164,9 @@ pub fn write_run(
     let written = conn.transaction(|conn| {
         let inspection_rows: Vec<_> = run.iter().map(|c| c.row.clone()).collect();
         inspections::insert_many(conn, &inspection_rows)?;
-        let feed: Vec<(&str, &str)> = run.iter().map(|c| (c.row.id.as_str(), c.path.as_str())).collect();
-        changes::created_many(conn, Kind::Inspection, &feed, now_ms)?;
+        let feed: Vec<_> =
+            run.iter().map(|c| (Kind::Inspection, c.row.id.as_str(), Audience::Scope(c.path.clone()))).collect();
+        changes::created_many(conn, &feed, now_ms)?;
         let refs: Vec<_> = run.iter().map(|c| (c.photos(), c.row.id.as_str(), c.path.as_str())).collect();
         attachments::add_refs_many(conn, "inspection", &refs)?;
         for c in &mut run {

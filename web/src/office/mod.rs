@@ -23,7 +23,7 @@ mod road_table;
 mod roads;
 mod server_photos;
 mod state;
-mod timeline;
+pub(crate) mod timeline;
 mod trend;
 mod view;
 

@@ -1,17 +1,21 @@
 //! One hazard: what, where, its state, and only the actions the shared state machine allows my
 //! role now — report rectified, re-check pass (photo) or fail (new deadline), fix on the spot,
 //! close. Each is saved on the phone and queued as `act_on_hazard` with the version seen here.
+//! Below, the hazard's timeline as last pulled (`hazard_timeline`, kept in the `other` store): who
+//! did what and when, the office's decisions included.
 
 use crate::components::photos::{TakePhoto, Thumbs};
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::{acted, my_actions, policy};
+use crate::office::timeline::timeline;
+use crate::store::place;
 use crate::util::{date, end_of_day, now};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
-use xunjian_shared::hazard::{ActOnHazard, ActionKind, HazardAction};
-use xunjian_shared::sync::{OpBody, Record};
+use xunjian_shared::hazard::{ActOnHazard, ActionKind, HazardAction, HazardEvent, HazardTimeline};
+use xunjian_shared::sync::{OpBody, Record, RecordKind};
 use xunjian_shared::PhotoRef;
 use yew::prelude::*;
 
@@ -30,6 +34,20 @@ pub fn HazardDetail(props: &HazardProps) -> Html {
     let note = use_state(String::new);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
+    let events = use_state(Vec::<HazardEvent>::new);
+    {
+        // Read again after a save and after a sync round that brought something: the timeline
+        // arrives with the pull.
+        let (db, events) = (ctx.db.clone(), events.clone());
+        use_effect_with((props.id.clone(), ctx.rev, ctx.status.data_rounds), move |(id, _, _)| {
+            let key = place(RecordKind::HazardTimeline, id).1;
+            spawn_local(async move {
+                if let Ok(found) = db.record::<HazardTimeline>("other", &key).await {
+                    events.set(found.map(|t| t.events).unwrap_or_default());
+                }
+            });
+        });
+    }
 
     let Some(local) = ctx.hazard(&props.id).cloned() else {
         // Closed hazards are read just after the rest: not found only once they are.
@@ -158,6 +176,7 @@ pub fn HazardDetail(props: &HazardProps) -> Html {
                     <button type="button" class="button primary" onclick={confirm} disabled={*busy} data-testid="confirm-action">{ t.confirm }</button>
                 </section>
             }
+            if !events.is_empty() { { timeline(&ctx, &events) } }
         </>
     }
 }

@@ -135,6 +135,13 @@ impl Db {
         done(tx).await
     }
 
+    /// One record by store and key (`None` when the phone has none).
+    pub async fn record<T: DeserializeOwned>(&self, store: &str, key: &str) -> Result<Option<T>, StoreError> {
+        let tx = self.tx(&[store], false)?;
+        let row = tx.store(store)?.get(key.into()).await?;
+        row.map(|r| parse(&r)).transpose()
+    }
+
     /// The JSON text of every row of a store (`outbox`, `inbox`), in key order.
     pub async fn json_rows(&self, store: &str) -> Result<Vec<String>, StoreError> {
         let tx = self.tx(&[store], false)?;
