@@ -19,6 +19,7 @@ pub mod schema;
 pub mod stats;
 pub mod templates;
 pub mod users;
+mod writer;
 
 pub use pool::{run_blocking, Backend, Db, DbConn};
 

@@ -2,7 +2,7 @@
 
 use crate::error::AppError;
 use diesel::connection::SimpleConnection;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::connection::TransactionManager;
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -10,7 +10,8 @@ use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use super::writer::Writer;
+use std::sync::Arc;
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -97,7 +98,7 @@ impl ManageConnection for Manager {
 
 /// Write transactions committed through [`Db::write_blocking`] by this process (`xunjian bench`
 /// reports commits per push batch with it; one relaxed add per commit costs nothing).
-static COMMITS: AtomicU64 = AtomicU64::new(0);
+pub(super) static COMMITS: AtomicU64 = AtomicU64::new(0);
 
 /// How many write transactions this process has committed so far.
 pub fn commits() -> u64 {
@@ -109,9 +110,9 @@ pub fn commits() -> u64 {
 pub struct Db {
     pool: Pool<Manager>,
     backend: Backend,
-    /// SQLite allows one writer; serialising our own writers here means a write transaction never
-    /// fails with SQLITE_BUSY on lock upgrade. PostgreSQL needs no such lock.
-    write_lock: Option<Arc<Mutex<()>>>,
+    /// SQLite allows one writer: ours take turns here (so a write never fails with SQLITE_BUSY on
+    /// lock upgrade) and share commits (db/writer.rs). PostgreSQL needs neither.
+    writer: Option<Arc<Writer>>,
 }
 
 impl Db {
@@ -133,7 +134,7 @@ impl Db {
             .connection_timeout(Duration::from_secs(10))
             .build(Manager { backend, url: url.to_owned() })
             .map_err(AppError::unavailable)?;
-        let db = Db { pool, backend, write_lock: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))) };
+        let db = Db { pool, backend, writer: (backend == Backend::Sqlite).then(Arc::default) };
         db.migrate()?;
         Ok(db)
     }
@@ -178,37 +179,18 @@ impl Db {
         run_blocking(move || db.write_blocking(f)).await
     }
 
-    /// The blocking form of [`Db::write`].
+    /// The blocking form of [`Db::write`]. On SQLite the transaction may be shared with other
+    /// writers waiting at the same moment, `f` in a savepoint of its own, committed once for all of
+    /// them (group commit, db/writer.rs); it answers only after that commit.
     pub fn write_blocking<T>(&self, f: impl FnOnce(&mut DbConn) -> Result<T, AppError>) -> Result<T, AppError> {
-        let _guard = self.write_lock.as_ref().map(|l| l.lock().unwrap_or_else(|p| p.into_inner()));
+        if let Some(writer) = &self.writer {
+            return writer.run(&self.pool, f);
+        }
         let mut pooled = self.conn()?;
         let conn: &mut DbConn = &mut pooled;
-        match conn {
-            // SQLite: take the write lock at BEGIN. A deferred transaction that reads and then
-            // writes fails at once with SQLITE_BUSY when another process (a second server, the
-            // CLI) wrote meanwhile; BEGIN IMMEDIATE waits for the busy timeout instead.
-            DbConn::Sqlite(c) => {
-                AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
-                let result = f(conn);
-                let DbConn::Sqlite(c) = conn else { unreachable!("the variant cannot change") };
-                match result {
-                    Ok(v) => {
-                        AnsiTransactionManager::commit_transaction(c)?;
-                        COMMITS.fetch_add(1, Ordering::Relaxed);
-                        Ok(v)
-                    }
-                    Err(e) => {
-                        AnsiTransactionManager::rollback_transaction(c)?;
-                        Err(e)
-                    }
-                }
-            }
-            DbConn::Pg(_) => {
-                let v = conn.transaction(f)?;
-                COMMITS.fetch_add(1, Ordering::Relaxed);
-                Ok(v)
-            }
-        }
+        let v = conn.transaction(f)?;
+        COMMITS.fetch_add(1, Ordering::Relaxed);
+        Ok(v)
     }
 
     /// Whether the database passes its own consistency check (SQLite `PRAGMA integrity_check`;
