@@ -234,12 +234,18 @@ impl Db {
 
 use diesel::RunQueryDsl;
 
+/// At most this many blocking jobs at once; more wait without a thread. Under fifty phones the
+/// blocking pool otherwise grows a thread per request in flight (~80, each with its stack), while
+/// at most 8 connections and one writer group can use them (docs/benchmarks.md: RSS).
+static BLOCKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(24);
+
 /// Runs blocking work (diesel, argon2) off the async executor.
 pub async fn run_blocking<T, F>(f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, AppError> + Send + 'static,
 {
+    let _permit = BLOCKING.acquire().await.map_err(AppError::internal)?;
     actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
 }
 
