@@ -103,7 +103,19 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
     use ErrorCode::{AlreadyExists, ValidationFailed};
     assert_eq!(
         codes,
-        [None, None, None, Some(ValidationFailed), None, Some(AlreadyExists), None, None, Some(AlreadyExists), None, None],
+        [
+            None,
+            None,
+            None,
+            Some(ValidationFailed),
+            None,
+            Some(AlreadyExists),
+            None,
+            None,
+            Some(AlreadyExists),
+            None,
+            None
+        ],
         "{res:?}"
     );
     assert_eq!(res.results.iter().map(|r| r.seq).collect::<Vec<_>>(), (1..=11).collect::<Vec<i64>>());
@@ -112,14 +124,16 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
     assert_eq!(d.send(&app, 20).await, res);
 
     // The stored inspections: exactly the applied ones, each once, with their hazard counts.
-    let mut on_p1: Vec<_> = inspections_of(&app, &tok, p1.id).await.iter().map(|i| (i.submitted.id, i.hazard_count)).collect();
+    let mut on_p1: Vec<_> =
+        inspections_of(&app, &tok, p1.id).await.iter().map(|i| (i.submitted.id, i.hazard_count)).collect();
     on_p1.sort();
     let mut want = vec![(a1.id, 0), (a2.id, 1), (a3.id, 0), (c1.id, 0), (after_edit.id, 0)];
     want.sort();
     assert_eq!(on_p1, want);
     let stored_c1 = inspections_of(&app, &tok, p1.id).await.into_iter().find(|i| i.submitted.id == c1.id).unwrap();
     assert_eq!(stored_c1.submitted.notes, c1.notes, "the first of two with one id is kept");
-    let mut on_p2: Vec<_> = inspections_of(&app, &tok, p2.id).await.iter().map(|i| (i.submitted.id, i.hazard_count)).collect();
+    let mut on_p2: Vec<_> =
+        inspections_of(&app, &tok, p2.id).await.iter().map(|i| (i.submitted.id, i.hazard_count)).collect();
     on_p2.sort();
     let mut want = vec![(b1.id, 0), (b2.id, 1)];
     want.sort();
@@ -152,7 +166,8 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
         assert_eq!(found.len(), 1, "{kind} {id} delivered once: {found:?}");
         found[0]
     };
-    let seqs: Vec<i64> = [&a1, &a2, &a3, &b1, &b2, &c1, &after_edit].iter().map(|i| seq_of("inspection", i.id.to_string())).collect();
+    let seqs: Vec<i64> =
+        [&a1, &a2, &a3, &b1, &b2, &c1, &after_edit].iter().map(|i| seq_of("inspection", i.id.to_string())).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "in push order: {seqs:?}");
     assert!(seq_of("hazard", hazard_id_for(a2.id, x).to_string()) > seqs[2], "a2's hazard after the run");
     for id in [i3.id, bad.id] {

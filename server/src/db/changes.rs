@@ -115,8 +115,9 @@ pub fn created_many(conn: &mut DbConn, records: &[(Kind, &str, Audience)], at: i
     }
     let n = records.len() as i64;
     // `n` is a count, not input: written into the statement (the backends' placeholders differ).
-    let last: Seq = diesel::sql_query(format!("UPDATE sync_counter SET value = value + {n} WHERE id = 1 RETURNING value"))
-        .get_result(conn)?;
+    let last: Seq =
+        diesel::sql_query(format!("UPDATE sync_counter SET value = value + {n} WHERE id = 1 RETURNING value"))
+            .get_result(conn)?;
     let rows: Vec<NewChange> = records
         .iter()
         .zip(last.value - n + 1..)

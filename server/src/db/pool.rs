@@ -1,5 +1,6 @@
 //! Connection pool, migrations and the blocking-work bridge for both backends.
 
+use super::writer::Writer;
 use crate::error::AppError;
 use diesel::connection::SimpleConnection;
 use diesel::connection::TransactionManager;
@@ -10,7 +11,6 @@ use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use super::writer::Writer;
 use std::sync::Arc;
 use std::time::Duration;
 

@@ -246,15 +246,22 @@ pub async fn push(
             while at < req.ops.len() {
                 // A run of new inspections is written together; the rest (and a run whose batched
                 // write failed) go op by op.
+                // A server failure here stops the batch as one in an op does: what came before commits.
                 let now = state.clock.now();
-                let run = batch::gather(conn, &state, &user, &req.ops[at..], &known, &mut pre, now)?;
+                let run = match batch::gather(conn, &state, &user, &req.ops[at..], &known, &mut pre, now) {
+                    Ok(run) => run,
+                    Err(e) => return Ok((results, Some(e))),
+                };
                 let ops = &req.ops[at..at + run.len()];
                 if run.len() > 1 {
-                    let written = batch::write_run(conn, &state, &user, req.device_id, ops, run, &mut known, now)?;
-                    if let Some(done) = written {
-                        results.extend(done);
-                        at += ops.len();
-                        continue;
+                    match batch::write_run(conn, &state, &user, req.device_id, ops, run, &mut known, now) {
+                        Ok(Some(done)) => {
+                            results.extend(done);
+                            at += ops.len();
+                            continue;
+                        }
+                        Ok(None) => {}
+                        Err(e) => return Ok((results, Some(e))),
                     }
                 }
                 for op in ops.iter().chain(ops.is_empty().then_some(&req.ops[at])) {
