@@ -195,6 +195,23 @@ export async function patrolSteps({ steps, server, base, tmp }) {
       await syncNow(page);
       equal(JSON.stringify(counts()), JSON.stringify(first), 'counts');
     });
+
+    await steps.step('the road station refers the problem to enforcement; after a sync the patrol shows it referred', async () => {
+      const stored = await api(base, 'GET', `/patrols/${p.id}`, p.token);
+      const issueId = stored.findings[0].id;
+      const station = await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' });
+      const detail = await api(base, 'GET', `/road-issues/${issueId}`, station.access_token);
+      await api(base, 'POST', `/road-issues/${issueId}/actions`, station.access_token, {
+        action: { action: 'refer', to: 'enforcement' },
+        expected_version: detail.issue.version,
+      });
+      await page.goto(`${base}/#/patrol/${p.id}`);
+      await page.waitForSelector(`[data-testid=summary-findings] li[data-id="${issueId}"][data-status=registered]`);
+      await syncNow(page);
+      await page.waitForSelector(`[data-testid=summary-findings] li[data-id="${issueId}"][data-status=referred]`);
+      const shown = await page.textContent(`[data-testid=summary-findings] li[data-id="${issueId}"] .tag`);
+      assert(shown.includes('移交'), `the status in words: ${shown}`);
+    });
   } finally {
     try {
       if (ctx) await ctx.close();

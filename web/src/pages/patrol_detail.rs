@@ -1,13 +1,26 @@
 //! One patrol: the summary shown when it ends (distance, coverage per segment, the checklist, the
-//! problems found), saved on the phone or synced.
+//! problems found), saved on the phone or synced. Each problem shows where the road station has got
+//! with it (its road issue as last pulled: registered, referred, rectified, closed…).
 
 use crate::components::photos::Thumbs;
 use crate::components::saved::SavedBadge;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::route::Route;
+use crate::store::place;
 use crate::util::{distance, fixed, hms, percent, short_time};
+use serde::Deserialize;
+use std::collections::HashMap;
+use wasm_bindgen_futures::spawn_local;
+use xunjian_shared::hazard::HazardStatus;
+use xunjian_shared::sync::RecordKind;
 use yew::prelude::*;
+
+/// The one field of a pulled road issue this page shows (its state is flattened into it).
+#[derive(Deserialize)]
+struct IssueStatus {
+    status: HazardStatus,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct PatrolDetailProps {
@@ -18,6 +31,30 @@ pub struct PatrolDetailProps {
 pub fn PatrolDetail(props: &PatrolDetailProps) -> Html {
     let ctx = use_ctx();
     let t = ctx.t();
+    let statuses = use_state(HashMap::<String, HazardStatus>::new);
+    {
+        // The road issues arrive with the pull (kept in `other`): read again after each sync round
+        // that brought something.
+        let finding_ids: Vec<String> = ctx
+            .world
+            .patrol(&props.id)
+            .map(|l| l.value.submitted.findings.iter().map(|f| f.id.to_string()).collect())
+            .unwrap_or_default();
+        let (db, statuses) = (ctx.db.clone(), statuses.clone());
+        use_effect_with((finding_ids, ctx.status.data_rounds), move |(ids, _)| {
+            let ids = ids.clone();
+            spawn_local(async move {
+                let mut found = HashMap::new();
+                for id in ids {
+                    let key = place(RecordKind::RoadIssue, &id).1;
+                    if let Ok(Some(issue)) = db.record::<IssueStatus>("other", &key).await {
+                        found.insert(id, issue.status);
+                    }
+                }
+                statuses.set(found);
+            });
+        });
+    }
     let Some(local) = ctx.world.patrol(&props.id) else {
         return html! { <p class="muted">{ t.not_found }</p> };
     };
@@ -63,8 +100,13 @@ pub fn PatrolDetail(props: &PatrolDetailProps) -> Html {
             <h2 class="section">{ t.problems_found }<span class="count">{ s.findings.len() }</span></h2>
             <ul class="list" data-testid="summary-findings">
                 { for s.findings.iter().map(|f| html! {
-                    <li class="row">
-                        <span class="title">{ i18n::finding_category(ctx.lang, f.category) }</span>
+                    <li class="row" data-id={f.id.to_string()}
+                        data-status={statuses.get(&f.id.to_string()).map(|st| st.as_str())}>
+                        <span class="title">{ i18n::finding_category(ctx.lang, f.category) }
+                            if let Some(st) = statuses.get(&f.id.to_string()) {
+                                <span class="tag">{ i18n::status(ctx.lang, *st) }</span>
+                            }
+                        </span>
                         <span class="sub">{ &f.description }</span>
                         <Thumbs shas={f.photos.iter().map(|p| p.as_str().to_owned()).collect::<Vec<_>>()} />
                     </li>
