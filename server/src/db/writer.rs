@@ -147,12 +147,12 @@ impl Writer {
                 Ok(()) => true,
                 Err(e) => {
                     tracing::error!(error = %e, "group commit failed");
-                    let _ = AnsiTransactionManager::rollback_transaction(c);
+                    rollback_all(c);
                     false
                 }
             },
             DbConn::Sqlite(c) => {
-                let _ = AnsiTransactionManager::rollback_transaction(c);
+                rollback_all(c);
                 false
             }
             DbConn::Pg(_) => unreachable!("group commit is for SQLite"),
@@ -170,6 +170,16 @@ impl Writer {
         self.ended.notify_all();
         self.turn.notify_one();
         committed || (commit && empty)
+    }
+}
+
+/// Rolls back every level still open (a writer that panicked leaves its savepoint open). Should a
+/// rollback fail, the connection stays marked broken and the pool closes it, which rolls back too.
+fn rollback_all(c: &mut diesel::sqlite::SqliteConnection) {
+    while let TransactionManagerStatus::Valid(v) = AnsiTransactionManager::transaction_manager_status_mut(c) {
+        if v.transaction_depth().is_none() || AnsiTransactionManager::rollback_transaction(c).is_err() {
+            break;
+        }
     }
 }
 
