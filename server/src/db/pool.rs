@@ -11,7 +11,7 @@ use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
@@ -234,24 +234,78 @@ impl Db {
 
 use diesel::RunQueryDsl;
 
-/// At most this many blocking jobs at once; more wait without a thread. Under fifty phones the
-/// blocking pool otherwise grows a thread per request in flight (~80, each with its stack), while
-/// at most 8 connections and one writer group can use them (docs/benchmarks.md: RSS).
-static BLOCKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(24);
+/// Threads for blocking work (diesel, argon2): a fixed pool, not the async runtime's blocking pool.
+/// Each actix worker has a runtime of its own whose blocking pool grew a thread per request in flight
+/// under fifty phones (~80 threads, each keeping its stack and malloc cache) while at most 8
+/// connections and one writer group can use them (docs/benchmarks.md: memory). Jobs queue here.
+const BLOCKING_THREADS: usize = 24;
 
-/// Runs blocking work (diesel, argon2) off the async executor.
+type Job = Box<dyn FnOnce() + Send>;
+
+fn blocking_queue() -> &'static std::sync::mpsc::Sender<Job> {
+    static QUEUE: OnceLock<std::sync::mpsc::Sender<Job>> = OnceLock::new();
+    QUEUE.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for n in 0..BLOCKING_THREADS {
+            let rx = rx.clone();
+            std::thread::Builder::new()
+                .name(format!("xj-blocking-{n}"))
+                .spawn(move || loop {
+                    let job = match rx.lock().unwrap_or_else(|p| p.into_inner()).recv() {
+                        Ok(job) => job,
+                        Err(_) => return,
+                    };
+                    job();
+                })
+                .expect("spawn a blocking thread");
+        }
+        tx
+    })
+}
+
+/// Runs blocking work (diesel, argon2) off the async executor, on the fixed pool.
 pub async fn run_blocking<T, F>(f: F) -> Result<T, AppError>
 where
     T: Send + 'static,
     F: FnOnce() -> Result<T, AppError> + Send + 'static,
 {
-    let _permit = BLOCKING.acquire().await.map_err(AppError::internal)?;
-    actix_web::rt::task::spawn_blocking(f).await.map_err(AppError::internal)?
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        // A panic is the job's failure, not the pool thread's end.
+        let out = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(AppError::internal(std::io::Error::other("a blocking job panicked"))));
+        let _ = tx.send(out);
+    });
+    let gone = |_| AppError::internal(std::io::Error::other("the blocking pool is gone"));
+    blocking_queue().send(job).map_err(gone)?;
+    rx.await.map_err(AppError::internal)?
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{run_blocking, BLOCKING_THREADS};
+    use crate::error::AppError;
     use std::path::Path;
+
+    /// More jobs than threads all finish (they queue), and a job that panics is its own error, not
+    /// the end of a pool thread.
+    #[tokio::test]
+    async fn the_blocking_pool_queues_and_survives_a_panicking_job() {
+        let jobs = (0..BLOCKING_THREADS * 4).map(|i| {
+            run_blocking(move || {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                Ok(i)
+            })
+        });
+        let done: Vec<usize> = futures_util::future::join_all(jobs).await.into_iter().map(Result::unwrap).collect();
+        assert_eq!(done, (0..BLOCKING_THREADS * 4).collect::<Vec<_>>());
+        for _ in 0..BLOCKING_THREADS + 1 {
+            let failed = run_blocking(|| -> Result<(), AppError> { panic!("a bug in a job") }).await;
+            assert!(failed.is_err());
+        }
+        assert_eq!(run_blocking(|| Ok(7)).await.unwrap(), 7, "every thread survived its panic");
+    }
 
     fn sql_of(path: &Path) -> String {
         std::fs::read_to_string(path)
