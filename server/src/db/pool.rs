@@ -238,7 +238,7 @@ use diesel::RunQueryDsl;
 /// Each actix worker has a runtime of its own whose blocking pool grew a thread per request in flight
 /// under fifty phones (~80 threads, each keeping its stack and malloc cache) while at most 8
 /// connections and one writer group can use them (docs/benchmarks.md: memory). Jobs queue here.
-const BLOCKING_THREADS: usize = 24;
+const BLOCKING_THREADS: usize = 16;
 
 type Job = Box<dyn FnOnce() + Send>;
 
