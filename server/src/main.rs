@@ -25,15 +25,24 @@ async fn main() -> std::process::ExitCode {
 }
 
 /// glibc's malloc gives threads arenas of their own, up to eight per core. Under many phones the
-/// blocking pool grows to dozens of threads (most waiting for the database), and their arenas keep
-/// tens of MB that are mostly free; two arenas serve this server as fast (docs/benchmarks.md: RSS at
-/// 50 phones 70 → 57 MiB). An explicit `MALLOC_ARENA_MAX` is left to glibc.
+/// threads' arenas kept tens of MB that were mostly free; two arenas serve this server as fast
+/// (docs/benchmarks.md: RSS at 50 phones 70 → 57 MiB). And glibc raises its mmap threshold each time
+/// a large block is freed, so after a few first syncs (MB-sized pull answers) such blocks come from
+/// the heap and stay there; a fixed 256 KiB threshold gives them back when freed. Explicit
+/// `MALLOC_ARENA_MAX` / `MALLOC_MMAP_THRESHOLD_` settings are left to glibc.
 fn cap_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets an allocator parameter; no other thread runs yet.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
+    {
+        // SAFETY: mallopt only sets allocator parameters; no other thread runs yet.
+        if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+            unsafe {
+                libc::mallopt(libc::M_ARENA_MAX, 2);
+            }
+        }
+        if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+            unsafe {
+                libc::mallopt(libc::M_MMAP_THRESHOLD, 256 * 1024);
+            }
         }
     }
 }
