@@ -9,7 +9,7 @@ use xunjian_shared::{ErrorCode, PremiseId};
 use xunjian_tests::device::{key, Device};
 use xunjian_tests::fire::{self, template_for};
 
-fn shop(grid: xunjian_shared::OrgUnitId, name: &str) -> CreatePremise {
+pub(super) fn shop(grid: xunjian_shared::OrgUnitId, name: &str) -> CreatePremise {
     CreatePremise {
         id: Some(PremiseId::new()),
         grid_id: grid,

@@ -5,7 +5,7 @@
 use super::*;
 use xunjian_shared::hazard::{HazardPage, HazardStatus, RegisterHazard};
 use xunjian_shared::inspection::{hazard_id_for, Inspection};
-use xunjian_shared::premise::{CreatePremise, Premise, PremiseType, UpdatePremise};
+use xunjian_shared::premise::{Premise, PremiseType, UpdatePremise};
 use xunjian_shared::sync::{Change, OpBody, OpOutcome};
 use xunjian_shared::{ErrorCode, PremiseId};
 use xunjian_tests::device::{key, Device};
@@ -35,17 +35,7 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
     let mut d = Device::new(tok.clone());
     let mut made = Vec::new();
     for name in ["成批一号店", "成批二号店"] {
-        let create = CreatePremise {
-            id: Some(PremiseId::new()),
-            grid_id: grid,
-            name: name.into(),
-            premise_type: PremiseType::StreetShop,
-            address: format!("{name}门前"),
-            location: None,
-            responsible_person: "刘一".into(),
-            responsible_phone: None,
-            notes: String::new(),
-        };
+        let create = super::sync::shop(grid, name);
         d.queue(OpBody::CreatePremise(create.clone()), now);
         made.push(create.id.unwrap());
     }
