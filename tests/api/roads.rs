@@ -8,7 +8,7 @@ use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::draw::{draw, township_seed};
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
-    AssignmentReport, Check, CheckKind, CreateCheck, Patrol, ScoreSegment, SubmitPatrol,
+    AssignmentReport, Check, CheckKind, CreateCheck, Patrol, PatrolDetail, ScoreSegment, SubmitPatrol,
 };
 use xunjian_shared::road::pay::PaySheet;
 use xunjian_shared::road::ranking::Ranked;
@@ -86,8 +86,10 @@ both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
     expect_problem(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &short).await, 422, "validation_failed")
         .await;
     // The road station reads it; another township's worker does not.
-    let got: Patrol = expect_json(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &road).await, 200).await;
-    assert_eq!(got.submitted.id, p.submitted.id);
+    let got: PatrolDetail =
+        expect_json(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &road).await, 200).await;
+    assert_eq!(got.patrol, p, "the record as submitted and measured");
+    assert_eq!(got.worker_name, app.login("yishi.patrol").await.user.user.display_name, "and who walked it");
     let niudu = app.login("niudu.patrol").await.access_token;
     expect_problem(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &niudu).await, 404, "not_found").await;
     assert!(segments(&app, &niudu).await.iter().all(|s| s.id != seg.id));
@@ -281,8 +283,8 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
     d.pull_all(&app, 200).await;
     let mine = d.of_kind("patrol");
     assert_eq!(mine.iter().filter(|p| p["data"]["id"] == body.id.to_string()).count(), 1);
-    let p: Patrol = expect_json(app.get(&format!("/api/v1/patrols/{}", body.id), &w).await, 200).await;
-    assert!(p.coverage[0].1.unwrap() > 0.95);
+    let p: PatrolDetail = expect_json(app.get(&format!("/api/v1/patrols/{}", body.id), &w).await, 200).await;
+    assert!(p.patrol.coverage[0].1.unwrap() > 0.95);
     app.stop().await;
 });
 

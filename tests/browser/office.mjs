@@ -276,8 +276,12 @@ export async function officeSteps({ steps, tmp }) {
       await page.click('a[data-tab="#/patrols"]');
       await page.fill('[data-testid=patrol-month]', lastMonth());
       await page.waitForSelector('[data-testid=patrol-table] tbody tr');
+      const worker = (await page.textContent('[data-testid=patrol-table] tbody tr:first-child td:nth-child(2)')).trim();
+      assert(worker.length > 0, 'the worker named in the list');
       await page.click('[data-testid=patrol-table] tbody tr:first-child a');
       await page.waitForSelector('[data-testid=track-map] polyline.road', { state: 'attached' });
+      equal(await page.getAttribute('[data-testid=office-patrol]', 'data-worker'), worker, 'and on the record');
+      assert((await page.textContent('[data-testid=office-patrol] h2')).includes(worker), 'in its title');
       await page.waitForSelector('[data-testid=track-map] polyline.walked', { state: 'attached' });
       await shot(page, 'patrol-track');
     });

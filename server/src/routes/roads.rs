@@ -13,8 +13,8 @@ use serde::Deserialize;
 use xunjian_shared::ledger::MAX_IMPORT_BYTES;
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
-    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolSummary,
-    ScoreSegment, SubmitPatrol,
+    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail,
+    PatrolSummary, ScoreSegment, SubmitPatrol,
 };
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
 use xunjian_shared::road::ranking::Ranked;
@@ -148,12 +148,12 @@ pub async fn submit_patrol(
 }
 
 /// One on-road record.
-#[utoipa::path(get, path = "/api/v1/patrols/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Patrol), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/patrols/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = PatrolDetail), (status = 404, body = Problem)))]
 pub async fn get_patrol(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<PatrolId>,
-) -> Result<web::Json<Patrol>, AppError> {
+) -> Result<web::Json<PatrolDetail>, AppError> {
     Ok(web::Json(patrols::get(&state, &user, id.into_inner()).await?))
 }
 

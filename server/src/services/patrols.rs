@@ -10,7 +10,7 @@ use crate::state::AppState;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xunjian_shared::road::checklist::validate_checks;
-use xunjian_shared::road::patrol::{Patrol, PatrolSummary, SubmitPatrol};
+use xunjian_shared::road::patrol::{Patrol, PatrolDetail, PatrolSummary, SubmitPatrol};
 use xunjian_shared::road::pay::WorkerMonth;
 use xunjian_shared::road::track::{coverage, distance_m, thin};
 use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
@@ -102,7 +102,7 @@ pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitPatrol) -> Res
 }
 
 /// One patrol: its worker's own, or in the caller's scope.
-pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<Patrol, AppError> {
+pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<PatrolDetail, AppError> {
     let user = user.clone();
     state
         .db
@@ -113,7 +113,10 @@ pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<Patr
                         || (user.role != Role::PatrolWorker && user.can_see(&r.scope_path))
                 })
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            patrols::to_dto(&row, cov)
+            let patrol = patrols::to_dto(&row, cov)?;
+            let worker_name =
+                crate::db::users::find(conn, patrol.worker_id)?.map(|u| u.display_name).unwrap_or_default();
+            Ok(PatrolDetail { patrol, worker_name })
         })
         .await
 }

@@ -93,6 +93,17 @@ pub struct Patrol {
     pub received_at: DateTime<Utc>,
 }
 
+/// One patrol as `GET /api/v1/patrols/{id}` answers it: the record and who walked it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PatrolDetail {
+    /// The record.
+    #[serde(flatten)]
+    pub patrol: Patrol,
+    /// The worker's name.
+    pub worker_name: String,
+}
+
 /// One patrol in a list (`GET /api/v1/patrols`): the figures without the track.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

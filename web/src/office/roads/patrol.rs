@@ -10,7 +10,7 @@ use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{distance, hms, percent, short_time};
-use xunjian_shared::road::patrol::Patrol;
+use xunjian_shared::road::patrol::PatrolDetail;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -22,11 +22,12 @@ pub struct OfficePatrolProps {
 pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
-    let view = use_view::<Patrol>(format!("/patrols/{}", props.id));
+    let view = use_view::<PatrolDetail>(format!("/patrols/{}", props.id));
     if let Some(h) = not_ready(&ctx, &view.load) {
         return h;
     }
-    let Some(p) = view.load.data().cloned() else { return html! {} };
+    let Some(d) = view.load.data().cloned() else { return html! {} };
+    let p = &d.patrol;
     let s = &p.submitted;
     let lines: Vec<_> = s
         .segment_ids
@@ -37,9 +38,9 @@ pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
     let track: Vec<_> = s.track.iter().map(|f| f.point()).collect();
     let marks: Vec<_> = s.findings.iter().map(|f| f.location).collect();
     html! {
-        <div data-testid="office-patrol" data-id={s.id.to_string()}>
+        <div data-testid="office-patrol" data-id={s.id.to_string()} data-worker={d.worker_name.clone()}>
             { offline_note(&ctx, &view.load) }
-            <h2 class="page-title">{ t.patrols_title }{ " · " }{ short_time(s.started_at) }</h2>
+            <h2 class="page-title">{ t.patrols_title }{ " · " }{ &d.worker_name }{ " · " }{ short_time(s.started_at) }</h2>
             <div class="figures wide-figures">
                 <div class="figure"><span class="label">{ t.elapsed }</span><strong>{ hms((s.ended_at - s.started_at).num_seconds()) }</strong></div>
                 <div class="figure"><span class="label">{ t.distance }</span><strong>{ distance(p.distance_m) }</strong></div>
