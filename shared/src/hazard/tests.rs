@@ -312,3 +312,17 @@ fn to_do_statuses_follow_the_permission_table() {
         assert!(office.contains(&s), "{s:?}");
     }
 }
+
+#[test]
+fn overdue_means_supervised_or_a_running_deadline_passed() {
+    let passed = Some(now() - Duration::hours(1));
+    let ahead = Some(now() + Duration::hours(1));
+    assert!(HazardState { deadline: passed, ..state_in(S::Filed) }.is_overdue(now()));
+    assert!(HazardState { deadline: passed, ..state_in(S::RectificationOrdered) }.is_overdue(now()));
+    assert!(!HazardState { deadline: ahead, ..state_in(S::Filed) }.is_overdue(now()));
+    // Under supervision it is overdue even with the office's new deadline ahead.
+    assert!(HazardState { deadline: ahead, ..state_in(S::Supervised) }.is_overdue(now()));
+    // Reported rectified or referred: the deadline no longer runs.
+    assert!(!HazardState { deadline: passed, ..state_in(S::Rectified) }.is_overdue(now()));
+    assert!(!HazardState { deadline: passed, ..state_in(S::Referred) }.is_overdue(now()));
+}

@@ -164,6 +164,14 @@ impl HazardState {
             brigade_accepted: false,
         }
     }
+
+    /// Whether it is overdue (超期) at `now`: under supervision (its deadline passed and the office
+    /// took it over), or a running deadline has passed and the scheduler has not got to it yet. A
+    /// hazard reported rectified is not: its deadline no longer runs.
+    pub fn is_overdue(&self, now: DateTime<Utc>) -> bool {
+        self.status == HazardStatus::Supervised
+            || (self.status.has_running_deadline() && self.deadline.is_some_and(|d| d < now))
+    }
 }
 
 /// Something a person (or the scheduler) does to a hazard.

@@ -15,7 +15,7 @@ use crate::i18n;
 use crate::route::Route;
 use crate::util::{date, date_time, now};
 use xunjian_shared::checklist::Severity;
-use xunjian_shared::hazard::{HazardDetail, HazardStatus};
+use xunjian_shared::hazard::HazardDetail;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -35,8 +35,7 @@ pub fn HazardPage(props: &HazardPageProps) -> Html {
     let h = &d.hazard;
     let premise = ctx.world.premise(&h.premise_id.to_string()).map(|p| p.value.clone());
     let found_at = d.timeline.first().and_then(|e| e.location);
-    let overdue = h.state.status == HazardStatus::Supervised
-        || (h.state.status.has_running_deadline() && h.state.deadline.is_some_and(|x| x < now()));
+    let overdue = h.state.is_overdue(now());
     let shas: Vec<String> = h.photos.iter().map(|p| p.as_str().to_owned()).collect();
     html! {
         <div class="hazard-page" data-testid="office-hazard" data-status={h.state.status.as_str()} data-version={h.version.to_string()}>

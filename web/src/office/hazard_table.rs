@@ -25,8 +25,7 @@ pub fn hazard_table(ctx: &Ctx, items: &[Hazard], testid: &'static str) -> Html {
                 <tbody>
                     { for items.iter().map(|h| {
                         let href = Route::Hazard(h.id.to_string()).hash();
-                        let overdue = h.state.status.has_running_deadline() && h.state.deadline.is_some_and(|d| d < now)
-                            || h.state.status == xunjian_shared::hazard::HazardStatus::Supervised;
+                        let overdue = h.state.is_overdue(now);
                         html! {
                             <tr data-id={h.id.to_string()} data-status={h.state.status.as_str()}>
                                 <td><a href={href}>{ premise_name(ctx, h) }</a></td>

@@ -6,7 +6,6 @@ use crate::ctx::Ctx;
 use crate::i18n;
 use crate::route::Route;
 use crate::util::{date, now, short_time};
-use xunjian_shared::hazard::HazardStatus;
 use xunjian_shared::road::issue::RoadIssue;
 use yew::prelude::*;
 
@@ -26,8 +25,7 @@ pub fn road_issue_table(ctx: &Ctx, items: &[RoadIssue], testid: &'static str) ->
                 </tr></thead>
                 <tbody>
                     { for items.iter().map(|i| {
-                        let overdue = i.state.status == HazardStatus::Supervised
-                            || (i.state.status.has_running_deadline() && i.state.deadline.is_some_and(|d| d < now));
+                        let overdue = i.state.is_overdue(now);
                         html! {
                             <tr data-id={i.id.to_string()} data-status={i.state.status.as_str()}>
                                 <td><a href={Route::RoadIssue(i.id.to_string()).hash()}>{ ctx.world.segment_label(&i.segment_id) }</a></td>

@@ -27,7 +27,7 @@ pub fn Hazards() -> Html {
             if open.is_empty() { <p class="muted">{ t.nothing_here }</p> }
             <ul class="list" data-testid="hazard-list">
                 { for open.iter().take(limit).map(|(h, mine)| {
-                    let overdue = h.value.state.deadline.is_some_and(|d| d < now);
+                    let overdue = h.value.state.is_overdue(now);
                     html! {
                         <li><a class={classes!("row", mine.then_some("mine"))} href={Route::Hazard(h.value.id.to_string()).hash()}
                             data-status={h.value.state.status.as_str()} data-id={h.value.id.to_string()}>
