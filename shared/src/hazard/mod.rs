@@ -12,8 +12,11 @@
 //!                                                              ─brigade_send_back→ filed
 //! ```
 
+mod form;
 mod machine;
 mod types;
+
+pub use form::{ActionInputs, Missing};
 
 pub use machine::{
     actionable_statuses, allowed_actions, apply, from_statuses, notices_on_register, role_may, DeadlinePolicy,

@@ -14,7 +14,7 @@ use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use xunjian_shared::checklist::Severity;
-use xunjian_shared::hazard::{ActOnHazard, ActionKind, HazardAction, ReferralTarget};
+use xunjian_shared::hazard::{ActOnHazard, ActionInputs, ActionKind, Missing, ReferralTarget};
 use xunjian_shared::PhotoRef;
 use yew::prelude::*;
 
@@ -116,41 +116,18 @@ pub fn Actions(props: &ActionsProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let o = ctx.o();
             let Some(kind) = *chosen else { return };
-            let due = end_of_day(&deadline);
-            let words = text.trim().to_owned();
-            let evidence = (*photos).clone();
-            let action = match kind {
-                ActionKind::OrderRectification | ActionKind::RecheckFail | ActionKind::BrigadeSendBack
-                    if due.is_none() =>
-                {
-                    error.set(Some(ctx.t().pick_deadline.to_owned()));
-                    return;
-                }
-                ActionKind::ReturnReferral | ActionKind::RecordOutcome | ActionKind::BrigadeSendBack
-                    if words.is_empty() =>
-                {
-                    error.set(Some(o.give_reason.to_owned()));
-                    return;
-                }
-                ActionKind::OrderRectification => {
-                    HazardAction::OrderRectification { deadline: due.unwrap_or_default() }
-                }
-                ActionKind::RecheckFail => HazardAction::RecheckFail { new_deadline: due.unwrap_or_default() },
-                ActionKind::BrigadeSendBack => {
-                    HazardAction::BrigadeSendBack { reason: words, new_deadline: due.unwrap_or_default() }
-                }
-                ActionKind::ReturnReferral => HazardAction::ReturnReferral { reason: words },
-                ActionKind::RecordOutcome => HazardAction::RecordOutcome { outcome: words },
-                ActionKind::Refer => HazardAction::Refer { to: *target },
-                ActionKind::Reclassify => HazardAction::Reclassify { severity: *severity },
-                ActionKind::FixOnSpot => HazardAction::FixOnSpot { evidence },
-                ActionKind::ReportRectified => HazardAction::ReportRectified { evidence },
-                ActionKind::RecheckPass => HazardAction::RecheckPass { evidence },
-                ActionKind::File => HazardAction::File,
-                ActionKind::Close => HazardAction::Close,
-                ActionKind::AcceptReferral => HazardAction::AcceptReferral,
-                ActionKind::BrigadeAccept => HazardAction::BrigadeAccept,
-                ActionKind::MarkOverdue => return,
+            let inputs = ActionInputs {
+                evidence: (*photos).clone(),
+                deadline: end_of_day(&deadline),
+                words: (*text).clone(),
+                to: *target,
+                severity: *severity,
+            };
+            let action = match kind.with(inputs) {
+                Ok(action) => action,
+                Err(Missing::Deadline) => return error.set(Some(ctx.t().pick_deadline.to_owned())),
+                Err(Missing::Words) => return error.set(Some(o.give_reason.to_owned())),
+                Err(Missing::NotByHand) => return,
             };
             let act = ActOnHazard {
                 action,
@@ -181,11 +158,9 @@ pub fn Actions(props: &ActionsProps) -> Html {
     };
 
     let k = *chosen;
-    let needs_deadline =
-        matches!(k, Some(ActionKind::OrderRectification | ActionKind::RecheckFail | ActionKind::BrigadeSendBack));
-    let needs_text =
-        matches!(k, Some(ActionKind::ReturnReferral | ActionKind::RecordOutcome | ActionKind::BrigadeSendBack));
-    let needs_photo = matches!(k, Some(ActionKind::FixOnSpot | ActionKind::ReportRectified | ActionKind::RecheckPass));
+    let needs_deadline = k.is_some_and(ActionKind::needs_deadline);
+    let needs_text = k.is_some_and(ActionKind::needs_words);
+    let needs_photo = k.is_some_and(ActionKind::takes_photos);
     let taken: Vec<String> = photos.iter().map(|p| p.as_str().to_owned()).collect();
     html! {
         <section class="card tight actions-card" data-testid="actions">

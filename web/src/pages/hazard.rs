@@ -14,7 +14,8 @@ use crate::store::place;
 use crate::util::{date, end_of_day, now};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
-use xunjian_shared::hazard::{ActOnHazard, ActionKind, HazardAction, HazardEvent, HazardTimeline};
+use xunjian_shared::checklist::Severity;
+use xunjian_shared::hazard::{ActOnHazard, ActionInputs, ActionKind, HazardEvent, HazardTimeline, ReferralTarget};
 use xunjian_shared::sync::{OpBody, Record, RecordKind};
 use xunjian_shared::PhotoRef;
 use yew::prelude::*;
@@ -87,19 +88,15 @@ pub fn HazardDetail(props: &HazardProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let t = ctx.t();
             let Some(kind) = *chosen else { return };
-            let evidence = (*photos).clone();
-            let due = end_of_day(&deadline);
-            let action = match (kind, due) {
-                (ActionKind::FixOnSpot, _) => HazardAction::FixOnSpot { evidence },
-                (ActionKind::ReportRectified, _) => HazardAction::ReportRectified { evidence },
-                (ActionKind::RecheckPass, _) => HazardAction::RecheckPass { evidence },
-                (ActionKind::Close, _) => HazardAction::Close,
-                (ActionKind::OrderRectification, Some(deadline)) => HazardAction::OrderRectification { deadline },
-                (ActionKind::RecheckFail, Some(new_deadline)) => HazardAction::RecheckFail { new_deadline },
-                _ => {
-                    error.set(Some(t.pick_deadline.to_owned()));
-                    return;
-                }
+            // A grid worker's actions take photos or a deadline, never words, a receiver or a severity.
+            let inputs = ActionInputs {
+                evidence: (*photos).clone(),
+                deadline: end_of_day(&deadline),
+                ..ActionInputs::new(ReferralTarget::Enforcement, Severity::General)
+            };
+            let action = match kind.with(inputs) {
+                Ok(action) => action,
+                Err(_) => return error.set(Some(t.pick_deadline.to_owned())),
             };
             let at = now();
             let act = ActOnHazard {
@@ -135,9 +132,8 @@ pub fn HazardDetail(props: &HazardProps) -> Html {
 
     let photo_shas: Vec<String> = h.photos.iter().map(|p| p.as_str().to_owned()).collect();
     let taken: Vec<String> = photos.iter().map(|p| p.as_str().to_owned()).collect();
-    let needs_photo =
-        matches!(*chosen, Some(ActionKind::FixOnSpot | ActionKind::RecheckPass | ActionKind::ReportRectified));
-    let needs_deadline = matches!(*chosen, Some(ActionKind::OrderRectification | ActionKind::RecheckFail));
+    let needs_photo = chosen.is_some_and(ActionKind::takes_photos);
+    let needs_deadline = chosen.is_some_and(ActionKind::needs_deadline);
     html! {
         <>
             <section class="card" data-testid="hazard" data-status={h.state.status.as_str()} data-version={h.version.to_string()}>
