@@ -3,7 +3,7 @@
 //! at a time, the count per status, and the same list as an XLSX file.
 
 use super::download::DownloadButton;
-use super::hazard_table::hazard_table;
+use super::hazard_table::{hazard_table, status_chips};
 use super::state::{not_ready, offline_note};
 use super::view::use_view;
 use crate::ctx::use_ctx;
@@ -152,12 +152,7 @@ pub fn HazardQueue(props: &QueueProps) -> Html {
             </form>
             { offline_note(&ctx, &view.load) }
             if let Some(page) = view.load.data() {
-                <div class="chips">
-                    <span class="muted">{ (o.n_matching)(page.total) }</span>
-                    { for page.by_status.iter().map(|(s, n)| html! {
-                        <span class="tag">{ i18n::status(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
-                    }) }
-                </div>
+                { status_chips(&ctx, page.total, &page.by_status) }
                 { hazard_table(&ctx, &page.items, "queue") }
             }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }

@@ -5,7 +5,7 @@ use crate::ctx::Ctx;
 use crate::i18n;
 use crate::route::Route;
 use crate::util::{date, now};
-use xunjian_shared::hazard::{Hazard, ReferralTarget};
+use xunjian_shared::hazard::{Hazard, HazardStatus, ReferralTarget};
 use yew::prelude::*;
 
 /// The table (a plain function, not a component: one less type for the download to carry).
@@ -41,6 +41,18 @@ pub fn hazard_table(ctx: &Ctx, items: &[Hazard], testid: &'static str) -> Html {
                     }) }
                 </tbody>
             </table>
+        </div>
+    }
+}
+
+/// How many match, and how many of them in each status (the queues of hazards and road issues).
+pub fn status_chips(ctx: &Ctx, total: i64, by_status: &[(HazardStatus, i64)]) -> Html {
+    html! {
+        <div class="chips">
+            <span class="muted">{ (ctx.o().n_matching)(total) }</span>
+            { for by_status.iter().map(|(s, n)| html! {
+                <span class="tag">{ i18n::status(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
+            }) }
         </div>
     }
 }

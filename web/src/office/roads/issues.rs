@@ -3,6 +3,7 @@
 
 use crate::ctx::use_ctx;
 use crate::i18n;
+use crate::office::hazard_table::status_chips;
 use crate::office::road_table::road_issue_table;
 use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
@@ -47,12 +48,7 @@ pub fn RoadIssues() -> Html {
             { offline_note(&ctx, &view.load) }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }
             if let Some(page) = view.load.data() {
-                <div class="chips">
-                    <span class="muted">{ (o.n_matching)(page.total) }</span>
-                    { for page.by_status.iter().map(|(s, n)| html! {
-                        <span class="tag">{ i18n::status(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
-                    }) }
-                </div>
+                { status_chips(&ctx, page.total, &page.by_status) }
                 { road_issue_table(&ctx, &page.items, "road-issue-list") }
             }
         </div>
