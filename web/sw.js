@@ -11,7 +11,7 @@ const BUILD = '__XUNJIAN_BUILD__';
 const PREFIX = 'xunjian-shell-';
 const CACHE = PREFIX + BUILD;
 // Fixed-name files the shell needs besides what index.html links to.
-const FIXED = ['/manifest.webmanifest', '/icon.svg'];
+const FIXED = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png', '/icon-maskable-512.png'];
 // On a weak 2G signal a page request can hang for a long time; after this, open the cached shell.
 const NAVIGATION_TIMEOUT_MS = 4000;
 

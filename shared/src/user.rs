@@ -85,7 +85,7 @@ impl std::fmt::Debug for CreateUser {
 }
 
 /// Body of `PATCH /api/v1/users/{id}`: fields to change. Disabling revokes the user's sessions.
-#[derive(Clone, Default, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {

@@ -48,20 +48,35 @@ export async function tab(page, hash) {
 }
 
 // A small real JPEG made by the browser's own encoder, in a colour of our choice.
-export async function makeJpeg(page, file, colour) {
-  const b64 = await page.evaluate((c) => {
+export async function makeJpeg(page, file, colour, width = 320, height = 240) {
+  const b64 = await page.evaluate(([c, w, h]) => {
     const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 240;
+    canvas.width = w;
+    canvas.height = h;
     const g = canvas.getContext('2d');
     g.fillStyle = c;
-    g.fillRect(0, 0, 320, 240);
+    g.fillRect(0, 0, w, h);
     g.fillStyle = '#fff';
-    g.fillRect(40, 40, 120, 60);
+    g.fillRect(w / 8, h / 6, w * 3 / 8, h / 4);
     return canvas.toDataURL('image/jpeg', 0.9).split(',')[1];
-  }, colour);
+  }, [colour, width, height]);
   fs.writeFileSync(file, Buffer.from(b64, 'base64'));
   return file;
+}
+
+// A JPEG's pixel size, from its first start-of-frame marker.
+export function jpegSize(buf) {
+  let i = 2;
+  while (i + 9 < buf.length) {
+    if (buf[i] !== 0xff) throw new Error(`not a JPEG marker at ${i}`);
+    const marker = buf[i + 1];
+    const len = buf.readUInt16BE(i + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return { height: buf.readUInt16BE(i + 5), width: buf.readUInt16BE(i + 7) };
+    }
+    i += 2 + len;
+  }
+  throw new Error('no JPEG frame');
 }
 
 // Sets a photo on a camera input and waits until the app saved it (its thumbnail shows).
@@ -72,11 +87,11 @@ export async function photo(scope, testid, file) {
   await row.locator('.thumbs img').nth(before).waitFor({ timeout: 15000 });
 }
 
-// Answers the whole checklist: every item passes, except the first two general (not major)
+// Answers the whole checklist: every item passes, except the first `failures` (two) general (not major)
 // yes/no items that make a hazard, which fail with a photo (a major one would go to the fire
 // brigade's review instead of closing); the first is fixed on the spot (evidence photo), the second
 // is left for rectification by the default deadline. Returns the two item ids.
-export async function answerChecklist(page, photos) {
+export async function answerChecklist(page, photos, failures = 2) {
   const items = page.locator('li.item');
   const n = await items.count();
   const failed = [];
@@ -84,7 +99,7 @@ export async function answerChecklist(page, photos) {
     const item = items.nth(i);
     const kind = await item.getAttribute('data-kind');
     if (kind === 'yes_no') {
-      if (failed.length < 2 && (await item.locator('.tag.major').count()) === 0) {
+      if (failed.length < failures && (await item.locator('.tag.major').count()) === 0) {
         await item.locator('button[data-answer=fail]').click();
         if ((await item.locator('.handling').count()) > 0) {
           const id = await item.getAttribute('data-item');
@@ -111,7 +126,7 @@ export async function answerChecklist(page, photos) {
       await photo(item, 'answer-photo', photos[3]);
     }
   }
-  assert(failed.length === 2, `expected two hazard items to fail, got ${failed.length}`);
+  assert(failed.length === failures, `expected ${failures} hazard items to fail, got ${failed.length}`);
   return failed;
 }
 

@@ -254,6 +254,11 @@ export async function officeSteps({ steps, tmp }) {
       // A page never opened here: nothing to show, and it says why.
       await page.goto(`${base}/#/quarter`);
       await page.waitForSelector('[data-testid=no-copy]');
+      // The ledger reads from the synced records, and offers no change while the server is away.
+      await page.goto(`${base}/#/premises`);
+      await page.waitForSelector('[data-testid=ledger-table] tbody tr');
+      await page.waitForSelector('[data-testid=offline-copy]');
+      equal(await page.locator('[data-testid=edit-premise], [data-testid=ledger-file]').count(), 0, 'no edit, import or export offline');
     });
 
     await steps.step('enforcement team, road station and county admin each land on their own home', async () => {
@@ -324,7 +329,7 @@ export async function officeSteps({ steps, tmp }) {
       assert(saved.startsWith('李新任|'), `saved on the server: ${saved}`);
     });
 
-    await steps.step('office: a grid worker account created in the township, then disabled', async () => {
+    await steps.step('office: a grid worker account created in the township, moved to another grid with a new password, then disabled', async () => {
       const page = o.office;
       await page.goto(`${base}/#/users`);
       await page.fill('[data-testid=new-username]', 'yishi.grid9');
@@ -337,6 +342,29 @@ export async function officeSteps({ steps, tmp }) {
         throw new Error(`no new account listed; the page says: ${await page.locator('[data-testid=users] .error').allTextContents()}`);
       });
       equal(server.sql("select role || '|' || active from users where username = 'yishi.grid9'"), 'grid_worker|1', 'created');
+      // Moved to another grid, with a new password (a worker who forgot theirs).
+      const before = server.sql("select org_unit_id from users where username = 'yishi.grid9'");
+      await page.click(`${row} [data-testid=edit-user-open]`);
+      await page.waitForSelector('[data-testid=edit-user][data-username="yishi.grid9"]');
+      const other = await page.locator('[data-testid=edit-unit] option').evaluateAll(
+        (os, b) => os.map((x) => x.value).find((v) => v !== b), before);
+      assert(other, 'another grid to move to');
+      await page.selectOption('[data-testid=edit-unit]', other);
+      await page.fill('[data-testid=edit-password]', 'newpass2026');
+      await page.click('[data-testid=save-user]');
+      await page.waitForSelector('[data-testid=edit-user]', { state: 'detached', timeout: 10000 });
+      equal(server.sql("select org_unit_id from users where username = 'yishi.grid9'"), other, 'moved to the other grid');
+      const fresh = await api(base, 'POST', '/auth/login', null, { username: 'yishi.grid9', password: 'newpass2026' });
+      assert(fresh.access_token, 'the new password works');
+      // A lost phone: every session of the account ended.
+      await page.click(`${row} [data-testid=edit-user-open]`);
+      await page.click('[data-testid=end-sessions]');
+      await page.waitForSelector('[data-testid=edit-user-message].notice');
+      const refused = await fetch(`${base}/api/v1/auth/refresh`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh_token: fresh.refresh_token }),
+      });
+      equal(refused.status, 401, 'the ended session cannot refresh');
+      await page.click('[data-testid=edit-user] button:has-text("取消")');
       await page.click(`${row} [data-testid=toggle-user]`);
       await page.waitForSelector(`${row}.inactive`);
       equal(server.sql("select active from users where username = 'yishi.grid9'"), '0', 'disabled');

@@ -168,6 +168,17 @@ export async function patrolSteps({ steps, server, base, tmp }) {
       await shot(page, 'patrols');
     });
 
+    await steps.step('offline: the browser closed and reopened; the ended patrol is still there, waiting to be sent', async () => {
+      await ctx.close();
+      ctx = await openBrowser(path.join(tmp, 'patrol-profile'), p.fixes[FIXES - 1]);
+      page = ctx.pages()[0] || (await ctx.newPage());
+      page.on('pageerror', (e) => console.log(`         page error: ${e.message}`));
+      await page.goto(`${base}/#/patrols`);
+      await page.waitForSelector(`[data-testid=patrol-list] a[data-id="${p.id}"] [data-saved=local]`);
+      await waitPending(page, 1);
+      equal((await idbAll(page, 'drafts')).filter((d) => d.id === 'patrol').length, 0, 'no patrol in progress after the reopen');
+    });
+
     await steps.step('server started again; sync; the server holds exactly one patrol with that id, with coverage and distance', async () => {
       await server.start();
       await syncNow(page);

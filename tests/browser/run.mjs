@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
 import { officeSteps } from './office.mjs';
 import { patrolSteps } from './patrol.mjs';
-import { addPremise, answerChecklist, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
+import { addPremise, answerChecklist, jpegSize, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xunjian-browser-'));
 const profile = path.join(tmp, 'profile');
@@ -63,6 +63,24 @@ try {
     await shot(page, 'today');
   });
 
+  await steps.step('installable: Chromium finds nothing missing; the PNG icons are served and precached', async () => {
+    const cdp = await page.context().newCDPSession(page);
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    equal(JSON.stringify(installabilityErrors), '[]', 'installability errors');
+    const manifest = await (await fetch(`${base}/manifest.webmanifest`)).json();
+    equal(manifest.start_url, '/', 'start_url');
+    equal(manifest.display, 'standalone', 'display');
+    for (const [src, size] of [['/icon-192.png', 192], ['/icon-512.png', 512], ['/icon-maskable-512.png', 512]]) {
+      const icon = manifest.icons.find((i) => i.src === src);
+      assert(icon && icon.sizes === `${size}x${size}` && icon.type === 'image/png', `manifest lists ${src}`);
+      const png = Buffer.from(await (await fetch(base + src)).arrayBuffer());
+      equal(png.subarray(1, 4).toString(), 'PNG', `${src} is a PNG`);
+      equal(png.readUInt32BE(16), size, `${src} width`);
+      const cached = await page.evaluate(async (p) => !!(await caches.match(p)), src);
+      assert(cached, `${src} precached for offline`);
+    }
+  });
+
   await steps.step('premises sorted by distance with GPS', async () => {
     await tab(page, '#/premises');
     await page.click('[data-testid=sort-distance]');
@@ -74,6 +92,8 @@ try {
 
   await steps.step('server stopped; reload works from the service worker and IndexedDB', async () => {
     s.photos = await Promise.all(['#b71c1c', '#1565c0', '#2e7d32', '#6a1b9a', '#ef6c00'].map((c, i) => makeJpeg(page, path.join(tmp, `p${i}.jpg`), c)));
+    // The last one as a phone camera takes it (4000×3000): the app keeps it at 1600 px.
+    s.photos[4] = await makeJpeg(page, path.join(tmp, 'p4.jpg'), '#ef6c00', 4000, 3000);
     await server.kill();
     await page.reload();
     await page.waitForSelector('[data-testid=sync-bar]');
@@ -172,7 +192,11 @@ try {
       const file = path.join(dataDir, 'attachments', sha.slice(0, 2), sha.slice(2, 4), sha);
       const digest = crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
       equal(digest, sha, 'stored bytes match their name');
+      const { width, height } = jpegSize(fs.readFileSync(file));
+      assert(Math.max(width, height) <= 1600, `photo ${sha.slice(0, 8)} is ${width}×${height}`);
+      s.sizes = [...(s.sizes || []), `${width}x${height}`];
     }
+    assert(s.sizes.includes('1600x1200'), `the 4000×3000 camera photo was resized to 1600×1200 on the phone: ${s.sizes}`);
     await page.goto(`${base}/#/premises`);
     await page.click(`[data-testid=premise-list] a[data-name="${s.shop}"]`);
     await page.waitForSelector('[data-testid=premise-inspections] [data-saved=synced]');
@@ -184,6 +208,38 @@ try {
     await syncNow(page);
     const second = counts();
     equal(JSON.stringify(second), JSON.stringify(first), 'counts');
+  });
+
+  await steps.step('a checklist version published while an inspection is half-filled: the draft goes on with its own version', async () => {
+    await page.goto(`${base}/#/inspect/${s.shopId}`);
+    await page.waitForSelector('li.item');
+    const item = page.locator('li.item[data-kind=yes_no]').first();
+    const itemId = await item.getAttribute('data-item');
+    await item.locator('button[data-answer=pass]').click();
+    await page.waitForSelector('[data-testid=draft-saved]');
+    const admin = (await api(base, 'POST', '/auth/login', null, { username: 'admin', password: 'xunjian2026' })).access_token;
+    const shop = server.sql(`select premise_type from premises where id = '${s.shopId}'`);
+    const versions = await api(base, 'GET', `/templates?premise_type=${shop}`, admin);
+    const v1 = versions.reduce((a, b) => (a.version > b.version ? a : b));
+    const v2 = await api(base, 'POST', '/templates', admin, { premise_type: v1.premise_type, title: `${v1.title}（修订）`, items: v1.items });
+    equal(v2.version, v1.version + 1, 'a new version published');
+    await syncNow(page);
+    await page.waitForSelector('[data-testid=older-version]'); // on the open form
+    await page.reload();
+    await page.waitForSelector('[data-testid=older-version]'); // and when it is opened again
+    await page.waitForSelector(`li.item[data-item="${itemId}"] button[data-answer=pass].on`);
+    await answerChecklist(page, s.photos, 0);
+    await page.click('[data-testid=submit-inspection]');
+    await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
+    await syncNow(page);
+    const used = server.sql(`select template_id from inspections where premise_id = '${s.shopId}' and id <> '${s.inspection}'`);
+    equal(used, v1.id, 'the inspection was kept on the version it was started on');
+    // The next visit uses the new version.
+    await page.goto(`${base}/#/inspect/${s.shopId}`);
+    await page.waitForSelector('li.item');
+    equal(await page.locator('[data-testid=older-version]').count(), 0, 'a new draft takes the new version');
+    await page.waitForSelector(`text=v${v2.version}`);
+    await page.goto(`${base}/#/`);
   });
 
   await steps.step('an expired access token is traded for a new pair with the refresh token (401)', async () => {
@@ -264,6 +320,10 @@ try {
     await page.waitForSelector('li.item');
     await sleep(3500); // the banner looks every 3 s
     equal(await page.locator('[data-testid=update-banner]').count(), 0, 'no update offered on the inspection form');
+    await page.goto(`${base}/#/hazard/${s.rectify}`);
+    await page.waitForSelector('[data-testid=hazard]');
+    await sleep(3500);
+    equal(await page.locator('[data-testid=update-banner]').count(), 0, "no update offered on a hazard's action form");
     const stillOld = await page.evaluate(() => caches.keys());
     assert(stillOld.some((k) => k !== 'xunjian-shell-test-build-2'), `the old shell stays until the tap: ${stillOld}`);
     await page.goto(`${base}/#/`);

@@ -71,6 +71,12 @@ pub fn App() -> Html {
                     spawn_local(async move {
                         match adopt(&db, &fresh).await {
                             Ok(()) => {
+                                // The phone's records are the worker's only copy while offline: ask
+                                // the browser not to evict them under storage pressure. Browsers
+                                // decide without asking (or prompt once); settings shows the answer.
+                                spawn_local(async {
+                                    crate::pages::settings_data::persisted(true).await;
+                                });
                                 notice.set(None);
                                 me.set(Some(Rc::new(fresh.user.clone())));
                                 *tokens.borrow_mut() = Some(fresh);

@@ -24,6 +24,7 @@ mod store;
 mod sw;
 mod sync;
 mod util;
+mod wake;
 mod world;
 
 fn main() {

@@ -7,6 +7,7 @@ use crate::geo::{self, GeoError, Watch};
 use crate::patrol_draft::{figures, keep_fix, Figures, PatrolDraft};
 use crate::store::idb::Db;
 use crate::store::track::SavedTrack;
+use crate::wake::ScreenLock;
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -32,6 +33,9 @@ pub struct Live {
     /// The phone was looked at for a patrol left in progress: until then, starting one could
     /// overwrite it.
     pub checked: bool,
+    /// The screen is held on while recording (wake lock); when not, the live screen asks the worker
+    /// to keep it on, as a locked phone may stop giving fixes.
+    pub awake: bool,
 }
 
 #[derive(Default)]
@@ -46,6 +50,7 @@ struct Inner {
     /// The patrol is being ended: its track is being read and sent; later fixes are not kept.
     paused: bool,
     watch: Option<Watch>,
+    wake: Option<ScreenLock>,
 }
 
 pub struct Recorder {
@@ -114,6 +119,16 @@ impl Recorder {
             Ok(w) => self.inner.borrow_mut().watch = Some(w),
             Err(e) => self.inner.borrow_mut().live.problem = Some(e),
         }
+        let awake = Rc::downgrade(self);
+        let lock = ScreenLock::hold(move |on| {
+            if let Some(r) = awake.upgrade() {
+                if r.inner.borrow().live.patrol.is_some() {
+                    r.inner.borrow_mut().live.awake = on;
+                    r.emit();
+                }
+            }
+        });
+        self.inner.borrow_mut().wake = Some(lock);
         self.emit();
     }
 

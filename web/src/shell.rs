@@ -174,8 +174,19 @@ pub fn Shell(props: &ShellProps) -> Html {
             _ => html! { <pages::today::Today /> },
         },
     };
-    // Never offer to swap versions under a half-filled form or a patrol being recorded.
-    let form_open = matches!(&*route, Route::Inspect(_) | Route::NewPremise | Route::Patrol);
+    // Never offer to swap versions under a half-filled form or a patrol being recorded: the
+    // screens with forms (a hazard's or road issue's action with its photos, a check's scores, the
+    // checklist editor) wait until the worker leaves them.
+    let form_open = matches!(
+        &*route,
+        Route::Inspect(_)
+            | Route::NewPremise
+            | Route::Patrol
+            | Route::Hazard(_)
+            | Route::RoadIssue(_)
+            | Route::Check(_)
+            | Route::Templates
+    );
     html! {
         <ContextProvider<Ctx> context={ctx}>
             <SyncBar />

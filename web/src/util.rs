@@ -167,3 +167,10 @@ mod tests {
         assert_eq!(day("2026-02-30"), None);
     }
 }
+
+/// Scrolls the page to the top (a form opened from a row far down a long table shows above it).
+pub fn scroll_top() {
+    if let Some(w) = web_sys::window() {
+        w.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}

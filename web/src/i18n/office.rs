@@ -36,6 +36,7 @@ pub struct OfficeTexts {
     // loading, offline, refusals
     pub loading: &'static str,
     pub offline_copy: fn(&str) -> String,
+    pub ledger_offline: fn(&str) -> String,
     pub offline_no_copy: &'static str,
     pub server_refused: &'static str,
     pub refused_404: &'static str,
@@ -223,6 +224,9 @@ pub struct OfficeTexts {
     pub published_version: fn(i32) -> String,
     // the ledger
     pub cancel: &'static str,
+    pub new_password: &'static str,
+    pub end_sessions: &'static str,
+    pub sessions_ended: &'static str,
     pub export_csv: &'static str,
     pub import_file: &'static str,
     pub skip_duplicates: &'static str,

@@ -22,6 +22,7 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     nav_templates: "Checklists",
     loading: "Loading…",
     offline_copy: |at| format!("The server cannot be reached: this is the copy saved here at {at}, read-only."),
+    ledger_offline: |at| format!("The server cannot be reached: the ledger as last synced here ({at}), read-only; editing, import and export wait for the connection."),
     offline_no_copy:
         "The server cannot be reached and this page was never opened here (pages opened online can be read offline).",
     server_refused: "The server refused: ",
@@ -209,6 +210,9 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     published_version: |v| format!("Published as version {v}. Phones get it with their next sync."),
 
     cancel: "Cancel",
+    new_password: "New password (leave empty to keep)",
+    end_sessions: "End sign-in on every device",
+    sessions_ended: "Signed out on every device: unsynced data stays on the phone and syncs after the next sign-in.",
     export_csv: "CSV file",
     import_file: "Import a ledger file (Excel/CSV)",
     skip_duplicates: "Leave likely duplicates out",

@@ -22,6 +22,7 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     nav_templates: "检查表",
     loading: "正在加载…",
     offline_copy: |at| format!("连不上服务器：以下是本机 {at} 保存的数据，只能查看，不能办理。"),
+    ledger_offline: |at| format!("连不上服务器：以下是本机最近一次同步（{at}）的台账，只能查看；修改、导入和导出要等联网后办理。"),
     offline_no_copy: "连不上服务器，本机也没有这一页的副本（在线打开过的页面，离线时可以查看）。",
     server_refused: "服务器拒绝：",
     refused_404: "这条记录不存在，或者不在您的辖区内。",
@@ -207,6 +208,9 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     published_version: |v| format!("已发布为第 {v} 版。各手机同步后使用新版本。"),
 
     cancel: "取消",
+    new_password: "新密码（不改请留空）",
+    end_sessions: "结束所有设备登录",
+    sessions_ended: "已结束该账号在所有设备上的登录：手机上未同步的数据仍在手机上，重新登录后会继续同步。",
     export_csv: "导出 CSV",
     import_file: "导入台账文件（Excel/CSV）",
     skip_duplicates: "跳过疑似重复",

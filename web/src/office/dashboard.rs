@@ -10,6 +10,7 @@ use crate::ctx::{use_ctx, Ctx};
 use crate::i18n;
 use crate::route::Route;
 use crate::util::percent;
+use xunjian_shared::checklist::Severity;
 use xunjian_shared::dashboard::{Dashboard, DashboardRow, UnitCounts};
 use xunjian_shared::hazard::HazardPage;
 use xunjian_shared::org::OrgLevel;
@@ -61,21 +62,23 @@ pub fn DashboardPage(props: &DashboardProps) -> Html {
                     </div>
                 }) }
             </div>
+            // The brigade's own work first: the major hazards waiting for its review.
+            if ctx.role() == Role::FireBrigade && props.unit.is_none() {
+                <ReviewList />
+            }
             <div class="chips" data-testid="by-status">
                 { for d.open_by_status.iter().map(|(s, n)| html! {
                     <span class="tag" data-status={s.as_str()}>{ i18n::status(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
                 }) }
                 { for d.open_by_severity.iter().map(|(s, n)| html! {
-                    <span class="tag major">{ i18n::severity(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
+                    <span class={classes!("tag", (*s == Severity::Major).then_some("major"))} data-severity={s.as_str()}>
+                        { i18n::severity(ctx.lang, *s) }{ " " }<strong>{ n }</strong></span>
                 }) }
             </div>
             <h3 class="section">{ if county { o.by_township } else { o.by_village } }</h3>
             { unit_table(&ctx, &d.rows, total, county) }
             <h3 class="section">{ o.trend_title }</h3>
             { trend(&ctx, &d.trend) }
-            if ctx.role() == Role::FireBrigade && props.unit.is_none() {
-                <ReviewList />
-            }
             if ctx.role() == Role::CountyAdmin && props.unit.is_none() {
                 <p><a class="button secondary" href={Route::Checks.hash()}>{ o.nav_checks }</a></p>
             }

@@ -55,6 +55,8 @@ pub fn Ledger() -> Html {
         let village = village.clone();
         Callback::from(move |e: Event| village.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
     };
+    // The ledger reads from the synced records; changing it needs the server.
+    let offline = matches!(ctx.status.problem, Some(crate::sync::runner::Problem::Offline));
     let edit = |p: &Premise| {
         let (editing, p) = (editing.clone(), p.clone());
         Callback::from(move |_: MouseEvent| editing.set(Some(p.clone())))
@@ -62,7 +64,12 @@ pub fn Ledger() -> Html {
     html! {
         <div data-testid="ledger">
             <h2 class="page-title">{ o.nav_ledger }<span class="count">{ w.premises.len() }</span></h2>
-            <LedgerFile />
+            if offline {
+                <p class="notice" role="status" data-testid="offline-copy">{ (o.ledger_offline)(
+                    &ctx.status.last_success.map(crate::util::short_time).unwrap_or_else(|| "—".to_owned())) }</p>
+            } else {
+                <LedgerFile />
+            }
             <div class="filters">
                 <label>{ o.search }<input type="search" placeholder={t.search_premises} value={(*query).clone()} oninput={on_query} /></label>
                 <label>{ o.col_village }
@@ -71,7 +78,7 @@ pub fn Ledger() -> Html {
                         { for villages.iter().map(|v| html! { <option value={v.id.to_string()}>{ &v.name }</option> }) }
                     </select></label>
             </div>
-            if let Some(p) = (*editing).clone() {
+            if let Some(p) = (*editing).clone().filter(|_| !offline) {
                 <EditPremise key={p.id.to_string()} premise={p.clone()} on_close={
                     let editing = editing.clone();
                     Callback::from(move |()| editing.set(None))
@@ -93,7 +100,7 @@ pub fn Ledger() -> Html {
                             <td>{ &p.responsible_person }</td>
                             <td>{ p.responsible_phone.clone().unwrap_or_default() }</td>
                             <td>{ if p.active { o.active } else { o.inactive } }</td>
-                            <td><button type="button" class="button secondary small-button" onclick={edit(p)} data-testid="edit-premise">{ o.open_editor }</button></td>
+                            <td>if !offline { <button type="button" class="button secondary small-button" onclick={edit(p)} data-testid="edit-premise">{ o.open_editor }</button> }</td>
                         </tr>
                     }) }
                 </tbody>

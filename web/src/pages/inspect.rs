@@ -42,8 +42,17 @@ pub fn Inspect(props: &InspectProps) -> Html {
     let busy = use_state(|| false);
     let gps = use_state(|| false);
 
+    // The checklist version the draft was started on: a sync that brings a newer version must
+    // not throw away or reshape a half-filled inspection (the phone keeps every version it pulled, and the
+    // server accepts an inspection on the version the phone had).
+    let resumed = use_state(|| None::<xunjian_shared::TemplateId>);
+
     let premise = ctx.world.premise(&props.premise).map(|p| p.value.clone());
-    let template = premise.as_ref().and_then(|p| ctx.world.template_for(p.premise_type)).cloned();
+    let latest = premise.as_ref().and_then(|p| ctx.world.template_for(p.premise_type)).cloned();
+    let template = match *resumed {
+        Some(id) => ctx.world.templates.iter().map(|l| &l.value).find(|x| x.id == id).cloned().or(latest.clone()),
+        None => latest.clone(),
+    };
 
     // Every change is applied to the latest draft and written to IndexedDB at once; "saved"
     // shows when the write completed.
@@ -68,16 +77,32 @@ pub fn Inspect(props: &InspectProps) -> Html {
 
     // Open the saved draft (or start one), and take the position at the start of the visit.
     {
-        let (db, draft, shown, gps, edit) = (ctx.db.clone(), draft.clone(), shown.clone(), gps.clone(), edit.clone());
+        let (db, draft, shown, gps, edit, resumed) =
+            (ctx.db.clone(), draft.clone(), shown.clone(), gps.clone(), edit.clone(), resumed.clone());
         let key = Draft::key(&props.premise);
-        let start = premise.as_ref().zip(template.as_ref()).map(|(p, t)| (p.id, t.id));
+        let start = premise.as_ref().zip(latest.as_ref()).map(|(p, t)| (p.id, t.id));
+        // The versions of this premise type's checklist on the phone.
+        let versions: Vec<xunjian_shared::TemplateId> = latest
+            .as_ref()
+            .map(|l| {
+                let kind = l.content.premise_type;
+                ctx.world
+                    .templates
+                    .iter()
+                    .filter(|x| x.value.content.premise_type == kind)
+                    .map(|x| x.value.id)
+                    .collect()
+            })
+            .unwrap_or_default();
         use_effect_with(key.clone(), move |_| {
             if let Some((premise_id, template_id)) = start {
                 spawn_local(async move {
                     let saved: Option<Draft> = db.draft(&key).await.ok().flatten();
                     let d = saved
-                        .filter(|d| d.template_id == template_id)
+                        .filter(|d| versions.contains(&d.template_id))
                         .unwrap_or_else(|| Draft::new(premise_id, template_id, now()));
+                    // Pinned: a sync bringing a newer version while the form is open changes nothing.
+                    resumed.set(Some(d.template_id));
                     let locate = d.location.is_none();
                     *draft.borrow_mut() = Some(d);
                     shown.set(1);
@@ -172,6 +197,9 @@ pub fn Inspect(props: &InspectProps) -> Html {
             <section class="card tight">
                 <h2>{ &premise.name }</h2>
                 <p class="small muted">{ &template.content.title }{ format!(" · v{}", template.version) }</p>
+                if latest.as_ref().is_some_and(|l| l.version > template.version) {
+                    <p class="small" data-testid="older-version">{ (t.older_checklist)(template.version) }</p>
+                }
                 <p class="small" data-testid="gps">{ position }</p>
                 <p class="small">{ format!("{answered}/{}", template.content.items.len()) }{ " " }
                     { match *saving {

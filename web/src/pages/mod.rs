@@ -16,6 +16,6 @@ pub mod premise;
 pub mod premise_new;
 pub mod premises;
 pub mod settings;
-mod settings_data;
+pub mod settings_data;
 pub mod today;
 mod today_patrol;

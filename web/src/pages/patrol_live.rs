@@ -160,6 +160,8 @@ fn figures_card(ctx: &Ctx) -> Html {
             </div>
             <p class="small">{ t.gps_accuracy }{ " " }{ gps }</p>
             if live.storage_failed { <p class="error small">{ t.storage_failed }</p> }
+            <p class="small" data-testid="screen" data-awake={live.awake.to_string()}>
+                { if live.awake { t.screen_held } else { t.keep_screen_on } }</p>
         </section>
     }
 }

@@ -5,4 +5,5 @@ mod template_editor;
 mod template_preview;
 pub mod templates;
 pub mod units;
+mod user_edit;
 pub mod users;

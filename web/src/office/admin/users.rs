@@ -1,7 +1,9 @@
 //! 用户: the accounts in my scope (name, username, role, unit, phone, active), a new account of a
-//! role I may manage (`Role::manageable_roles`) on a unit of a level that role allows, and
-//! disabling or enabling one (disabling ends its sessions: a lost phone).
+//! role I may manage (`Role::manageable_roles`) on a unit of a level that role allows, one opened
+//! for changes (user_edit.rs: name, phone, unit, new password, end its sessions), and disabling or
+//! enabling one (disabling ends its sessions: a lost phone).
 
+use super::user_edit::EditUser;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::office::form::{typed, use_form};
@@ -49,6 +51,7 @@ pub fn Users() -> Html {
     let form = use_form(Draft::default);
     let draft = form.get();
     let error = use_state(|| None::<String>);
+    let editing = use_state(|| None::<User>);
     let mine = ctx.role().manageable_roles();
     let all_units: &[OrgUnit] = units.load.data().map(|l| &l.items[..]).unwrap_or(&[]);
     let unit_name = |id: &xunjian_shared::OrgUnitId| {
@@ -118,6 +121,13 @@ pub fn Users() -> Html {
             });
         })
     };
+    let open_editor = |u: &User| {
+        let (editing, u) = (editing.clone(), u.clone());
+        Callback::from(move |_: MouseEvent| {
+            editing.set(Some(u.clone()));
+            crate::util::scroll_top();
+        })
+    };
     let on_q = {
         let q = q.clone();
         Callback::from(move |e: Event| q.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -154,6 +164,14 @@ pub fn Users() -> Html {
             }
             if let Some(e) = &*error { <p class="error" role="alert">{ e }</p> }
             <div class="filters"><label>{ o.search }<input type="search" onchange={on_q} /></label></div>
+            if let Some(u) = (*editing).clone().filter(|_| !offline) {
+                <EditUser key={u.id.to_string()} user={u.clone()} units={all_units.to_vec()}
+                    on_saved={{
+                        let (editing, reload) = (editing.clone(), view.reload.clone());
+                        Callback::from(move |()| { editing.set(None); reload.emit(()); })
+                    }}
+                    on_close={{ let editing = editing.clone(); Callback::from(move |()| editing.set(None)) }} />
+            }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }
             if let Some(list) = view.load.data() {
                 <div class="table-wrap"><table class="table" data-testid="user-table">
@@ -165,6 +183,7 @@ pub fn Users() -> Html {
                                 <td>{ unit_name(&u.org_unit_id) }</td><td>{ u.phone.clone().unwrap_or_default() }</td>
                                 <td>{ if u.active { o.active } else { o.inactive } }</td>
                                 <td>if !offline && ctx.role().can_manage_role(u.role) && u.id != ctx.me.user.id {
+                                    <button type="button" class="button secondary small-button" onclick={open_editor(u)} data-testid="edit-user-open">{ o.open_editor }</button>
                                     <button type="button" class="button secondary small-button" onclick={toggle(u)} data-testid="toggle-user">{ if u.active { o.disable } else { o.enable } }</button>
                                 }</td>
                             </tr>
