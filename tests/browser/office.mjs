@@ -146,6 +146,11 @@ export async function officeSteps({ steps, tmp }) {
       await status(page, 'supervised', 30000);
       await page.waitForSelector('[data-testid=timeline] li[data-action=mark_overdue]');
       equal(server.sql(`select status from hazards where id = '${o.major}'`), 'supervised', 'on the server');
+      // The grid worker's 今日 marks it overdue after a sync (with the hazards to act on, or among
+      // those waiting for others).
+      await o.grid.goto(`${base}/#/`);
+      await syncNow(o.grid);
+      await o.grid.waitForSelector(`[data-testid^=today-] li[data-id="${o.major}"][data-overdue=true]`);
     });
 
     await steps.step('office: refers the supervised hazard to the fire brigade, the other to the enforcement team', async () => {

@@ -163,6 +163,8 @@ try {
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=logout-warning]');
     await page.waitForSelector('[data-testid=sync-bar]');
+    // The sync log says it in the worker's words.
+    await page.waitForSelector('ul.log li.problem:has-text("无法连接服务器")');
     await page.locator('[data-testid=logout-warning]').scrollIntoViewIfNeeded();
     await shot(page, 'settings-offline');
   });
@@ -338,6 +340,7 @@ try {
     await page.goto(`${base}/#/settings`);
     await page.click('text=English');
     await page.waitForSelector('text=Sync log');
+    await page.waitForSelector('ul.log li:has-text("Synced:")');
     await shot(page, 'settings-en');
     // The premise search ignores case ("STREET" finds the type "Street shop") and narrows the list.
     await tab(page, '#/premises');

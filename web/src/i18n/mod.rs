@@ -128,6 +128,8 @@ pub struct Texts {
     pub update_now: &'static str,
     // today
     pub hazards_for_me: &'static str,
+    pub overdue: &'static str,
+    pub overdue_with_others: &'static str,
     pub due_premises: &'static str,
     pub nothing_here: &'static str,
     /// The button under a long list: how many rows are not drawn yet.
@@ -206,6 +208,9 @@ pub struct Texts {
     /// Records and photos not synced.
     pub logout_unsynced: fn(u32, u32) -> String,
     pub sync_log: &'static str,
+    pub log_synced: fn(u32, u32, u32, u32) -> String,
+    pub log_session_ended: &'static str,
+    pub log_server: &'static str,
     // road patrol
     pub tab_patrol: &'static str,
     pub tab_patrols: &'static str,

@@ -39,6 +39,8 @@ pub static ZH: Texts = Texts {
     new_version: "有新版本可用",
     update_now: "更新",
     hazards_for_me: "待我处理的隐患",
+    overdue: "已逾期",
+    overdue_with_others: "逾期督办、移交中的隐患",
     due_premises: "本期待检查场所",
     nothing_here: "暂无",
     show_more: |n| format!("显示更多（还有 {n} 条）"),
@@ -113,6 +115,9 @@ pub static ZH: Texts = Texts {
         format!("还有 {n} 条记录、{p} 张照片没有同步，退出会删除它们。请先联网同步，或导出到文件。")
     },
     sync_log: "同步记录",
+    log_synced: |a, r, p, ph| format!("同步完成：上传 {a} 条，被退回 {r} 条，下载 {p} 条，照片 {ph} 张"),
+    log_session_ended: "登录已失效，请重新登录（本机数据仍在）",
+    log_server: "服务器未接受：",
     tab_patrol: "巡路",
     tab_patrols: "记录",
     today_patrol: "今日巡查",

@@ -141,10 +141,25 @@ pub fn Settings() -> Html {
                 <h2>{ t.sync_log }</h2>
                 <ul class="log">
                     { for log.iter().map(|l| html! {
-                        <li class={classes!((!l.ok).then_some("problem"))}>{ short_time(l.at) }{ " " }{ &l.text }</li>
+                        <li class={classes!((!l.ok).then_some("problem"))}>{ short_time(l.at) }{ " " }
+                            { l.what.as_ref().map(|w| log_line(ctx.lang, w)).unwrap_or_default() }
+                            if !l.text.is_empty() { { " " }<span class="muted small">{ &l.text }</span> }</li>
                     }) }
                 </ul>
             </section>
         </>
+    }
+}
+
+/// A sync log line in the worker's words.
+fn log_line(lang: crate::i18n::Lang, what: &crate::store::LogWhat) -> String {
+    use crate::store::LogWhat;
+    let t = lang.t();
+    match what {
+        LogWhat::Synced { applied, refused, pulled, photos } => (t.log_synced)(*applied, *refused, *pulled, *photos),
+        LogWhat::Offline => t.cannot_connect.to_owned(),
+        LogWhat::SessionEnded => t.log_session_ended.to_owned(),
+        LogWhat::Server { zh, en } => format!("{}{}", t.log_server, lang.pick(zh, en)),
+        LogWhat::Storage => t.storage_failed.to_owned(),
     }
 }

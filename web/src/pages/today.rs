@@ -1,4 +1,5 @@
-//! 今日: premises due this period, hazards waiting for me, and what is not synced yet — all from
+//! 今日: hazards waiting for me (overdue first, marked), overdue hazards of my grids that wait for
+//! others (supervised, referred), premises due this period, and what is not synced yet — all from
 //! the phone's data, so it works with no signal. A patrol worker sees 今日巡查 instead.
 
 use super::today_patrol::TodayPatrol;
@@ -21,9 +22,17 @@ pub fn Today() -> Html {
     let w = &ctx.world;
     let now = now();
     let due: Vec<_> = w.premises.iter().filter(|p| is_due(&p.value, &w.inspections, now)).collect();
-    let mut mine: Vec<_> =
-        w.open_hazards().filter(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty()).collect();
-    sort_by(&mut mine, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
+    let (mut mine, mut watched): (Vec<_>, Vec<_>) =
+        w.open_hazards().partition(|h| !my_actions(&h.value.state, ctx.role(), now).is_empty());
+    // Overdue first, then by deadline.
+    sort_by(&mut mine, |a, b| {
+        (!a.value.state.is_overdue(now), a.value.state.deadline)
+            .cmp(&(!b.value.state.is_overdue(now), b.value.state.deadline))
+    });
+    // Overdue hazards in my grids that wait for others (the office's supervision, a referral): the
+    // worker keeps an eye on them and is asked about them.
+    watched.retain(|h| h.value.state.is_overdue(now));
+    sort_by(&mut watched, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
     let notices = html! {
         <>
             if ctx.wiped {
@@ -33,6 +42,20 @@ pub fn Today() -> Html {
                 <a class="notice warn block" href="#/settings">{ (t.inbox_n)(w.inbox.len() as u32) }</a>
             }
         </>
+    };
+    let row = |h: &&crate::store::Local<xunjian_shared::hazard::Hazard>| {
+        let href = Route::Hazard(h.value.id.to_string()).hash();
+        let overdue = h.value.state.is_overdue(now);
+        html! {
+            <li data-overdue={overdue.to_string()} data-id={h.value.id.to_string()}><a class="row" {href}>
+                <span class="title">{ w.premise_name(&h.value.premise_id) }
+                    if overdue { { " " }<span class="tag major">{ t.overdue }</span> }</span>
+                <span class="sub">{ i18n::status(ctx.lang, h.value.state.status) }
+                    if let Some(d) = h.value.state.deadline { { " · " }{ t.deadline }{ " " }{ date(d) } }
+                </span>
+                <SavedBadge pending={h.pending()} />
+            </a></li>
+        }
     };
     if ctx.role() == Role::PatrolWorker {
         return html! { <>{ notices }<TodayPatrol /></> };
@@ -46,20 +69,15 @@ pub fn Today() -> Html {
                 <p class="muted">{ t.nothing_here }</p>
             }
             <ul class="list" data-testid="today-hazards">
-                { for mine.iter().take(mine_limit).map(|h| {
-                    let href = Route::Hazard(h.value.id.to_string()).hash();
-                    html! {
-                        <li><a class="row" {href}>
-                            <span class="title">{ w.premise_name(&h.value.premise_id) }</span>
-                            <span class="sub">{ i18n::status(ctx.lang, h.value.state.status) }
-                                if let Some(d) = h.value.state.deadline { { " · " }{ t.deadline }{ " " }{ date(d) } }
-                            </span>
-                            <SavedBadge pending={h.pending()} />
-                        </a></li>
-                    }
-                }) }
+                { for mine.iter().take(mine_limit).map(|h| row(h)) }
             </ul>
             <More shown={mine_limit} total={mine.len()} on_more={more_mine} />
+            if !watched.is_empty() {
+                <h2 class="section">{ t.overdue_with_others }<span class="count">{ watched.len() }</span></h2>
+                <ul class="list" data-testid="today-watched">
+                    { for watched.iter().take(20).map(|h| row(h)) }
+                </ul>
+            }
             <h2 class="section">{ t.due_premises }<span class="count">{ due.len() }</span></h2>
             if due.is_empty() {
                 <p class="muted">{ if w.premises.is_empty() { t.no_data_yet } else { t.all_inspected } }</p>

@@ -110,12 +110,33 @@ pub fn inbox_json(op: &Queued, outcome: &Outcome, at: DateTime<Utc>) -> Result<S
     Ok(serde_json::to_string(&row)?)
 }
 
-/// One line of the sync log on the settings screen.
+/// One line of the sync log on the settings screen: what happened, shown in the worker's language,
+/// and the technical detail (an HTTP status and code) for whoever helps them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LogEntry {
     pub at: DateTime<Utc>,
     pub ok: bool,
+    /// None in lines an older build wrote: they show `text` alone.
+    #[serde(default)]
+    pub what: Option<LogWhat>,
+    #[serde(default)]
     pub text: String,
+}
+
+/// What a sync round came to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LogWhat {
+    /// Sent and accepted, refused, records brought, photos uploaded.
+    Synced { applied: u32, refused: u32, pulled: u32, photos: u32 },
+    /// No connection, or the server is down.
+    Offline,
+    /// The login expired or was ended.
+    SessionEnded,
+    /// The server refused or failed: its words in both languages.
+    Server { zh: String, en: String },
+    /// The phone's storage failed.
+    Storage,
 }
 
 /// Where this phone stands with the server.
@@ -144,8 +165,8 @@ impl SyncState {
     }
 
     /// Adds a line to the log, dropping the oldest.
-    pub fn note(&mut self, at: DateTime<Utc>, ok: bool, text: String) {
-        self.log.insert(0, LogEntry { at, ok, text });
+    pub fn note(&mut self, at: DateTime<Utc>, ok: bool, what: LogWhat, text: String) {
+        self.log.insert(0, LogEntry { at, ok, what: Some(what), text });
         self.log.truncate(LOG_LEN);
     }
 }

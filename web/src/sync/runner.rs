@@ -6,8 +6,9 @@ use super::backoff::{delay_ms, QUIET_MS};
 use super::engine::{self, Report, SyncError};
 use super::remote::{session_ended, HttpRemote, Tokens};
 use crate::api::ApiError;
+use crate::i18n::Lang;
 use crate::store::idb::Db;
-use crate::store::{StoreError, SyncStore};
+use crate::store::{LogWhat, StoreError, SyncStore};
 use crate::util::now;
 use chrono::{DateTime, Utc};
 use std::cell::RefCell;
@@ -167,19 +168,33 @@ impl Runner {
     async fn finish(&self, result: Result<Report, SyncError>) {
         let at = now();
         let ms = js_sys::Date::now();
-        let (ok, line, problem) = match &result {
-            Ok(r) => (true, format!("↑{} ✕{} ↓{} 📷{}", r.applied, r.refused, r.pulled, r.photos), None),
-            Err(SyncError::Api(ApiError::Network)) => (false, "offline".into(), Some(Problem::Offline)),
-            Err(SyncError::Api(e)) if session_ended(e) => (false, e.describe(), Some(Problem::SessionEnded)),
-            Err(SyncError::Api(e)) => (false, e.describe(), Some(Problem::Server(e.clone()))),
-            Err(SyncError::Store(e)) => (false, e.0.clone(), Some(Problem::Storage(e.0.clone()))),
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        let (ok, what, line, problem) = match &result {
+            Ok(r) => {
+                let what = LogWhat::Synced {
+                    applied: n(r.applied),
+                    refused: n(r.refused),
+                    pulled: n(r.pulled),
+                    photos: n(r.photos),
+                };
+                (true, what, String::new(), None)
+            }
+            Err(SyncError::Api(ApiError::Network)) => (false, LogWhat::Offline, String::new(), Some(Problem::Offline)),
+            Err(SyncError::Api(e)) if session_ended(e) => {
+                (false, LogWhat::SessionEnded, e.describe(), Some(Problem::SessionEnded))
+            }
+            Err(SyncError::Api(e)) => {
+                let what = LogWhat::Server { zh: e.message(Lang::Zh), en: e.message(Lang::En) };
+                (false, what, e.describe(), Some(Problem::Server(e.clone())))
+            }
+            Err(SyncError::Store(e)) => (false, LogWhat::Storage, e.0.clone(), Some(Problem::Storage(e.0.clone()))),
         };
         let db = &self.remote.db;
         if let Ok(mut state) = db.sync_state().await {
             if ok {
                 state.last_success = Some(at);
             }
-            state.note(at, ok, line);
+            state.note(at, ok, what, line);
             let _ = db.put_sync_state(&state).await;
         }
         let ended = problem == Some(Problem::SessionEnded);
