@@ -296,6 +296,36 @@ export async function officeSteps({ steps, tmp }) {
       await shot(page, 'patrol-track');
     });
 
+    await steps.step('road station: the register — the assignment report, the segments, and the exported file imported back unchanged', async () => {
+      const page = o.road;
+      await page.click('a[data-tab="#/roads"]');
+      await page.waitForSelector('[data-testid=assignment-report]');
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' })).access_token;
+      const report = await api(base, 'GET', '/roads/assignments', token);
+      equal(await page.getAttribute('[data-testid=assignment-report]', 'data-unassigned'), report.unassigned_km.toFixed(1), 'unassigned km as the server counts');
+      // The demo's yishi.patrol2: over 60, uninsured, 10.5 km.
+      const patrol2 = server.sql("select id from users where username = 'yishi.patrol2'");
+      const row = page.locator(`[data-testid=worker-problems] tr[data-worker="${patrol2}"]`);
+      assert((await row.textContent()).includes('超过60岁'), `flagged over 60: ${await row.textContent()}`);
+      const segments = await api(base, 'GET', '/segments', token);
+      await page.waitForSelector('[data-testid=segment-table] tbody tr');
+      equal(await page.locator('[data-testid=segment-table] tbody tr').count(), segments.length, 'every segment of the township');
+      await shot(page, 'road-register');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.click('[data-testid=register-file] [data-testid=download][data-path^="/roads/export"]'),
+      ]);
+      const file = path.join(tmp, 'roads.xlsx');
+      await download.saveAs(file);
+      equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'an XLSX file');
+      await page.setInputFiles('[data-testid=register-import-file]', file);
+      await page.click('[data-testid=register-dry-run]');
+      await page.waitForSelector('[data-testid=register-report][data-dry=true]');
+      equal(await page.getAttribute('[data-testid=register-report]', 'data-errors'), '0', 'no row errors');
+      const lines = await page.locator('[data-testid=register-report] li').allTextContents();
+      assert(lines.length === segments.length && lines.every((l) => l.includes('不变')), `every row unchanged: ${lines}`);
+    });
+
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {
       const page = o.admin;
       await page.click('a[data-tab="#/checks"]');
@@ -332,6 +362,30 @@ export async function officeSteps({ steps, tmp }) {
       await page.waitForSelector('[data-testid=premise-editor]', { state: 'detached' });
       const saved = server.sql(`select responsible_person || '|' || version from premises where name = '${name}' order by version desc limit 1`);
       assert(saved.startsWith('李新任|'), `saved on the server: ${saved}`);
+    });
+
+    await steps.step("office: the quarter's joint-meeting statistics (联席会议) show the server's figures, print on A4 and download as XLSX", async () => {
+      const page = o.office;
+      await page.goto(`${base}/#/quarter`);
+      await page.waitForSelector('[data-testid=quarter-table] tbody tr');
+      const year = Number(await page.locator('[data-testid=pick-quarter]').inputValue().then((v) => v.split('-')[0]));
+      const quarter = Number(await page.locator('[data-testid=pick-quarter]').inputValue().then((v) => v.split('-')[1]));
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.office', password: 'xunjian2026' })).access_token;
+      const stats = await api(base, 'GET', `/stats/quarter?year=${year}&quarter=${quarter}`, token);
+      const foot = await page.locator('[data-testid=quarter-table] tfoot th, [data-testid=quarter-table] tfoot td').allTextContents();
+      equal(Number(foot[5]), stats.total.hazards_found, 'hazards found this quarter, as the server counts them');
+      assert(stats.total.hazards_found >= 3, `the three hazards of this run are counted: ${stats.total.hazards_found}`);
+      equal(await page.locator('[data-testid=quarter-table] tbody tr').count(), stats.rows.length, 'a row per village');
+      await page.emulateMedia({ media: 'print' });
+      equal(await page.locator('[data-testid=office-nav]').isVisible(), false, 'no navigation on paper');
+      const pdf = (await page.pdf({ format: 'A4', printBackground: true })).toString('latin1');
+      const pages = (pdf.match(/\/Type\s*\/Page[^s]/g) || []).length;
+      assert(pages >= 1 && pages <= 3, `the report prints on a few A4 pages: ${pages}`);
+      await page.emulateMedia({ media: 'screen' });
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=download]')]);
+      const xlsx = fs.readFileSync(await download.path());
+      equal(xlsx.subarray(0, 2).toString(), 'PK', 'an XLSX (zip) file');
+      assert(/\.xlsx$/.test(download.suggestedFilename()), `named as a workbook: ${download.suggestedFilename()}`);
     });
 
     await steps.step('office: a grid worker account created in the township, moved to another grid with a new password, then disabled', async () => {

@@ -4,22 +4,18 @@
 
 use super::download::DownloadButton;
 use super::roads::{my_township, townships};
-use crate::api::Body;
+use super::upload::{picked, send_import, Picked, Sent};
 use crate::ctx::use_ctx;
-use gloo::net::http::Method;
-use js_sys::Uint8Array;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xunjian_shared::ledger::ImportResult;
 use yew::prelude::*;
-
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 #[component]
 pub fn LedgerFile() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let file = use_state(|| None::<(String, Vec<u8>, String)>);
+    let file = use_state(|| None::<Picked>);
     let township = use_state(|| my_township(&ctx).unwrap_or_default());
     let skip = use_state(|| true);
     let result = use_state(|| None::<ImportResult>);
@@ -29,19 +25,15 @@ pub fn LedgerFile() -> Html {
         let (file, result, error) = (file.clone(), result.clone(), error.clone());
         Callback::from(move |e: Event| {
             let input: HtmlInputElement = e.target_unchecked_into();
-            let Some(f) = input.files().and_then(|l| l.get(0)) else { return };
             let (file, result, error) = (file.clone(), result.clone(), error.clone());
             spawn_local(async move {
-                match JsFuture::from(f.array_buffer()).await {
-                    Ok(buf) => {
-                        let name = f.name();
-                        let mime =
-                            if name.to_lowercase().ends_with(".csv") { "text/csv".to_owned() } else { XLSX.to_owned() };
-                        file.set(Some((name, Uint8Array::new(&buf).to_vec(), mime)));
+                match picked(input).await {
+                    Some(f) => {
+                        file.set(Some(f));
                         result.set(None);
                         error.set(None);
                     }
-                    Err(_) => error.set(Some("file".into())),
+                    None => error.set(Some("file".into())),
                 }
             });
         })
@@ -50,39 +42,25 @@ pub fn LedgerFile() -> Html {
         let (ctx, file, township, skip, result, error, busy) =
             (ctx.clone(), file.clone(), township.clone(), skip.clone(), result.clone(), error.clone(), busy.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some((_, bytes, mime)) = (*file).clone() else { return };
+            let Some(f) = (*file).clone() else { return };
             let path =
                 format!("/premises/import?township_id={}&dry_run={dry_run}&skip_duplicates={}", *township, *skip);
             let (ctx, result, error, busy) = (ctx.clone(), result.clone(), error.clone(), busy.clone());
             busy.set(true);
             spawn_local(async move {
-                let sent = ctx.runner.call(Method::POST, &path, Body::Bytes(&bytes, &mime)).await;
-                match sent {
-                    Ok(r) => match crate::api::json_of::<ImportResult>(r).await {
-                        Ok(res) => {
-                            if !res.dry_run {
-                                ctx.sync_now.emit(());
-                            }
-                            result.set(Some(res));
-                            error.set(None);
+                match send_import::<ImportResult, _>(&ctx, &path, &f).await {
+                    Ok(Sent::Done(res)) => {
+                        if !res.dry_run {
+                            ctx.sync_now.emit(());
                         }
-                        Err(e) => error.set(Some(e.message(ctx.lang))),
-                    },
-                    // A real import with row errors answers 422 whose detail is the report.
-                    Err(e) => {
-                        let report = match &e {
-                            crate::api::ApiError::Problem { problem, .. } => {
-                                problem.detail.as_deref().and_then(|d| serde_json::from_str(d).ok())
-                            }
-                            _ => None,
-                        };
-                        match report {
-                            Some(report) => {
-                                result.set(Some(ImportResult { dry_run: true, imported: 0, skipped: 0, report }))
-                            }
-                            None => error.set(Some(e.message(ctx.lang))),
-                        }
+                        result.set(Some(res));
+                        error.set(None);
                     }
+                    // A real import with row errors: the report, nothing written.
+                    Ok(Sent::Refused(report)) => {
+                        result.set(Some(ImportResult { dry_run: true, imported: 0, skipped: 0, report }))
+                    }
+                    Err(e) => error.set(Some(e.message(ctx.lang))),
                 }
                 busy.set(false);
             });

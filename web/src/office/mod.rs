@@ -25,6 +25,7 @@ mod server_photos;
 mod state;
 pub(crate) mod timeline;
 mod trend;
+mod upload;
 mod view;
 
 use crate::i18n::{OfficeTexts, Texts};
@@ -61,8 +62,10 @@ pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route
         ],
         Role::RoadStation => vec![
             (Route::Patrols, o.nav_patrols),
+            (Route::Register, o.nav_register),
             (Route::Works, o.nav_works),
             (Route::PaySheet, o.nav_pay),
+            (Route::Checks, o.nav_checks),
             (Route::Users, o.nav_users),
         ],
         Role::CountyAdmin => vec![
@@ -70,6 +73,8 @@ pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route
             (Route::Checks, o.nav_checks),
             (Route::RoadIssues, o.nav_road_issues),
             (Route::Patrols, o.nav_patrols),
+            (Route::Register, o.nav_register),
+            (Route::PaySheet, o.nav_pay),
             (Route::Funds, o.nav_funds),
             (Route::Quarter, o.nav_quarter),
             (Route::Units, o.nav_units),
@@ -110,6 +115,7 @@ pub fn page(route: &Route, role: Role) -> Option<Html> {
         Route::PatrolDetail(id) => html! { <roads::patrol::OfficePatrol id={id.clone()} /> },
         Route::Works => html! { <roads::works::WorksPage /> },
         Route::Checks => html! { <roads::checks::Checks /> },
+        Route::Register => html! { <roads::register::Register /> },
         Route::Check(id) => html! { <roads::check::CheckPage id={id.clone()} /> },
         Route::PaySheet => html! { <roads::pay::Pay /> },
         Route::Funds => html! { <roads::funds::Funds /> },

@@ -46,6 +46,8 @@ pub fn CheckPage(props: &CheckProps) -> Html {
     }
     let Some(c) = view.load.data().cloned() else { return html! {} };
     let offline = view.load.offline();
+    // Scoring and publishing are the county's; a township reads its published result.
+    let county = ctx.role() == xunjian_shared::Role::CountyAdmin;
     let reload = {
         let (a, b) = (view.reload.clone(), ranking.reload.clone());
         Callback::from(move |()| {
@@ -109,7 +111,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                         html! {
                             <tr data-segment={seg.clone()} data-scored={done.to_string()}>
                                 <td>{ township }</td><td>{ label }</td><td>{ if done { "✓" } else { "" } }</td>
-                                <td>if !offline && c.published_at.is_none() {
+                                <td>if county && !offline && c.published_at.is_none() {
                                     <button type="button" class="button secondary small-button" onclick={open} data-testid="score">{ o.score }</button>
                                 }</td>
                             </tr>
@@ -123,7 +125,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                     Callback::from(move |()| { scoring.set(None); reload.emit(()); })
                 } />
             }
-            if !offline && c.published_at.is_none() {
+            if county && !offline && c.published_at.is_none() {
                 <p><button type="button" class="button primary small-button" onclick={publish} data-testid="publish">{ o.publish }</button></p>
             }
             if let Some(e) = &*error { <p class="error" role="alert">{ e }</p> }

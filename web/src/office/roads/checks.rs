@@ -120,6 +120,8 @@ pub fn Checks() -> Html {
     html! {
         <div data-testid="checks">
             <h2 class="page-title">{ o.nav_checks }</h2>
+            // Drawing is the county's; a township sees its published checks (通报) and rankings.
+            if ctx.role() == xunjian_shared::Role::CountyAdmin {
             <form class="card tight filters" onsubmit={start} data-testid="new-check">
                 <h3>{ o.new_check }</h3>
                 <label>{ o.check_kind }
@@ -133,6 +135,7 @@ pub fn Checks() -> Html {
                 <button type="submit" class="button primary small-button" disabled={*busy} data-testid="start-check">{ o.draw_now }</button>
                 if let Some(e) = &*error { <p class="error small" role="alert">{ e }</p> }
             </form>
+            }
             <p class="muted small">{ o.draw_help }</p>
             <h3 class="section">{ o.checks_here }</h3>
             if known.is_empty() { <p class="muted">{ ctx.t().nothing_here }</p> }

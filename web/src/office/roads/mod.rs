@@ -9,6 +9,7 @@ pub mod issues;
 pub mod patrol;
 pub mod patrols;
 pub mod pay;
+pub mod register;
 mod track_svg;
 pub mod works;
 
