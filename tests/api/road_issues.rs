@@ -329,3 +329,49 @@ both_backends!(the_station_lists_a_month_of_patrols_and_the_worker_only_theirs, 
     expect_problem(app.get("/api/v1/patrols?month=2026-13", &station).await, 422, "validation_failed").await;
     app.stop().await;
 });
+
+both_backends!(the_station_orders_a_repair_rechecks_it_and_closes_it_itself, |app| {
+    let worker = app.login("yishi.patrol").await.access_token;
+    let (_, ids) = patrol_with_findings(&app, &worker, &[FindingCategory::Rubbish]).await;
+    let id = ids[0];
+    let station = app.login("yishi.road").await.access_token;
+    let photo = |n: u8| xunjian_shared::PhotoRef::try_from(format!("{n:02x}").repeat(32)).unwrap();
+    // The station orders the worker to clear it.
+    let deadline = app.now() + Duration::days(3);
+    let d: RoadIssueDetail =
+        expect_json(act(&app, &station, id, 1, A::OrderRectification { deadline }).await, 200).await;
+    assert_eq!(d.issue.state.status, HazardStatus::RectificationOrdered);
+    // Reported cleared; the station's re-check finds it still there and sets a new deadline.
+    let d: RoadIssueDetail =
+        expect_json(act(&app, &worker, id, 2, A::ReportRectified { evidence: vec![photo(1)] }).await, 200).await;
+    assert_eq!(d.issue.state.status, HazardStatus::Rectified);
+    let new_deadline = app.now() + Duration::days(5);
+    let d: RoadIssueDetail = expect_json(act(&app, &station, id, 3, A::RecheckFail { new_deadline }).await, 200).await;
+    assert_eq!(d.issue.state.status, HazardStatus::Filed, "on file with the new deadline");
+    assert_eq!(d.issue.state.deadline, Some(new_deadline));
+    // Cleared again, re-checked with a photo: closed, with no enforcement and no referral.
+    expect_json::<RoadIssueDetail>(
+        act(&app, &worker, id, 4, A::ReportRectified { evidence: vec![photo(2)] }).await,
+        200,
+    )
+    .await;
+    expect_problem(act(&app, &station, id, 5, A::RecheckPass { evidence: vec![] }).await, 422, "evidence_required")
+        .await;
+    let d: RoadIssueDetail =
+        expect_json(act(&app, &station, id, 5, A::RecheckPass { evidence: vec![photo(3)] }).await, 200).await;
+    assert_eq!(d.issue.state.status, HazardStatus::Closed);
+    assert!(d.issue.closed_at.is_some() && d.allowed_actions.is_empty());
+    let steps: Vec<&str> = d.timeline.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["register", "order_rectification", "report_rectified", "recheck_fail", "report_rectified", "recheck_pass"]
+    );
+    let roles: Vec<&str> = d.timeline.iter().map(|e| e.actor_role.as_str()).collect();
+    assert_eq!(
+        roles,
+        ["patrol_worker", "road_station", "patrol_worker", "road_station", "patrol_worker", "road_station"]
+    );
+    let closed: RoadIssuePage = expect_json(app.get("/api/v1/road-issues?status=closed", &station).await, 200).await;
+    assert_eq!(closed.items.iter().filter(|i| i.id == id).count(), 1);
+    app.stop().await;
+});
