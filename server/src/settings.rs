@@ -51,7 +51,8 @@ pub struct Settings {
     pub cadence: xunjian_shared::cadence::Cadence,
     /// Largest photo accepted, in bytes (`XUNJIAN_ATTACHMENT_MAX_BYTES`).
     pub attachment_max_bytes: usize,
-    /// Patrol workers' pay rules (`[pay]` in the file).
+    /// Patrol workers' pay rules (`[pay]` in the file), with the coverage a patrol needs to count
+    /// as a day on the road (`min_coverage`, default 0.2).
     pub pay: xunjian_shared::road::pay::PayRules,
 }
 
@@ -100,6 +101,7 @@ impl Settings {
             None => Settings::default(),
         };
         s.apply_env(|k| std::env::var(k).ok())?;
+        s.pay.validate().map_err(SettingsError)?;
         Ok(s)
     }
 

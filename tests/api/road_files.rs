@@ -330,8 +330,11 @@ both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_2
     assert_eq!(rows[3], row(&["1", "猗氏镇", "0", "0", "", "是", ""]));
     assert_eq!(rows[4], row(&["2", "牛杜镇", "0", "1", "是", "是", ""]));
     assert_eq!(rows.len(), 5);
-    // The road station reads it too (as CSV); a grid worker does not.
+    // The road station reads it (as CSV) once published, not before; a grid worker does not.
     let station = app.login("yishi.road").await.access_token;
+    expect_problem(app.get(&path, &station).await, 404, "not_found").await;
+    let publish = format!("/api/v1/road-checks/{}/publish", check.id);
+    expect_json::<Check>(app.send_json(Method::POST, &publish, Some(&admin), &()).await, 200).await;
     let csv_text = String::from_utf8(download(&app, &station, &path.replace("xlsx", "csv")).await).unwrap();
     assert!(csv_text.contains("2,牛杜镇,0,1,是,是,"), "{csv_text}");
     let grid = app.login("yishi.grid").await.access_token;

@@ -1,5 +1,8 @@
 //! Road patrol: the register, on-road records with coverage, checks, ranking, pay and funds.
 
+mod checks;
+mod segments;
+
 use super::*;
 use chrono::{Duration, Utc};
 use reqwest::Method;

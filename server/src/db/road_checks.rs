@@ -17,6 +17,8 @@ pub struct CheckRow {
     pub created_by: Option<String>,
     pub created_at: i64,
     pub published_at: Option<i64>,
+    /// The ranking as published (JSON `Vec<Ranked>`); none until published.
+    pub ranking: Option<String>,
 }
 
 /// Inserts a check.
@@ -40,14 +42,18 @@ pub fn find_period(conn: &mut DbConn, kind: &str, period: &str) -> Result<Option
         .optional()?)
 }
 
-/// The latest checks, newest period first.
-pub fn latest(conn: &mut DbConn, limit: i64) -> Result<Vec<CheckRow>, AppError> {
-    Ok(c::table.order((c::period.desc(), c::kind.asc())).limit(limit).select(CheckRow::as_select()).load(conn)?)
+/// The latest checks (only published ones if asked), newest period first.
+pub fn latest(conn: &mut DbConn, limit: i64, published_only: bool) -> Result<Vec<CheckRow>, AppError> {
+    let mut q = c::table.into_boxed();
+    if published_only {
+        q = q.filter(c::published_at.is_not_null());
+    }
+    Ok(q.order((c::period.desc(), c::kind.asc())).limit(limit).select(CheckRow::as_select()).load(conn)?)
 }
 
-/// Marks a check published.
-pub fn publish(conn: &mut DbConn, id: &str, at: i64) -> Result<(), AppError> {
-    diesel::update(c::table.find(id)).set(c::published_at.eq(at)).execute(conn)?;
+/// Marks a check published with its ranking as it stands.
+pub fn publish(conn: &mut DbConn, id: &str, at: i64, ranking: &str) -> Result<(), AppError> {
+    diesel::update(c::table.find(id)).set((c::published_at.eq(at), c::ranking.eq(ranking))).execute(conn)?;
     Ok(())
 }
 
@@ -78,4 +84,20 @@ pub fn save_score(
 /// Scores of a check: (segment, score).
 pub fn scores(conn: &mut DbConn, check: &str) -> Result<Vec<(String, f64)>, AppError> {
     Ok(s::table.filter(s::check_id.eq(check)).select((s::segment_id, s::score)).load(conn)?)
+}
+
+/// A scoring form as stored.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = s)]
+pub struct ScoreRow {
+    pub segment_id: String,
+    pub scored_by: Option<String>,
+    pub items: String,
+    pub score: f64,
+    pub at: i64,
+}
+
+/// The scoring forms of a check.
+pub fn score_forms(conn: &mut DbConn, check: &str) -> Result<Vec<ScoreRow>, AppError> {
+    Ok(s::table.filter(s::check_id.eq(check)).select(ScoreRow::as_select()).load(conn)?)
 }

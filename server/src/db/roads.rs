@@ -153,6 +153,18 @@ pub fn segments_of_worker(conn: &mut DbConn, worker: &str) -> Result<Vec<Segment
         .load(conn)?)
 }
 
+/// Saves a segment's worker and surveyed line.
+pub fn update_segment(conn: &mut DbConn, row: &SegmentRow) -> Result<(), AppError> {
+    diesel::update(road_segments::table.find(&row.id))
+        .set((
+            road_segments::worker_id.eq(row.worker_id.as_deref()),
+            road_segments::polyline.eq(&row.polyline),
+            road_segments::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sets a segment's worker.
 pub fn assign(conn: &mut DbConn, id: &str, worker: Option<&str>, at: i64) -> Result<(), AppError> {
     diesel::update(road_segments::table.find(id))

@@ -303,6 +303,7 @@ diesel::table! {
         created_by -> Nullable<Text>,
         created_at -> BigInt,
         published_at -> Nullable<BigInt>,
+        ranking -> Nullable<Text>,
     }
 }
 

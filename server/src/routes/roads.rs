@@ -11,10 +11,11 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use xunjian_shared::ledger::MAX_IMPORT_BYTES;
+use xunjian_shared::road::check::CheckDetail;
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
-    AssignSegment, AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail,
-    PatrolSummary, ScoreSegment, SubmitPatrol,
+    AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail, PatrolSummary, ScoreSegment,
+    SubmitPatrol, UpdateSegment,
 };
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
 use xunjian_shared::road::ranking::Ranked;
@@ -92,16 +93,19 @@ pub async fn list_segments(state: web::Data<AppState>, user: AuthUser) -> Result
     Ok(web::Json(roads::list_segments(&state, &user).await?))
 }
 
-/// Assign or unassign a segment's patrol worker.
-#[utoipa::path(patch, path = "/api/v1/segments/{id}", tag = "roads", security(("bearer" = [])), request_body = AssignSegment,
-    responses((status = 200, body = Segment), (status = 404, body = Problem), (status = 422, body = Problem)))]
+/// Change a segment (county admin, or the road station of its township): assign (`worker_id`) or
+/// unassign (`null`) its patrol worker, and/or set its surveyed line from points (`polyline`, 2 to
+/// 2,000 WGS-84 points) or from a patrol of it alone (`polyline_from_patrol`: its thinned track). Fields
+/// left out are left as they are.
+#[utoipa::path(patch, path = "/api/v1/segments/{id}", tag = "roads", security(("bearer" = [])), request_body = UpdateSegment,
+    responses((status = 200, body = Segment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assign(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<SegmentId>,
-    body: web::Json<AssignSegment>,
+    body: web::Json<UpdateSegment>,
 ) -> Result<web::Json<Segment>, AppError> {
-    Ok(web::Json(roads::assign(&state, &user, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(roads::update_segment(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Save a patrol worker's file (birth date, probation, contract, insurance).
@@ -264,19 +268,23 @@ pub async fn create_check(
 }
 
 /// The checks held so far, newest period first (at most 100): what a county user picks up again.
-#[utoipa::path(get, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Check>)))]
-pub async fn list_checks(state: web::Data<AppState>, _user: AuthUser) -> Result<web::Json<Vec<Check>>, AppError> {
-    Ok(web::Json(road_checks::list(&state).await?))
+/// The county admin sees every check; other roles only published ones; patrol workers none (403).
+#[utoipa::path(get, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = Vec<Check>), (status = 403, body = Problem)))]
+pub async fn list_checks(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<Check>>, AppError> {
+    Ok(web::Json(road_checks::list(&state, &user).await?))
 }
 
-/// One check with its draw.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Check), (status = 404, body = Problem)))]
+/// One check with its draw and the scoring forms of its scored segments (the seven items, score,
+/// inspector, time). An unpublished check is 404 to all but the county admin; patrol workers 403.
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = CheckDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_check(
     state: web::Data<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     id: web::Path<CheckId>,
-) -> Result<web::Json<Check>, AppError> {
-    Ok(web::Json(road_checks::get(&state, id.into_inner()).await?))
+) -> Result<web::Json<CheckDetail>, AppError> {
+    Ok(web::Json(road_checks::get(&state, &user, id.into_inner()).await?))
 }
 
 /// Score a drawn segment (the seven items).
@@ -292,8 +300,10 @@ pub async fn score(
     Ok(web::Json(road_checks::score_segment(&state, &user, id, seg, body.into_inner()).await?))
 }
 
-/// Publish a check's results.
-#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Check)))]
+/// Publish a check's results (county admin): the ranking as it stands is kept and answered from
+/// then on; publishing again changes nothing.
+#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = Check), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn publish(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -312,7 +322,9 @@ pub struct FormatQuery {
 }
 
 /// The township ranking of a check with the flags of 第二十五、二十六条; with `format=xlsx|csv` the
-/// printable file for the notice (通报), named `ranking-<kind>-<period>.<ext>`.
+/// printable file for the notice (通报), named `ranking-<kind>-<period>.<ext>`. A published check
+/// answers the ranking as it stood when published; before that only the county admin may read it
+/// (computed live; 404 to others); patrol workers 403.
 #[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", tag = "roads", security(("bearer" = [])), params(FormatQuery),
     responses((status = 200, description = "The ranking, or the file (attachment) with `format`",
         content((Vec<Ranked> = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
@@ -323,10 +335,9 @@ pub async fn ranking(
     id: web::Path<CheckId>,
     q: web::Query<FormatQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let ranked = road_checks::ranking(&state, &user, id).await?;
+    let (check, ranked) = road_checks::ranking(&state, &user, id.into_inner()).await?;
     Ok(match q.format {
-        Some(f) => respond(road_files::ranking(&road_checks::get(&state, id).await?, &ranked, f)?),
+        Some(f) => respond(road_files::ranking(&check, &ranked, f)?),
         None => HttpResponse::Ok().json(ranked),
     })
 }

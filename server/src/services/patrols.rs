@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xunjian_shared::road::checklist::validate_checks;
 use xunjian_shared::road::patrol::{Patrol, PatrolDetail, PatrolSummary, SubmitPatrol};
-use xunjian_shared::road::pay::WorkerMonth;
+use xunjian_shared::road::pay::{reached_the_road, WorkerMonth};
 use xunjian_shared::road::track::{coverage, distance_m, thin};
 use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
 
@@ -174,12 +174,15 @@ pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     Ok((first, last))
 }
 
-/// Each patrol worker's month under a unit path: days on the road and km of segment covered.
+/// Each patrol worker's month under a unit path: days on the road and km of segment covered. Only
+/// patrols that reached the road count ([`reached_the_road`] with `min_coverage`, the `[pay]`
+/// setting); the others stay stored and listed with their coverage.
 pub fn worker_months(
     conn: &mut DbConn,
     path: &str,
     from: NaiveDate,
     to: NaiveDate,
+    min_coverage: f64,
 ) -> Result<Vec<WorkerMonth>, AppError> {
     let workers = patrols::workers_within(conn, path)?;
     let rows = patrols::between(conn, path, None, &from.to_string(), &to.to_string())?;
@@ -188,16 +191,23 @@ pub fn worker_months(
     for s in roads::segments_within(conn, path)? {
         seg_len.insert(s.id.clone(), s.to_km - s.from_km);
     }
-    let worker_of: HashMap<&str, &str> = rows.iter().map(|r| (r.id.as_str(), r.worker_id.as_str())).collect();
-    let mut km: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut coverage: HashMap<String, Vec<(String, Option<f64>)>> = HashMap::new();
     for (patrol, segment, covered) in patrols::coverage_of(conn, &ids)? {
-        if let (Some(w), Some(c)) = (worker_of.get(patrol.as_str()), covered) {
-            *km.entry(w).or_default() += c * seg_len.get(&segment).copied().unwrap_or(0.0);
-        }
+        coverage.entry(patrol).or_default().push((segment, covered));
     }
+    let mut km: BTreeMap<&str, f64> = BTreeMap::new();
     let mut days: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for r in &rows {
+        let cov = coverage.get(&r.id).map(Vec::as_slice).unwrap_or_default();
+        let shares: Vec<Option<f64>> = cov.iter().map(|(_, c)| *c).collect();
+        if !reached_the_road(&shares, min_coverage) {
+            continue;
+        }
         days.entry(r.worker_id.as_str()).or_default().insert(r.day.as_str());
+        for (segment, covered) in cov {
+            *km.entry(r.worker_id.as_str()).or_default() +=
+                covered.unwrap_or(0.0) * seg_len.get(segment).copied().unwrap_or(0.0);
+        }
     }
     Ok(workers
         .iter()

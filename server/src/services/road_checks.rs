@@ -9,7 +9,8 @@ use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::BTreeMap;
 use xunjian_shared::org::OrgLevel;
-use xunjian_shared::road::checklist::{score, validate_checks};
+use xunjian_shared::road::check::{may_see_check, CheckDetail, SegmentScoreCard};
+use xunjian_shared::road::checklist::{score, validate_checks, RoadCheck};
 use xunjian_shared::road::draw::{draw, township_seed, Draw};
 use xunjian_shared::road::patrol::{validate_period, Check, CheckKind, CreateCheck, ScoreSegment};
 use xunjian_shared::road::ranking::{rank, township_score, Ranked, TownshipResult};
@@ -21,6 +22,19 @@ fn county_only(user: &AuthUser) -> Result<(), AppError> {
     } else {
         Err(AppError::new(ErrorCode::Forbidden))
     }
+}
+
+/// A check the caller may see: patrol workers none (403); the county every one; others only
+/// published ones (an unpublished check is "not found" to them, as an object out of scope is).
+fn visible(user: &AuthUser, row: Option<CheckRow>) -> Result<CheckRow, AppError> {
+    if user.role == Role::PatrolWorker {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    row.filter(|r| may_see_check(user.role, r.published_at.is_some())).ok_or_else(|| AppError::new(ErrorCode::NotFound))
+}
+
+fn corrupt(what: &str) -> AppError {
+    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
 }
 
 fn to_dto(conn: &mut DbConn, row: &CheckRow) -> Result<Check, AppError> {
@@ -90,6 +104,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
                 created_by: Some(user.id.to_string()),
                 created_at: now,
                 published_at: None,
+                ranking: None,
             };
             road_checks::insert(conn, &row)?;
             to_dto(conn, &row)
@@ -135,31 +150,73 @@ pub async fn score_segment(
         .await
 }
 
-/// One check.
-pub async fn get(state: &AppState, id: xunjian_shared::CheckId) -> Result<Check, AppError> {
+/// One check with its scoring forms (see [`visible`]).
+pub async fn get(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<CheckDetail, AppError> {
+    let user = user.clone();
     state
         .db
         .read(move |conn| {
-            let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            to_dto(conn, &row)
+            let row = visible(&user, road_checks::find(conn, &id.to_string())?)?;
+            let check = to_dto(conn, &row)?;
+            let mut scores = Vec::new();
+            for f in road_checks::score_forms(conn, &row.id)? {
+                let segment: SegmentId = f.segment_id.parse().map_err(|_| corrupt("road_check_scores.segment_id"))?;
+                let township_id = roads::find_segment(conn, segment)?
+                    .ok_or_else(|| corrupt("road_check_scores.segment_id"))?
+                    .township_id
+                    .parse()
+                    .map_err(|_| corrupt("road_segments.township_id"))?;
+                let scored_by: Option<xunjian_shared::UserId> =
+                    f.scored_by.as_deref().map(str::parse).transpose().map_err(|_| corrupt("scored_by"))?;
+                let scored_by_name = match scored_by {
+                    Some(u) => users::find(conn, u)?.map(|u| u.display_name).unwrap_or_default(),
+                    None => String::new(),
+                };
+                scores.push(SegmentScoreCard {
+                    segment_id: segment,
+                    township_id,
+                    items: serde_json::from_str::<Vec<RoadCheck>>(&f.items).map_err(AppError::internal)?,
+                    score: f.score,
+                    scored_by,
+                    scored_by_name,
+                    scored_at: crate::db::from_millis(f.at),
+                });
+            }
+            let order = |s: &SegmentScoreCard| check.draw.segments.iter().position(|d| *d == s.segment_id.to_string());
+            scores.sort_by_key(order);
+            Ok(CheckDetail { check, scores })
         })
         .await
 }
 
-/// The checks held so far, newest period first (at most 100), with their draws and scores.
-pub async fn list(state: &AppState) -> Result<Vec<Check>, AppError> {
-    state.db.read(move |conn| road_checks::latest(conn, 100)?.iter().map(|r| to_dto(conn, r)).collect()).await
+/// The checks the caller may see, newest period first (at most 100), with their draws and what is
+/// scored: the county every check, others the published ones, patrol workers none (403).
+pub async fn list(state: &AppState, user: &AuthUser) -> Result<Vec<Check>, AppError> {
+    if user.role == Role::PatrolWorker {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let published_only = !may_see_check(user.role, false);
+    state
+        .db
+        .read(move |conn| road_checks::latest(conn, 100, published_only)?.iter().map(|r| to_dto(conn, r)).collect())
+        .await
 }
 
-/// Publishes a check's results (通报).
+/// Publishes a check's results (通报) with the ranking as it stands, which from then on is what
+/// the ranking answers. Publishing a published check changes nothing.
 pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<Check, AppError> {
     county_only(user)?;
     let now = state.now_ms();
+    let min_coverage = state.pay_rules.min_coverage;
     state
         .db
         .write(move |conn| {
             let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            road_checks::publish(conn, &row.id, now)?;
+            if row.published_at.is_none() {
+                let ranked = live_ranking(conn, &row, min_coverage)?;
+                let snapshot = serde_json::to_string(&ranked).map_err(AppError::internal)?;
+                road_checks::publish(conn, &row.id, now, &snapshot)?;
+            }
             let row = road_checks::find(conn, &row.id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
             to_dto(conn, &row)
         })
@@ -202,8 +259,8 @@ fn previous_period(kind: CheckKind, period: &str) -> String {
 
 /// Township results of a check: mean segment score, and workers with no on-road record in a
 /// month of the period (第二十六条).
-fn results(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<TownshipResult>, AppError> {
-    let kind = CheckKind::parse(&row.kind).ok_or_else(|| AppError::internal(std::io::Error::other("corrupt kind")))?;
+fn results(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<TownshipResult>, AppError> {
+    let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
     let scores: BTreeMap<String, f64> = road_checks::scores(conn, &row.id)?.into_iter().collect();
     let county = org_units::list_within(conn, "/", Some(OrgLevel::County), None)?;
     let path = county.first().map(|c| c.path.clone()).unwrap_or_else(|| "/".into());
@@ -217,7 +274,9 @@ fn results(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<TownshipResult>, App
         let mut missing = 0;
         for month in months_of(kind, &row.period) {
             let (from, to) = month_days(&month)?;
-            missing += worker_months(conn, &town.path, from, to)?.iter().filter(|w| w.days_on_road == 0).count() as u32;
+            missing +=
+                worker_months(conn, &town.path, from, to, min_coverage)?.iter().filter(|w| w.days_on_road == 0).count()
+                    as u32;
         }
         out.push(TownshipResult {
             township_id: town.id,
@@ -229,23 +288,45 @@ fn results(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<TownshipResult>, App
     Ok(out)
 }
 
-/// The ranking of a check, with the flags of 第二十五、二十六条 (the previous check of the same kind
-/// decides "twice in a row").
-pub async fn ranking(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<Vec<Ranked>, AppError> {
+/// A check's ranking: the snapshot taken when it was published, else computed now.
+fn ranking_of(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<Ranked>, AppError> {
+    match &row.ranking {
+        Some(snapshot) => serde_json::from_str(snapshot).map_err(AppError::internal),
+        None => live_ranking(conn, row, min_coverage),
+    }
+}
+
+/// The ranking computed from today's register, patrols and scores, with the flags of 第二十五、二十六条
+/// (the previous check of the same kind, as published or as it stands, decides "twice in a row").
+fn live_ranking(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<Ranked>, AppError> {
+    let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
+    let previous = match road_checks::find_period(conn, &row.kind, &previous_period(kind, &row.period))? {
+        Some(p) if p.ranking.is_some() => Some(ranking_of(conn, &p, min_coverage)?),
+        Some(p) => Some(rank(&results(conn, &p, min_coverage)?, None)),
+        None => None,
+    };
+    Ok(rank(&results(conn, row, min_coverage)?, previous.as_deref()))
+}
+
+/// The ranking of a check for the county admin, road stations and township offices (others 403),
+/// once the caller may see the check (see [`visible`]): as published once published, computed live
+/// before (the county only). Answers the check too, for the file's title.
+pub async fn ranking(
+    state: &AppState,
+    user: &AuthUser,
+    id: xunjian_shared::CheckId,
+) -> Result<(Check, Vec<Ranked>), AppError> {
     if !(user.role.runs_road_checks() || user.role == Role::RoadStation || user.role == Role::TownshipOffice) {
         return Err(AppError::new(ErrorCode::Forbidden));
     }
+    let user = user.clone();
+    let min_coverage = state.pay_rules.min_coverage;
     state
         .db
         .read(move |conn| {
-            let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            let kind =
-                CheckKind::parse(&row.kind).ok_or_else(|| AppError::internal(std::io::Error::other("corrupt kind")))?;
-            let previous = match road_checks::find_period(conn, &row.kind, &previous_period(kind, &row.period))? {
-                Some(p) => Some(rank(&results(conn, &p)?, None)),
-                None => None,
-            };
-            Ok(rank(&results(conn, &row)?, previous.as_deref()))
+            let row = visible(&user, road_checks::find(conn, &id.to_string())?)?;
+            let ranked = ranking_of(conn, &row, min_coverage)?;
+            Ok((to_dto(conn, &row)?, ranked))
         })
         .await
 }

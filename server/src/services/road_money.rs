@@ -32,7 +32,8 @@ pub async fn pay_sheet(
             if town.level()? != OrgLevel::Township {
                 return Err(AppError::validation("township_id", "a township"));
             }
-            let lines: Vec<_> = worker_months(conn, &path, from, to)?.iter().map(|m| pay_line(&rules, m)).collect();
+            let lines: Vec<_> =
+                worker_months(conn, &path, from, to, rules.min_coverage)?.iter().map(|m| pay_line(&rules, m)).collect();
             let total = lines.iter().map(|l| l.pay_yuan).sum();
             Ok(PaySheet {
                 township_id: town.id,

@@ -9,8 +9,12 @@ use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::BTreeMap;
 use xunjian_shared::org::validate_name;
-use xunjian_shared::road::patrol::{AssignSegment, AssignmentReport, CreateRoad, CreateSegment};
-use xunjian_shared::road::register::{validate_segment, worker_flags, PatrolWorker, Road, Segment, KM_PER_WORKER};
+use xunjian_shared::premise::GeoPoint;
+use xunjian_shared::road::patrol::{AssignmentReport, CreateRoad, CreateSegment, UnsegmentedRoad, UpdateSegment};
+use xunjian_shared::road::register::{
+    unsegmented_km, validate_polyline, validate_segment, worker_flags, PatrolWorker, Road, Segment, KM_PER_WORKER,
+};
+use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId, RoadId, Role, SegmentId};
 
 fn manager(user: &AuthUser) -> Result<(), AppError> {
@@ -107,8 +111,8 @@ pub async fn create_segment(
     req: CreateSegment,
 ) -> Result<Segment, AppError> {
     manager(user)?;
-    for p in &req.polyline {
-        p.validate().map_err(|e| AppError::validation("polyline", e))?;
+    if !req.polyline.is_empty() {
+        validate_polyline(&req.polyline).map_err(|e| AppError::validation("polyline", e))?;
     }
     let now = state.now_ms();
     let user = user.clone();
@@ -154,9 +158,49 @@ pub async fn create_segment(
         .await
 }
 
-/// Assigns (or unassigns) a segment's patrol worker.
-pub async fn assign(state: &AppState, user: &AuthUser, id: SegmentId, req: AssignSegment) -> Result<Segment, AppError> {
+/// The surveyed line a segment update asks for: the points given, or the thinned track of a patrol
+/// that walked this segment alone; none when the update leaves the line as it is.
+fn new_line(conn: &mut DbConn, segment: &SegmentRow, req: &UpdateSegment) -> Result<Option<Vec<GeoPoint>>, AppError> {
+    let line = match (&req.polyline, req.polyline_from_patrol) {
+        (None, None) => return Ok(None),
+        (Some(_), Some(_)) => {
+            return Err(AppError::validation("polyline", "give the points or a patrol to take them from, not both"))
+        }
+        (Some(points), None) => points.clone(),
+        (None, Some(patrol)) => {
+            let (row, cov) = patrols::find(conn, patrol)?
+                .filter(|(_, cov)| cov.iter().any(|(s, _)| *s == segment.id))
+                .ok_or_else(|| AppError::validation("polyline_from_patrol", "no patrol of this segment"))?;
+            if cov.len() > 1 {
+                return Err(AppError::validation(
+                    "polyline_from_patrol",
+                    "the patrol walked several segments; take the line from one that walked this one alone",
+                ));
+            }
+            let track: Vec<TrackPoint> = serde_json::from_str(&row.track).map_err(AppError::internal)?;
+            track.iter().map(|p| GeoPoint { lat: p.lat, lon: p.lon, accuracy_m: None }).collect()
+        }
+    };
+    let field = if req.polyline.is_some() { "polyline" } else { "polyline_from_patrol" };
+    validate_polyline(&line).map_err(|e| AppError::validation(field, e))?;
+    Ok(Some(line))
+}
+
+/// Changes a segment: (re)assigns or unassigns its patrol worker and/or sets its surveyed line.
+/// County admin, or the road station of its township. The line measures patrols received from now on.
+pub async fn update_segment(
+    state: &AppState,
+    user: &AuthUser,
+    id: SegmentId,
+    req: UpdateSegment,
+) -> Result<Segment, AppError> {
     manager(user)?;
+    if req.worker_id.is_none() && req.polyline.is_none() && req.polyline_from_patrol.is_none() {
+        return Err(AppError::validation(
+            "worker_id",
+            "nothing to change: give worker_id, polyline or polyline_from_patrol",
+        ));
+    }
     let now = state.now_ms();
     let user = user.clone();
     state
@@ -165,13 +209,18 @@ pub async fn assign(state: &AppState, user: &AuthUser, id: SegmentId, req: Assig
             let mut row = roads::find_segment(conn, id)?
                 .filter(|s| user.can_see(&s.scope_path))
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            if let Some(w) = req.worker_id {
-                worker_in(conn, w, &row.scope_path)?;
-            }
             let old = row.worker_id.clone();
-            row.worker_id = req.worker_id.map(|w| w.to_string());
+            if let Some(worker) = req.worker_id {
+                if let Some(w) = worker {
+                    worker_in(conn, w, &row.scope_path)?;
+                }
+                row.worker_id = worker.map(|w| w.to_string());
+            }
+            if let Some(line) = new_line(conn, &row, &req)? {
+                row.polyline = serde_json::to_string(&line).map_err(AppError::internal)?;
+            }
             row.updated_at = now;
-            roads::assign(conn, &row.id, row.worker_id.as_deref(), now)?;
+            roads::update_segment(conn, &row)?;
             segment_changed(conn, &row, old.as_deref(), now)?;
             row.to_dto()
         })
@@ -215,6 +264,26 @@ pub async fn save_worker(state: &AppState, user: &AuthUser, w: PatrolWorker) -> 
         .await
 }
 
+/// Per road, the km not divided into segments: of every active road when the path is the county's
+/// (or wider), else of the roads with a segment under the path (the km belong to no township yet).
+fn unsegmented_roads(conn: &mut DbConn, path: &str, in_scope: &[SegmentRow]) -> Result<Vec<UnsegmentedRoad>, AppError> {
+    let unit_level = org_units::chain(conn, path)?.last().map(|u| u.level()).transpose()?;
+    let county_wide = unit_level.is_none_or(|l| l == OrgLevel::County);
+    let mut out = Vec::new();
+    for road in roads::all_roads(conn)?.into_iter().filter(|r| r.active) {
+        if !county_wide && !in_scope.iter().any(|s| s.road_id == road.id) {
+            continue;
+        }
+        let ranges: Vec<(f64, f64)> =
+            roads::segments_of_road(conn, &road.id)?.iter().map(|s| (s.from_km, s.to_km)).collect();
+        let km = (unsegmented_km(road.length_km, &ranges) * 1000.0).round() / 1000.0;
+        if km > 0.0 {
+            out.push(UnsegmentedRoad { road_id: road.id.parse().map_err(AppError::internal)?, code: road.code, km });
+        }
+    }
+    Ok(out)
+}
+
 /// Unassigned km, workers over 5 km and flagged workers' files in a township (or the caller's scope).
 pub async fn assignment_report(
     state: &AppState,
@@ -229,7 +298,11 @@ pub async fn assignment_report(
         .read(move |conn| {
             let path = super::scope::narrow(conn, &user, unit)?;
             let segments = roads::segments_within(conn, &path)?;
-            let unassigned_km = segments.iter().filter(|s| s.worker_id.is_none()).map(|s| s.to_km - s.from_km).sum();
+            let unsegmented = unsegmented_roads(conn, &path, &segments)?;
+            let unsegmented_km: f64 = unsegmented.iter().map(|r| r.km).sum();
+            let unassigned_km =
+                segments.iter().filter(|s| s.worker_id.is_none()).map(|s| s.to_km - s.from_km).sum::<f64>()
+                    + unsegmented_km;
             let mut per_worker: BTreeMap<String, f64> = BTreeMap::new();
             for s in segments.iter().filter(|s| s.worker_id.is_some()) {
                 *per_worker.entry(s.worker_id.clone().unwrap_or_default()).or_default() += s.to_km - s.from_km;
@@ -249,7 +322,7 @@ pub async fn assignment_report(
             for id in ids.iter().filter(|id| !files.iter().any(|w| w.user_id.to_string() == **id)) {
                 flagged.push((id.parse().map_err(AppError::internal)?, vec!["no_file".into()]));
             }
-            Ok(AssignmentReport { unassigned_km, over_length, flagged_workers: flagged })
+            Ok(AssignmentReport { unassigned_km, unsegmented_km, unsegmented, over_length, flagged_workers: flagged })
         })
         .await
 }

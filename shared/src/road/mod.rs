@@ -2,6 +2,7 @@
 //! records with GPS tracks and the seven-item checklist, coverage, checks and ranking, pay and funds.
 //! Pure rules and types; the server stores and enforces them, the phone shows them offline.
 
+pub mod check;
 pub mod checklist;
 pub mod draw;
 pub mod funds;

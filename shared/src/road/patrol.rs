@@ -40,13 +40,27 @@ pub struct CreateSegment {
     pub worker_id: Option<UserId>,
 }
 
-/// Body of `PATCH /api/v1/segments/{id}`: (re)assign a worker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// Body of `PATCH /api/v1/segments/{id}`: (re)assign the worker and/or set the surveyed line. A
+/// field left out is left as it is.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-pub struct AssignSegment {
-    /// The worker, or none to unassign.
-    pub worker_id: Option<UserId>,
+pub struct UpdateSegment {
+    /// The worker to assign, `null` to unassign; left out: unchanged.
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<UserId>, nullable))]
+    pub worker_id: Option<Option<UserId>>,
+    /// The surveyed line (WGS-84 points in order, 2 to 2,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polyline: Option<Vec<GeoPoint>>,
+    /// A patrol of this segment (of it alone) whose thinned track becomes the line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub polyline_from_patrol: Option<PatrolId>,
+}
+
+/// A field that is present: `null` is `Some(None)`, a value `Some(Some(v))` (absent is the default).
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 /// What the phone sends at the end of a patrol.
@@ -134,12 +148,30 @@ pub struct PatrolSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignmentReport {
-    /// Km of road in the township with no worker assigned.
+    /// Km of road with no worker: segments without one, and road km not divided into segments.
     pub unassigned_km: f64,
+    /// Of those, the km not divided into segments.
+    #[serde(default)]
+    pub unsegmented_km: f64,
+    /// Per road, the km not divided into segments (roads with such km only).
+    #[serde(default)]
+    pub unsegmented: Vec<UnsegmentedRoad>,
     /// Workers assigned more than 5 km (第十一条), with their km.
     pub over_length: Vec<(UserId, f64)>,
     /// Workers whose files are incomplete or who are over 60: (worker, flags).
     pub flagged_workers: Vec<(UserId, Vec<String>)>,
+}
+
+/// A road's km not divided into segments.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnsegmentedRoad {
+    /// The road.
+    pub road_id: RoadId,
+    /// Its code.
+    pub code: String,
+    /// Km of it not in any segment (its length less the union of its segments' ranges).
+    pub km: f64,
 }
 
 /// The kind of road check.
@@ -233,6 +265,21 @@ pub fn validate_period(kind: CheckKind, period: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_segment_update_leaves_out_what_it_does_not_name() {
+        let none: UpdateSegment = serde_json::from_str("{}").unwrap();
+        assert_eq!(none.worker_id, None);
+        let unassign: UpdateSegment = serde_json::from_str(r#"{"worker_id":null}"#).unwrap();
+        assert_eq!(unassign.worker_id, Some(None));
+        let w = UserId::new();
+        let assign: UpdateSegment = serde_json::from_str(&format!(r#"{{"worker_id":"{w}"}}"#)).unwrap();
+        assert_eq!(assign.worker_id, Some(Some(w)));
+        for u in [none, unassign, assign] {
+            assert_eq!(serde_json::from_str::<UpdateSegment>(&serde_json::to_string(&u).unwrap()).unwrap(), u);
+        }
+        assert!(serde_json::from_str::<UpdateSegment>(r#"{"line":[]}"#).is_err());
+    }
 
     #[test]
     fn periods() {

@@ -14,12 +14,39 @@ pub struct PayRules {
     pub required_days: u32,
     /// Deducted per day short of that.
     pub deduction_per_missing_day_yuan: f64,
+    /// Share (0–1) of a surveyed segment a patrol must cover to count as a day on the road.
+    pub min_coverage: f64,
 }
 
 impl Default for PayRules {
     fn default() -> Self {
-        PayRules { base_yuan: 1500.0, required_days: 20, deduction_per_missing_day_yuan: 50.0 }
+        PayRules { base_yuan: 1500.0, required_days: 20, deduction_per_missing_day_yuan: 50.0, min_coverage: 0.2 }
     }
+}
+
+impl PayRules {
+    /// Checks the figures of a settings file.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(self.base_yuan.is_finite() && self.base_yuan >= 0.0) {
+            return Err("pay.base_yuan must be a non-negative amount".into());
+        }
+        if !(self.deduction_per_missing_day_yuan.is_finite() && self.deduction_per_missing_day_yuan >= 0.0) {
+            return Err("pay.deduction_per_missing_day_yuan must be a non-negative amount".into());
+        }
+        if !(0.0..=1.0).contains(&self.min_coverage) {
+            return Err("pay.min_coverage must be a share between 0 and 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// Whether a patrol is an on-road record (a day on the road, km, 第二十六条): it covered at least
+/// `min_coverage` of one of its segments that has a surveyed line. A patrol none of whose segments
+/// has a line counts, as there is nothing to measure it against; the patrol is stored either way.
+/// `coverage` has one entry per segment walked, `None` for a segment without a line.
+pub fn reached_the_road(coverage: &[Option<f64>], min_coverage: f64) -> bool {
+    let mut measured = coverage.iter().flatten().peekable();
+    measured.peek().is_none() || measured.any(|c| *c + 1e-9 >= min_coverage)
 }
 
 /// A worker's month on the road.
@@ -101,6 +128,29 @@ mod tests {
 
     fn m(days: u32) -> WorkerMonth {
         WorkerMonth { user_id: "u".into(), name: "李管护".into(), days_on_road: days, km_covered: 3.0 }
+    }
+
+    #[test]
+    fn a_patrol_counts_only_when_it_reached_the_road() {
+        let min = PayRules::default().min_coverage;
+        assert_eq!(min, 0.2);
+        assert!(reached_the_road(&[Some(0.95)], min));
+        assert!(reached_the_road(&[Some(0.2)], min), "the minimum itself counts");
+        assert!(!reached_the_road(&[Some(0.19)], min));
+        assert!(!reached_the_road(&[Some(0.0)], min), "300 m beside the road");
+        assert!(reached_the_road(&[Some(0.0), Some(0.5)], min), "one segment covered is enough");
+        assert!(!reached_the_road(&[Some(0.1), None], min), "a segment without a line does not excuse one with");
+        assert!(reached_the_road(&[None, None], min), "no line at all: nothing to measure against");
+        assert!(reached_the_road(&[], min));
+        assert!(reached_the_road(&[Some(0.0)], 0.0), "a minimum of 0 counts every patrol");
+    }
+
+    #[test]
+    fn pay_rules_are_checked() {
+        assert!(PayRules::default().validate().is_ok());
+        assert!(PayRules { min_coverage: 1.5, ..PayRules::default() }.validate().is_err());
+        assert!(PayRules { min_coverage: f64::NAN, ..PayRules::default() }.validate().is_err());
+        assert!(PayRules { base_yuan: -1.0, ..PayRules::default() }.validate().is_err());
     }
 
     #[test]

@@ -201,6 +201,44 @@ pub fn validate_segment(from_km: f64, to_km: f64, road_length_km: f64) -> Result
     Ok(())
 }
 
+/// Most points a segment's surveyed line may have (one every 2.5 m over 5 km).
+pub const MAX_POLYLINE_POINTS: usize = 2000;
+
+/// Checks a segment's surveyed line: WGS-84 points in order, at least 2 and at most
+/// [`MAX_POLYLINE_POINTS`].
+pub fn validate_polyline(line: &[GeoPoint]) -> Result<(), String> {
+    if line.len() < 2 {
+        return Err("a surveyed line has at least 2 points".into());
+    }
+    if line.len() > MAX_POLYLINE_POINTS {
+        return Err(format!("a surveyed line has at most {MAX_POLYLINE_POINTS} points (got {})", line.len()));
+    }
+    if let Some((i, e)) = line.iter().enumerate().find_map(|(i, p)| p.validate().err().map(|e| (i, e))) {
+        return Err(format!("point {}: {e}", i + 1));
+    }
+    Ok(())
+}
+
+/// Km of a road not covered by any of its segments' ranges: the length less the union of the
+/// ranges (clipped to the road), so overlapping or out-of-range ranges are not counted twice.
+pub fn unsegmented_km(length_km: f64, ranges: &[(f64, f64)]) -> f64 {
+    let mut r: Vec<(f64, f64)> = ranges
+        .iter()
+        .map(|&(a, b)| (a.max(0.0), b.min(length_km)))
+        .filter(|(a, b)| a.is_finite() && b.is_finite() && b > a)
+        .collect();
+    r.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let (mut covered, mut reach) = (0.0, 0.0_f64);
+    for (a, b) in r {
+        let from = a.max(reach);
+        if b > from {
+            covered += b - from;
+        }
+        reach = reach.max(b);
+    }
+    (length_km.max(0.0) - covered).max(0.0)
+}
+
 /// A patrol worker's employment record (第十二、十三、二十三条).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -277,6 +315,34 @@ mod tests {
         assert!(validate_segment(5.0, 5.0, 12.3).is_err());
         assert!(validate_segment(10.0, 13.0, 12.3).is_err());
         assert!(validate_segment(-1.0, 3.0, 12.3).is_err());
+    }
+
+    fn at(lat: f64, lon: f64) -> GeoPoint {
+        GeoPoint { lat, lon, accuracy_m: None }
+    }
+
+    #[test]
+    fn surveyed_lines_are_checked() {
+        assert!(validate_polyline(&[at(35.0, 110.5), at(35.01, 110.5)]).is_ok());
+        assert!(validate_polyline(&[]).is_err());
+        assert!(validate_polyline(&[at(35.0, 110.5)]).is_err(), "one point is not a line");
+        let e = validate_polyline(&[at(35.0, 110.5), at(95.0, 110.5)]).unwrap_err();
+        assert!(e.starts_with("point 2:"), "{e}");
+        assert!(validate_polyline(&[at(35.0, 110.5), at(35.0, f64::NAN)]).is_err());
+        assert!(validate_polyline(&[at(35.0, 110.5), at(35.0, 181.0)]).is_err());
+        let long: Vec<GeoPoint> = (0..=MAX_POLYLINE_POINTS).map(|i| at(35.0 + i as f64 * 1e-5, 110.5)).collect();
+        assert!(validate_polyline(&long).is_err());
+        assert!(validate_polyline(&long[..MAX_POLYLINE_POINTS]).is_ok());
+    }
+
+    #[test]
+    fn unsegmented_km_is_the_length_less_the_union_of_ranges() {
+        assert_eq!(unsegmented_km(12.0, &[]), 12.0);
+        assert_eq!(unsegmented_km(10.0, &[(0.0, 3.0), (5.0, 8.0)]), 4.0);
+        assert_eq!(unsegmented_km(10.0, &[(5.0, 8.0), (0.0, 3.0), (2.0, 6.0)]), 2.0, "overlaps count once");
+        assert_eq!(unsegmented_km(6.0, &[(0.0, 5.0), (5.0, 6.0)]), 0.0);
+        assert_eq!(unsegmented_km(5.0, &[(4.0, 9.0), (-1.0, 1.0)]), 3.0, "clipped to the road");
+        assert_eq!(unsegmented_km(5.0, &[(1.0, 2.0), (1.2, 1.8)]), 4.0, "a range inside another");
     }
 
     #[test]

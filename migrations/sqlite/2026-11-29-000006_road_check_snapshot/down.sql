@@ -1,0 +1,1 @@
+ALTER TABLE road_checks DROP COLUMN ranking;
