@@ -287,8 +287,8 @@ both_backends!(a_walk_beside_the_road_is_stored_but_is_no_day_on_the_road, |app|
     assert!(theirs.lines.iter().all(|l| l.month.days_on_road == 1 && !l.withheld), "{:?}", theirs.lines);
     // 牛杜镇's roads score better, yet it ranks last.
     let check = new_check(&app, &admin, CheckKind::MonthlyRandom, "2026-03", 3).await;
-    let niudu_town: HashMap<OrgUnitId, usize> = [(town, 0), (yishi.user.org_chain[1].id, 3)].into();
-    score_by_township(&app, &admin, &check, &niudu_town).await;
+    let fails: HashMap<OrgUnitId, usize> = [(town, 0), (yishi.user.org_chain[1].id, 3)].into();
+    score_by_township(&app, &admin, &check, &fails).await;
     let r = ranking(&app, &admin, &check).await;
     assert_eq!(marks(&r), [("猗氏镇".into(), 1, true, false, false), ("牛杜镇".into(), 2, true, false, true)]);
     assert_eq!((r[1].result.workers_without_record, r[1].result.score), (1, 100.0));
