@@ -60,7 +60,10 @@ async function precache() {
   for (const path of linkedPaths(html)) assets.add(path);
   const cache = await caches.open(CACHE);
   await cache.addAll([...assets].map((path) => new Request(path, { cache: 'reload' })));
+  // The shell served offline keeps the server's Content-Security-Policy.
   const headers = { 'Content-Type': 'text/html; charset=utf-8' };
+  const csp = response.headers.get('Content-Security-Policy');
+  if (csp) headers['Content-Security-Policy'] = csp;
   await cache.put('/index.html', new Response(html, { headers }));
   await cache.put('/', new Response(html, { headers }));
 }

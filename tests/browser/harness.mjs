@@ -170,6 +170,10 @@ export class Steps {
       this.failed++;
       this.broken = true;
       console.log(`FAILED   ${name}\n         ${String(e && e.stack ? e.stack : e).split('\n').slice(0, 6).join('\n         ')}`);
+      // What the failing page showed, for whoever reads the log.
+      if (this.onFail) {
+        await this.onFail().catch((err) => console.log(`         (no picture of the page: ${err.message})`));
+      }
     }
   }
 

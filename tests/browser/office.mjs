@@ -39,6 +39,15 @@ export async function officeSteps({ steps, tmp }) {
   const base = server.base;
   const o = {}; // what the steps learn
   const open = []; // browsers to close at the end
+  // On a failure: a picture of every office page open, and where each was.
+  steps.onFail = async () => {
+    for (const [name, page] of Object.entries(o)) {
+      if (page && typeof page.screenshot === 'function' && !page.isClosed()) {
+        await page.screenshot({ path: path.join(tmp, `failed-${name}.png`) });
+        console.log(`         ${name} at ${page.url()}`);
+      }
+    }
+  };
   const desktop = async (name, username) => {
     const ctx = await openDesktop(path.join(tmp, `${name}-profile`));
     open.push(ctx);

@@ -56,8 +56,13 @@ export async function patrolSteps({ steps, server, base, tmp }) {
 
     await steps.step('offline: start a patrol; each GPS fix along the segment is saved as it comes', async () => {
       await server.kill();
+      // As a phone's browser grants it to a visible page: the screen kept on while recording.
+      const cdp = await ctx.newCDPSession(page);
+      // (The grant replaces the origin's set: geolocation is named again.)
+      await cdp.send('Browser.grantPermissions', { permissions: ['geolocation', 'wakeLockScreen'], origin: base });
       await page.click('[data-testid=start-patrol]');
       await page.waitForSelector('[data-testid=patrol-live]');
+      await page.waitForSelector('[data-testid=screen][data-awake=true]');
       await waitPoints(1);
       for (let i = 1; i < FIXES - 2; i++) {
         await ctx.setGeolocation(p.fixes[i]);
@@ -126,6 +131,7 @@ export async function patrolSteps({ steps, server, base, tmp }) {
       equal(await page.inputValue('[data-testid=findings] textarea'), '路肩倾倒建筑垃圾', 'its description');
       equal(await page.locator('[data-testid=findings] .thumbs img').count(), 1, 'its photo');
       await page.waitForSelector('[data-testid=recording]');
+      await page.waitForSelector('[data-testid=screen][data-awake=true]'); // asked for again after the reload
       // Recording goes on whichever screen is open: a fix while 今日 is shown.
       await tab(page, '#/');
       await page.waitForSelector('[data-testid=today-patrol][data-state=running]');

@@ -34,7 +34,7 @@ pub async fn pay_sheet(
             }
             let lines: Vec<_> =
                 worker_months(conn, &path, from, to, rules.min_coverage)?.iter().map(|m| pay_line(&rules, m)).collect();
-            let total = lines.iter().map(|l| l.pay_yuan).sum();
+            let total = lines.iter().fold(0.0, |a, l| a + l.pay_yuan); // from +0.0, not -0.0
             Ok(PaySheet {
                 township_id: town.id,
                 township_name: town.name,

@@ -12,7 +12,8 @@ use xunjian_shared::org::validate_name;
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::patrol::{AssignmentReport, CreateRoad, CreateSegment, UnsegmentedRoad, UpdateSegment};
 use xunjian_shared::road::register::{
-    unsegmented_km, validate_polyline, validate_segment, worker_flags, PatrolWorker, Road, Segment, KM_PER_WORKER,
+    unsegmented_km, validate_polyline, validate_segment, worker_flags, PatrolWorker, ResponsibleUnit, Road, Segment,
+    KM_PER_WORKER,
 };
 use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId, RoadId, Role, SegmentId};
@@ -266,11 +267,14 @@ pub async fn save_worker(state: &AppState, user: &AuthUser, w: PatrolWorker) -> 
 
 /// Per road, the km not divided into segments: of every active road when the path is the county's
 /// (or wider), else of the roads with a segment under the path (the km belong to no township yet).
+/// Roads the 公路段 maintains (national and provincial by default, 第二条) are left out: the
+/// county's patrol workers are not assigned to them, so their km are nobody's gap.
 fn unsegmented_roads(conn: &mut DbConn, path: &str, in_scope: &[SegmentRow]) -> Result<Vec<UnsegmentedRoad>, AppError> {
     let unit_level = org_units::chain(conn, path)?.last().map(|u| u.level()).transpose()?;
     let county_wide = unit_level.is_none_or(|l| l == OrgLevel::County);
     let mut out = Vec::new();
-    for road in roads::all_roads(conn)?.into_iter().filter(|r| r.active) {
+    let patrolled = |r: &RoadRow| r.active && r.responsible != ResponsibleUnit::HighwaySection.as_str();
+    for road in roads::all_roads(conn)?.into_iter().filter(patrolled) {
         if !county_wide && !in_scope.iter().any(|s| s.road_id == road.id) {
             continue;
         }
@@ -299,7 +303,8 @@ pub async fn assignment_report(
             let path = super::scope::narrow(conn, &user, unit)?;
             let segments = roads::segments_within(conn, &path)?;
             let unsegmented = unsegmented_roads(conn, &path, &segments)?;
-            let unsegmented_km: f64 = unsegmented.iter().map(|r| r.km).sum();
+            // fold from +0.0: an empty f64 `sum()` is -0.0, which JSON shows as "-0.0".
+            let unsegmented_km = unsegmented.iter().fold(0.0, |a, r| a + r.km);
             let unassigned_km =
                 segments.iter().filter(|s| s.worker_id.is_none()).map(|s| s.to_km - s.from_km).sum::<f64>()
                     + unsegmented_km;

@@ -66,7 +66,7 @@ pub fn allocate(year: i32, roads: &[RoadKm]) -> Allocation {
         add(&mut by_unit, r.responsible.as_str(), r);
         add(&mut by_town, &r.township, r);
     }
-    let total = roads.iter().map(|r| r.km * rate_yuan_per_km(r.level)).sum();
+    let total = roads.iter().fold(0.0, |a, r| a + r.km * rate_yuan_per_km(r.level)); // from +0.0, not -0.0
     Allocation {
         year,
         by_responsible: by_unit.into_values().collect(),

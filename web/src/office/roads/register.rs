@@ -147,6 +147,13 @@ fn segment_table(
     }
 }
 
+/// What both imports answer (`RoadImportResult`, `WorkerImportResult`), as far as this screen needs.
+#[derive(serde::Deserialize)]
+struct ImportAnswer {
+    dry_run: bool,
+    report: RegisterImportReport,
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
     Roads,
@@ -201,12 +208,12 @@ fn RegisterFile() -> Html {
             let (ctx, result, error, busy) = (ctx.clone(), result.clone(), error.clone(), busy.clone());
             busy.set(true);
             spawn_local(async move {
-                match send_import::<RegisterImportReport, RegisterImportReport>(&ctx, &path, &f).await {
-                    Ok(Sent::Done(report)) => {
-                        if !dry_run {
+                match send_import::<ImportAnswer, RegisterImportReport>(&ctx, &path, &f).await {
+                    Ok(Sent::Done(answer)) => {
+                        if !answer.dry_run {
                             ctx.sync_now.emit(());
                         }
-                        result.set(Some((dry_run, report)));
+                        result.set(Some((answer.dry_run, answer.report)));
                         error.set(None);
                     }
                     Ok(Sent::Refused(report)) => result.set(Some((true, report))),
