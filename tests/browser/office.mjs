@@ -344,12 +344,17 @@ export async function officeSteps({ steps, tmp }) {
       await page.waitForSelector('[data-testid=check][data-seed="20260401"]');
       const drawn = await page.locator('[data-testid=draw-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.segment));
       assert(drawn.length >= 2, `segments drawn in both townships with roads: ${drawn}`);
-      for (const seg of drawn) {
+      for (const [i, seg] of drawn.entries()) {
         await page.click(`[data-testid=draw-table] tr[data-segment="${seg}"] [data-testid=score]`);
         await page.waitForSelector(`[data-testid=score-form][data-segment="${seg}"]`);
+        if (i === 0) await page.click('[data-testid=score-form] button[data-item="0"]'); // 路面平整无坑槽 fails
         await page.click('[data-testid=save-score]');
         await page.waitForSelector(`[data-testid=draw-table] tr[data-segment="${seg}"][data-scored=true]`);
       }
+      // The scoring form as the server keeps it: 6 of 7 items, and which one failed.
+      const first = page.locator(`[data-testid=draw-table] tr[data-segment="${drawn[0]}"]`);
+      await page.waitForSelector(`[data-testid=draw-table] tr[data-segment="${drawn[0]}"][data-score="85.7"]`);
+      assert((await first.textContent()).includes('路面平整无坑槽'), `the failed item named: ${await first.textContent()}`);
       await page.click('[data-testid=publish]');
       await page.waitForSelector('[data-testid=check][data-published=true]');
       const ranking = await page.locator('[data-testid=ranking] tbody tr').evaluateAll((rows) => rows.map((r) => [r.dataset.township, r.dataset.rank]));
@@ -358,6 +363,15 @@ export async function officeSteps({ steps, tmp }) {
       equal(last[0], '牛杜镇', 'a township with a worker without on-road records ranks last (第二十六条)');
       equal(server.sql("select count(*) from road_checks where published_at is not null"), '1', 'published on the server');
       await shot(page, 'county-ranking');
+      // Published: the road station reads the check, its scoring forms and the ranking, and cannot score.
+      const road = o.road;
+      await road.click('a[data-tab="#/checks"]');
+      equal(await road.locator('[data-testid=new-check]').count(), 0, 'no draw for a township');
+      await road.click(`a[href="#/check/${await page.evaluate(() => location.hash.split('/')[2])}"]`);
+      await road.waitForSelector('[data-testid=check][data-published=true]');
+      await road.waitForSelector(`[data-testid=draw-table] tr[data-segment="${drawn[0]}"][data-score="85.7"]`);
+      await road.waitForSelector('[data-testid=ranking] tbody tr');
+      equal(await road.locator('[data-testid=score], [data-testid=publish]').count(), 0, 'read-only for the township');
     });
 
     await steps.step('office: the ledger — a responsible person changed online, kept by the server with the version', async () => {

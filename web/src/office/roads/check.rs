@@ -13,6 +13,7 @@ use crate::util::short_time;
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use xunjian_shared::api::List;
+use xunjian_shared::road::check::CheckDetail;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::patrol::{Check, CheckKind, ScoreSegment};
 use xunjian_shared::road::ranking::Ranked;
@@ -28,13 +29,13 @@ pub struct CheckProps {
 pub fn CheckPage(props: &CheckProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<Check>(format!("/road-checks/{}", props.id));
+    let view = use_view::<CheckDetail>(format!("/road-checks/{}", props.id));
     let ranking = use_view::<Vec<Ranked>>(format!("/road-checks/{}/ranking", props.id));
     let users = use_view::<List<User>>("/users?role=county_admin".into());
     let scoring = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     {
-        let (db, data) = (ctx.db.clone(), view.load.data().cloned());
+        let (db, data) = (ctx.db.clone(), view.load.data().map(|d| d.check.clone()));
         use_effect_with(data.as_ref().map(|c| c.id), move |_| {
             if let Some(c) = data {
                 spawn_local(async move { remember(&db, &c).await });
@@ -44,7 +45,10 @@ pub fn CheckPage(props: &CheckProps) -> Html {
     if let Some(h) = not_ready(&ctx, &view.load) {
         return h;
     }
-    let Some(c) = view.load.data().cloned() else { return html! {} };
+    let Some(detail) = view.load.data().cloned() else { return html! {} };
+    let c = detail.check.clone();
+    // The scoring form of a segment, so a township sees why it lost points.
+    let card = |seg: &str| detail.scores.iter().find(|x| x.segment_id.to_string() == seg);
     let offline = view.load.offline();
     // Scoring and publishing are the county's; a township reads its published result.
     let county = ctx.role() == xunjian_shared::Role::CountyAdmin;
@@ -99,7 +103,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
             <p class="muted small">{ o.draw_help }</p>
             <h3 class="section">{ o.drawn_segments }<span class="count">{ format!("{} / {}", c.scored.len(), c.draw.segments.len()) }</span></h3>
             <div class="table-wrap"><table class="table" data-testid="draw-table">
-                <thead><tr><th>{ o.col_township }</th><th>{ o.col_segment }</th><th>{ o.scored }</th><th></th></tr></thead>
+                <thead><tr><th>{ o.col_township }</th><th>{ o.col_segment }</th><th class="num">{ o.score_col }</th><th>{ o.failed_items }</th><th></th></tr></thead>
                 <tbody>
                     { for drawn.iter().map(|(township, seg)| {
                         let done = c.scored.iter().any(|s| s.to_string() == *seg);
@@ -109,8 +113,12 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                         };
                         let label = seg.parse().map(|id| ctx.world.segment_label(&id)).unwrap_or_else(|_| seg.clone());
                         html! {
-                            <tr data-segment={seg.clone()} data-scored={done.to_string()}>
-                                <td>{ township }</td><td>{ label }</td><td>{ if done { "✓" } else { "" } }</td>
+                            <tr data-segment={seg.clone()} data-scored={done.to_string()}
+                                data-score={card(seg).map(|x| format!("{:.1}", x.score)).unwrap_or_default()}>
+                                <td>{ township }</td><td>{ label }</td>
+                                <td class="num">{ card(seg).map(|x| format!("{:.1}", x.score)).unwrap_or_else(|| if done { "✓".into() } else { String::new() }) }</td>
+                                <td class="small">{ card(seg).map(|x| x.items.iter().filter(|i| !i.pass).map(|i| i18n::road_check(ctx.lang, i.item)).collect::<Vec<_>>().join("、")).unwrap_or_default() }
+                                    { card(seg).map(|x| format!(" · {}", x.scored_by_name)).unwrap_or_default() }</td>
                                 <td>if county && !offline && c.published_at.is_none() {
                                     <button type="button" class="button secondary small-button" onclick={open} data-testid="score">{ o.score }</button>
                                 }</td>

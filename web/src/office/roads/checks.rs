@@ -51,7 +51,7 @@ pub fn Checks() -> Html {
             spawn_local(async move {
                 known.set(db.meta(KNOWN).await.ok().flatten().unwrap_or_default());
                 // The server's list when it answers: checks started on other computers too.
-                let listed = crate::office::view::get_text(&ctx, "/api/v1/road-checks").await.ok();
+                let listed = crate::office::view::get_text(&ctx, "/road-checks").await.ok();
                 if let Some(all) = listed.and_then(|t| serde_json::from_str::<Vec<Check>>(&t).ok()) {
                     let k = |c: &Check| KnownCheck { id: c.id.to_string(), kind: c.kind, period: c.period.clone() };
                     known.set(all.iter().map(k).collect());
