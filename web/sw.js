@@ -3,8 +3,9 @@
 //
 // trunk gives the JS and wasm files content-hashed names, so the list of files to keep is read
 // from the index.html of the build at install time. BUILD is replaced by a hash of the build's
-// files (trunk.toml post_build hook): the worker's bytes change with every build, which is what
-// makes browsers install the new worker and precache the new shell.
+// files (scripts/build-web, over both builds; trunk.toml's post_build hook for a single build):
+// the worker's bytes change with every build, which is what makes browsers install the new worker
+// and precache the new shell.
 'use strict';
 
 const BUILD = '__XUNJIAN_BUILD__';
@@ -24,6 +25,17 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+  if (event.data && event.data.type === 'keep-office') {
+    event.waitUntil(
+      caches
+        .open(FLAGS)
+        .then((flags) => flags.put('/keep-office', new Response('1')))
+        .then(() => caches.open(CACHE))
+        .then(async (cache) => {
+          if (!(await cache.match(OFFICE + 'index.html'))) await keepShell(cache, OFFICE);
+        }),
+    );
+  }
 });
 
 self.addEventListener('activate', (event) => {
@@ -51,21 +63,39 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+// The two shells: the phones' build at / and the full build with the office screens at /office/
+// (scripts/build-web). A phone keeps only its own. An office computer keeps both: the office build
+// asks for it once ('keep-office', remembered in FLAGS across versions), and every later version
+// is then installed with both, so the office pages also open with no network.
+const FLAGS = 'xunjian-flags';
+const OFFICE = '/office/';
+
+async function keepsOffice() {
+  return !!(await (await caches.open(FLAGS)).match('/keep-office'));
+}
+
 async function precache() {
-  // 'no-store' / 'reload': the HTTP cache may still hold the previous build.
-  const response = await fetch('/index.html', { cache: 'no-store' });
-  if (!response.ok) throw new Error('index.html: HTTP ' + response.status);
-  const html = await response.text();
-  const assets = new Set(FIXED);
-  for (const path of linkedPaths(html)) assets.add(path);
   const cache = await caches.open(CACHE);
+  await keepShell(cache, '/');
+  if (await keepsOffice()) await keepShell(cache, OFFICE);
+}
+
+// Puts a build's index.html (under `shell` and `shell + 'index.html'`) and every file it links in
+// the cache.
+async function keepShell(cache, shell) {
+  // 'no-store' / 'reload': the HTTP cache may still hold the previous build.
+  const response = await fetch(shell + 'index.html', { cache: 'no-store' });
+  if (!response.ok) throw new Error(shell + 'index.html: HTTP ' + response.status);
+  const html = await response.text();
+  const assets = new Set(shell === '/' ? FIXED : []);
+  for (const path of linkedPaths(html)) assets.add(path);
   await cache.addAll([...assets].map((path) => new Request(path, { cache: 'reload' })));
   // The shell served offline keeps the server's Content-Security-Policy.
   const headers = { 'Content-Type': 'text/html; charset=utf-8' };
   const csp = response.headers.get('Content-Security-Policy');
   if (csp) headers['Content-Security-Policy'] = csp;
-  await cache.put('/index.html', new Response(html, { headers }));
-  await cache.put('/', new Response(html, { headers }));
+  await cache.put(shell + 'index.html', new Response(html, { headers }));
+  await cache.put(shell, new Response(html, { headers }));
 }
 
 // Same-origin paths in href/src attributes: the hashed JS, wasm and CSS trunk wrote, and the
@@ -85,20 +115,32 @@ async function networkFirst(request) {
   const network = fetch(request);
   network.catch(() => {}); // a late failure after the cached shell was served is expected
   const timeout = new Promise((resolve) => setTimeout(resolve, NAVIGATION_TIMEOUT_MS));
+  const path = new URL(request.url).pathname;
   try {
     const first = await Promise.race([network, timeout]);
     if (first) return first;
-    const shell = await cachedShell();
+    const shell = await cachedShell(path);
     return shell || (await network);
   } catch (err) {
-    const shell = await cachedShell();
+    const shell = await cachedShell(path);
     if (shell) return shell;
     throw err;
   }
 }
 
-async function cachedShell() {
+// The shell of the build a page belongs to (/office/… or the phones'). An office page this
+// device never kept gets a note rather than the phones' shell (which would send it back here).
+async function cachedShell(path) {
   const cache = await caches.open(CACHE);
+  if (path === '/office' || path.startsWith(OFFICE)) {
+    const office = await cache.match(OFFICE + 'index.html');
+    if (office) return office;
+    return new Response(
+      '<!doctype html><meta charset="utf-8"><title>巡检</title>' +
+        '<p>办公端还没有保存在这台设备上：请联网后再打开。<br>The office pages are not kept on this device yet: open them once online.</p>',
+      { headers: { 'Content-Type': 'text/html; charset=utf-8' } },
+    );
+  }
   return cache.match('/index.html');
 }
 

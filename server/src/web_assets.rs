@@ -21,11 +21,14 @@ pub struct SecurityHeaders {
 
 impl SecurityHeaders {
     /// Builds the CSP for the app in `web_dir`: scripts only from this origin, plus the inline
-    /// loader trunk writes into index.html, allowed by its SHA-256 rather than 'unsafe-inline'.
+    /// loaders trunk writes into the two builds' index.html (the phones' at the root, the office
+    /// build's in `office/`), allowed by their SHA-256 rather than 'unsafe-inline'.
     pub fn new(web_dir: &Path, hsts: bool) -> SecurityHeaders {
-        let html = std::fs::read_to_string(web_dir.join("index.html")).unwrap_or_default();
-        let hashes: String = inline_scripts(&html)
+        let pages = [web_dir.join("index.html"), web_dir.join("office").join("index.html")];
+        let html: Vec<String> = pages.iter().filter_map(|p| std::fs::read_to_string(p).ok()).collect();
+        let hashes: String = html
             .iter()
+            .flat_map(|h| inline_scripts(h))
             .map(|s| format!(" 'sha256-{}'", STANDARD.encode(Sha256::digest(s.as_bytes()))))
             .collect();
         let csp = format!(

@@ -3,18 +3,20 @@
 use super::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use xunjian_tests::INLINE_SCRIPT;
+use xunjian_tests::{INLINE_SCRIPT, OFFICE_INLINE_SCRIPT};
 
 both_backends!(shell_is_served_with_csp_and_right_caching, |app| {
     let r = app.http.get(format!("{}/", app.base)).send().await.unwrap();
     assert_eq!(r.status(), 200);
     let h = r.headers().clone();
     let csp = h["content-security-policy"].to_str().unwrap();
-    let hash = {
+    let hash = |script: &str| {
         use sha2::Digest;
-        STANDARD.encode(sha2::Sha256::digest(INLINE_SCRIPT.as_bytes()))
+        STANDARD.encode(sha2::Sha256::digest(script.as_bytes()))
     };
-    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+    // Both builds' loaders: the phones' at / and the office build's at /office/.
+    assert!(csp.contains(&format!("'sha256-{}'", hash(INLINE_SCRIPT))), "{csp}");
+    assert!(csp.contains(&format!("'sha256-{}'", hash(OFFICE_INLINE_SCRIPT))), "{csp}");
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     let script_src = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).unwrap();
     assert!(!script_src.contains("'unsafe-inline'") && !script_src.contains(" 'unsafe-eval'"), "{script_src}");
@@ -27,6 +29,12 @@ both_backends!(shell_is_served_with_csp_and_right_caching, |app| {
     let wasm = app.http.get(format!("{}/xunjian-web-0123456789abcdef_bg.wasm", app.base)).send().await.unwrap();
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
     assert_eq!(wasm.headers()["cache-control"], "public, max-age=31536000, immutable");
+
+    // The office build is served at /office/, not cached either.
+    let office = app.http.get(format!("{}/office/", app.base)).send().await.unwrap();
+    assert_eq!(office.status(), 200);
+    assert_eq!(office.headers()["cache-control"], "no-cache");
+    assert!(office.text().await.unwrap().contains("办公端"));
 
     // A client-side route gets the shell; an unknown API path does not.
     let route = app.http.get(format!("{}/premises/123", app.base)).send().await.unwrap();

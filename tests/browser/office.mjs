@@ -56,6 +56,8 @@ export async function officeSteps({ steps, tmp }) {
     await page.goto(base + '/');
     await login(page, username, 'xunjian2026');
     await waitSynced(page);
+    // Signed in on the phones' build, an office role goes on in the full build at /office/.
+    equal(new URL(page.url()).pathname, '/office/', `${username} is on the office build`);
     return page;
   };
   const status = (page, s, timeout = 15000) => page.waitForSelector(`[data-testid=office-hazard][data-status=${s}]`, { timeout });
@@ -256,6 +258,8 @@ export async function officeSteps({ steps, tmp }) {
       await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
       await page.waitForSelector('[data-testid=dashboard]');
       await page.waitForSelector('[data-testid=offline-copy]');
+      // The office build's shell was kept by the service worker for this computer.
+      equal(new URL(page.url()).pathname, '/office/', 'the office build, offline');
       await page.goto(`${base}/#/hazard/${o.third}`);
       await status(page, 'registered');
       await page.waitForSelector('[data-testid=offline-copy]');

@@ -85,6 +85,18 @@ try {
       const cached = await page.evaluate(async (p) => !!(await caches.match(p)), src);
       assert(cached, `${src} precached for offline`);
     }
+    // A phone runs the phones' build and never fetches or keeps the office build (/office/).
+    const wasm = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.wasm')));
+    assert(wasm.length === 1 && !wasm[0].startsWith('/office/'), `the phones' build: ${wasm}`);
+    const kept = await page.evaluate(async () => {
+      const paths = [];
+      for (const name of await caches.keys()) {
+        for (const r of await (await caches.open(name)).keys()) paths.push(new URL(r.url).pathname);
+      }
+      return paths;
+    });
+    assert(kept.some((p) => p.endsWith('.wasm')), `the shell is kept: ${kept}`);
+    equal(kept.filter((p) => p.startsWith('/office/')).join(), '', 'nothing of the office build on a phone');
   });
 
   await steps.step('premises sorted by distance with GPS', async () => {

@@ -24,6 +24,9 @@ pub const TEST_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
 /// The inline script of the test web app's index.html (its hash must appear in the CSP).
 pub const INLINE_SCRIPT: &str = "window.booted = true;";
 
+/// The inline script of the test office build's `office/index.html` (its hash too).
+pub const OFFICE_INLINE_SCRIPT: &str = "window.office = true;";
+
 /// Which database a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -55,6 +58,12 @@ impl TestApp {
         std::fs::write(
             web.join("index.html"),
             format!("<!doctype html><html><head><script type=\"module\">{INLINE_SCRIPT}</script></head><body>巡检</body></html>"),
+        )
+        .unwrap();
+        std::fs::create_dir_all(web.join("office")).unwrap();
+        std::fs::write(
+            web.join("office").join("index.html"),
+            format!("<!doctype html><html><head><script type=\"module\">{OFFICE_INLINE_SCRIPT}</script></head><body>办公端</body></html>"),
         )
         .unwrap();
         std::fs::write(web.join("xunjian-web-0123456789abcdef_bg.wasm"), b"\0asm\x01\0\0\0").unwrap();

@@ -46,6 +46,9 @@ pub fn App() -> Html {
                     Ok(opened) => {
                         wiped.set(marker::check(&opened).await);
                         if let Some(t) = session::load(&opened).await {
+                            if to_own_build(t.user.user.role) {
+                                return; // before anything here uses the session
+                            }
                             me.set(Some(Rc::new(t.user.clone())));
                             *tokens.borrow_mut() = Some(t);
                         }
@@ -70,6 +73,7 @@ pub fn App() -> Html {
                     let (db, me, notice, tokens) = (db.clone(), me.clone(), notice.clone(), tokens.clone());
                     spawn_local(async move {
                         match adopt(&db, &fresh).await {
+                            Ok(()) if to_own_build(fresh.user.user.role) => {}
                             Ok(()) => {
                                 // The phone's records are the worker's only copy while offline: ask
                                 // the browser not to evict them under storage pressure. Browsers
@@ -143,6 +147,19 @@ pub fn App() -> Html {
             </header>
             { body }
         </ContextProvider<Lang>>
+    }
+}
+
+/// The phones' build has no office screens: an office role goes on in the full build at /office/
+/// (and a field worker who signed in there comes back to the lighter one), on the same screen.
+/// Done before the session is used here: refresh tokens work once, and the page that goes must not
+/// spend one the page that comes needs.
+fn to_own_build(role: xunjian_shared::Role) -> bool {
+    let Some(w) = web_sys::window() else { return false };
+    let (path, hash) = (w.location().pathname().unwrap_or_default(), w.location().hash().unwrap_or_default());
+    match crate::office::other_build(role, &path, &hash) {
+        Some(there) => w.location().replace(&there).is_ok(),
+        None => false,
     }
 }
 

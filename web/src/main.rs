@@ -1,6 +1,11 @@
 //! Xunjian web client: a Yew app compiled to WebAssembly and served by the Xunjian server as a PWA.
 //! Field workers use it all day with no signal: everything lives in IndexedDB (`store`) and is
 //! synced with the server when a connection appears (`sync`).
+//!
+//! Two builds of this crate: the phones' (no default features: no office screens) and the full one
+//! with the `office` feature (web/README.md, "Two builds"). Helpers only the office screens use are
+//! dead code in the phones' build by design; the full build is the one linted for dead code.
+#![cfg_attr(not(feature = "office"), allow(dead_code, unused_imports))]
 
 mod api;
 mod app;

@@ -154,7 +154,10 @@ pub fn Shell(props: &ShellProps) -> Html {
     };
     let role = ctx.me.user.role;
     let office = crate::office::is_office(role);
+    #[cfg(feature = "office")]
     let office_page = if office { crate::office::page(&route, role) } else { None };
+    #[cfg(not(feature = "office"))]
+    let office_page: Option<Html> = None;
     let page = match office_page {
         Some(page) => page,
         None => match &*route {

@@ -35,7 +35,23 @@ pub fn register() {
             Ok(reg) => watch(reg.unchecked_into()),
             Err(e) => gloo::console::warn!("service worker not registered:", e),
         }
+        // The office build asks the worker to keep its shell too (a phone keeps only its own).
+        if cfg!(feature = "office") {
+            keep_office(&container).await;
+        }
     });
+}
+
+/// Tells the active worker to keep the office build's shell, now and in later versions.
+async fn keep_office(container: &web_sys::ServiceWorkerContainer) {
+    let Ok(ready) = container.ready() else { return };
+    let Ok(reg) = JsFuture::from(ready).await else { return };
+    let Some(active) = reg.unchecked_into::<ServiceWorkerRegistration>().active() else { return };
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &"keep-office".into());
+    if let Err(e) = active.post_message(&message) {
+        gloo::console::warn!("service worker: keep-office not sent:", e);
+    }
 }
 
 fn has_controller() -> bool {

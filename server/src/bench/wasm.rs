@@ -33,7 +33,7 @@ fn brotli_len(path: &Path) -> Option<(usize, &'static str)> {
     o.status.success().then_some((n, "node zlib, quality 11"))
 }
 
-/// The newest `.wasm` in the web folder.
+/// The newest `.wasm` in the web folder: the phones' build (the office build is in `office/`).
 fn find(dir: &Path) -> Option<PathBuf> {
     std::fs::read_dir(dir)
         .ok()?

@@ -30,6 +30,7 @@ pub fn Nav() -> Html {
         ]
     };
     let current = ctx.route.tab();
+    #[cfg(feature = "office")]
     if crate::office::is_office(ctx.role()) {
         let items = crate::office::nav(ctx.role(), ctx.o(), t);
         return html! {

@@ -4,33 +4,60 @@
 //! (`view`), kept in IndexedDB so they still show, read-only, when the server cannot be reached.
 //! Every rule — which actions are allowed, the ranking marks — comes from the server's answer or
 //! the shared crate.
+//!
+//! The screens are built only with the `office` feature: the phones' build (`web/index.html`,
+//! served at `/`) leaves them out and sends an office role to the full build at `/office/`
+//! (`web/office/index.html`). A hazard's timeline, its photos from the server and positions are
+//! shown on the phone too, so those three modules are in both.
 
+#[cfg(feature = "office")]
 mod actions;
+#[cfg(feature = "office")]
 mod admin;
+#[cfg(feature = "office")]
 mod dashboard;
+#[cfg(feature = "office")]
 mod download;
+#[cfg(feature = "office")]
 mod form;
+#[cfg(feature = "office")]
 mod hazard_page;
+#[cfg(feature = "office")]
 mod hazard_queue;
+#[cfg(feature = "office")]
 mod hazard_table;
+#[cfg(feature = "office")]
 mod ledger;
+#[cfg(feature = "office")]
 mod ledger_file;
+#[cfg(feature = "office")]
 mod notice;
 mod position;
+#[cfg(feature = "office")]
 mod quarter;
+#[cfg(feature = "office")]
 mod referrals;
+#[cfg(feature = "office")]
 mod road_table;
+#[cfg(feature = "office")]
 mod roads;
 mod server_photos;
+#[cfg(feature = "office")]
 mod state;
 pub(crate) mod timeline;
+#[cfg(feature = "office")]
 mod trend;
+#[cfg(feature = "office")]
 mod upload;
+#[cfg(feature = "office")]
 mod view;
 
+#[cfg(feature = "office")]
 use crate::i18n::{OfficeTexts, Texts};
+#[cfg(feature = "office")]
 use crate::route::Route;
 use xunjian_shared::Role;
+#[cfg(feature = "office")]
 use yew::prelude::*;
 
 /// Whether a role works at a desk (the office screens) rather than in the field.
@@ -38,7 +65,23 @@ pub fn is_office(role: Role) -> bool {
     !matches!(role, Role::GridWorker | Role::PatrolWorker)
 }
 
+/// Where the build with the office screens is served.
+pub const OFFICE_BUILD: &str = "/office/";
+
+/// The other build's address when this one is not the one for `role` (the same screen there), else
+/// none: the phones' build sends an office role to `/office/`, and the office build sends a field
+/// worker back to the lighter phones' build at `/`.
+pub fn other_build(role: Role, path: &str, hash: &str) -> Option<String> {
+    let here_office = path.starts_with(OFFICE_BUILD);
+    match (cfg!(feature = "office"), is_office(role)) {
+        (false, true) => Some(format!("{OFFICE_BUILD}{hash}")),
+        (true, false) if here_office => Some(format!("/{hash}")),
+        _ => None,
+    }
+}
+
 /// The navigation of an office role: its home first, messages and settings last.
+#[cfg(feature = "office")]
 pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route, &'static str)> {
     let home = match role {
         Role::Enforcement => o.nav_referrals,
@@ -90,6 +133,7 @@ pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route
 
 /// The office screen for a route, or none where the field screen serves (ledger, messages,
 /// settings).
+#[cfg(feature = "office")]
 pub fn page(route: &Route, role: Role) -> Option<Html> {
     Some(match route {
         Route::Today => match role {
@@ -124,4 +168,24 @@ pub fn page(route: &Route, role: Role) -> Option<Html> {
         Route::Templates => html! { <admin::templates::Templates /> },
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_role_ends_up_on_its_own_build() {
+        for role in Role::ALL {
+            let office = is_office(role);
+            let from_root = other_build(role, "/", "#/hazard/1");
+            let from_office = other_build(role, "/office/", "#/hazard/1");
+            if cfg!(feature = "office") {
+                assert_eq!(from_root, None, "{role:?}: the full build serves anyone where it is");
+                assert_eq!(from_office, (!office).then(|| "/#/hazard/1".to_owned()), "{role:?}");
+            } else {
+                assert_eq!(from_root, office.then(|| "/office/#/hazard/1".to_owned()), "{role:?}");
+            }
+        }
+    }
 }

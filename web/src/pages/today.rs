@@ -69,13 +69,13 @@ pub fn Today() -> Html {
                 <p class="muted">{ t.nothing_here }</p>
             }
             <ul class="list" data-testid="today-hazards">
-                { for mine.iter().take(mine_limit).map(|h| row(h)) }
+                { for mine.iter().take(mine_limit).map(&row) }
             </ul>
             <More shown={mine_limit} total={mine.len()} on_more={more_mine} />
             if !watched.is_empty() {
                 <h2 class="section">{ t.overdue_with_others }<span class="count">{ watched.len() }</span></h2>
                 <ul class="list" data-testid="today-watched">
-                    { for watched.iter().take(20).map(|h| row(h)) }
+                    { for watched.iter().take(20).map(&row) }
                 </ul>
             }
             <h2 class="section">{ t.due_premises }<span class="count">{ due.len() }</span></h2>
