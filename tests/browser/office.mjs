@@ -119,6 +119,7 @@ export async function officeSteps({ steps, tmp }) {
       await status(page, 'registered');
       await page.waitForSelector('[data-testid=timeline] li[data-action=register]');
       await page.waitForSelector('[data-testid=position] a[href^="geo:"]');
+      await page.waitForSelector('button[data-action]');
       const offered = await page.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
       assert(offered.includes('OrderRectification') && offered.includes('Refer'), `office actions: ${offered}`);
       assert(!offered.includes('BrigadeAccept') && !offered.includes('AcceptReferral'), `no brigade or receiver actions: ${offered}`);

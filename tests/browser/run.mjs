@@ -165,6 +165,8 @@ try {
     s.onSpot = s.hazardIds.find((h) => h !== s.rectify);
     await shot(page, 'hazards');
     await page.click(`[data-testid=hazard-list] a[data-id="${s.rectify}"]`);
+    // The hazard's page draws its actions once the phone's records are read: wait for them.
+    await page.waitForSelector('button[data-action]');
     const actions = await page.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
     assert(actions.includes('ReportRectified'), `report rectified offered: ${actions}`);
     assert(!actions.includes('File') && !actions.includes('Refer'), `office actions not offered to a grid worker: ${actions}`);
