@@ -250,6 +250,24 @@ export async function officeSteps({ steps, tmp }) {
       assert(events >= 4, `the whole timeline on the phone: ${events} events`);
     });
 
+    await steps.step("the grid worker's 消息: what the office and the brigade did, opened and marked read on the server", async () => {
+      const page = o.grid;
+      const me = server.sql("select id from users where username = 'yishi.grid'");
+      const unread = Number(server.sql(`select count(*) from notifications where user_id = '${me}' and read_at is null`));
+      assert(unread >= 1, `the grid worker was told of the hazards' steps: ${unread} unread`);
+      await page.click('a[data-tab="#/notifications"]');
+      await page.waitForSelector('[data-testid=notifications] li[data-unread=true]');
+      equal(await page.locator('[data-testid=notifications] li[data-unread=true]').count(), unread, 'unread on the phone as on the server');
+      await shot(page, 'notifications');
+      const first = page.locator('[data-testid=notifications] li[data-unread=true]').first();
+      const id = await first.getAttribute('data-id');
+      await first.locator('button').click();
+      await syncNow(page);
+      const read = server.sql(`select read_at is not null from notifications where id = '${id}'`);
+      equal(read, '1', 'marked read on the server');
+      equal(Number(server.sql(`select count(*) from notifications where user_id = '${me}' and read_at is null`)), unread - 1, 'only that one');
+    });
+
     await steps.step('server stopped: the office pages show what they last loaded, read-only, and say so', async () => {
       await server.kill();
       const page = o.office;
@@ -282,7 +300,8 @@ export async function officeSteps({ steps, tmp }) {
 
     await steps.step('enforcement team, road station and county admin each land on their own home', async () => {
       await server.start({ clockShift: '+4d' });
-      const enforce = await desktop('enforce', 'yishi.enforce');
+      o.enforce = await desktop('enforce', 'yishi.enforce');
+      const enforce = o.enforce;
       await enforce.waitForSelector(`[data-testid=referred-hazards] tr[data-id="${o.toEnforcement}"]`);
       await enforce.waitForSelector('[data-testid=referred-road-issues]');
       await shot(enforce, 'enforcement-home');
@@ -293,6 +312,28 @@ export async function officeSteps({ steps, tmp }) {
       await o.admin.waitForSelector('[data-testid=dashboard][data-level=county]');
       await o.admin.waitForSelector('[data-testid=unit-table] tr[data-unit="牛杜镇"]');
       await shot(o.admin, 'county-home');
+    });
+
+    await steps.step('enforcement team: returns a referral with its reason; the office sees it returned, the reason in the timeline, and may close it', async () => {
+      const page = o.enforce;
+      await page.click(`[data-testid=referred-hazards] tr[data-id="${o.toEnforcement}"] a`);
+      await status(page, 'referred');
+      const reason = '占道堆物属城管职责之外的私人院内，不属于本队查处范围，请乡镇督促整改';
+      // Without a reason the form refuses, in words.
+      await page.click('button[data-action=ReturnReferral]');
+      await page.click('[data-testid=confirm-action]');
+      await page.waitForSelector('[data-testid=action-error]');
+      equal(server.sql(`select status from hazards where id = '${o.toEnforcement}'`), 'referred', 'nothing sent without a reason');
+      await page.fill('[data-testid=action-text]', reason);
+      await page.click('[data-testid=confirm-action]');
+      await status(page, 'returned');
+      equal(server.sql(`select status from hazards where id = '${o.toEnforcement}'`), 'returned', 'returned on the server');
+      const office = o.office;
+      await office.goto(`${base}/#/hazard/${o.toEnforcement}`);
+      await status(office, 'returned');
+      await office.waitForSelector(`[data-testid=timeline] li:has-text("${reason.slice(0, 12)}")`);
+      const offered = await office.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
+      assert(offered.includes('Close') || offered.includes('Refer'), `the office decides what next: ${offered}`);
     });
 
     await steps.step("road station: last month's patrol records; a patrol's track drawn over its segment", async () => {
@@ -338,6 +379,36 @@ export async function officeSteps({ steps, tmp }) {
       equal(await page.getAttribute('[data-testid=register-report]', 'data-errors'), '0', 'no row errors');
       const lines = await page.locator('[data-testid=register-report] li').allTextContents();
       assert(lines.length === segments.length && lines.every((l) => l.includes('不变')), `every row unchanged: ${lines}`);
+    });
+
+    await steps.step('road station: works filed (先报备), approved with conditions (再批复), done (后实施); the pay sheet as the server counts it, as XLSX', async () => {
+      const page = o.road;
+      await page.click('a[data-tab="#/works"]');
+      await page.waitForSelector('[data-testid=file-works]');
+      await page.fill('[data-testid=works-applicant]', '东街村委会');
+      await page.fill('[data-testid=works-description]', '路肩下埋设自来水管道 200 米');
+      await page.fill('[data-testid=works-from]', '2026-12-01');
+      await page.fill('[data-testid=works-to]', '2026-12-10');
+      await page.click('[data-testid=works-submit]');
+      const row = '[data-testid=works-table] tr[data-applicant="东街村委会"]';
+      await page.waitForSelector(`${row}[data-status=requested]`);
+      await page.fill(`${row} [data-testid=works-words]`, '夜间施工，回填压实，恢复路肩');
+      await page.click(`${row} button[data-works-action=approve]`);
+      await page.waitForSelector(`${row}[data-status=approved]`);
+      await page.click(`${row} button[data-works-action=complete]`);
+      await page.waitForSelector(`${row}[data-status=done]`);
+      equal(server.sql("select status from road_works where applicant = '东街村委会'"), 'done', 'on the server');
+      // The pay sheet of last month: the demo's 20 and 12 days on the road.
+      await page.click('a[data-tab="#/pay"]');
+      await page.waitForSelector('[data-testid=pay-table] tbody tr');
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' })).access_token;
+      const town = server.sql("select id from org_units where name = '猗氏镇'");
+      const sheet = await api(base, 'GET', `/roads/pay-sheet?township_id=${town}&month=${lastMonth()}`, token);
+      const days = await page.locator('[data-testid=pay-table] tbody tr td:nth-child(2)').allTextContents();
+      equal(days.map(Number).join(), sheet.lines.map((l) => l.days_on_road).join(), 'days on the road, as the server counts');
+      assert(days.map(Number).includes(20), `the demo's 20 days: ${days}`);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=pay] [data-testid=download]')]);
+      equal(fs.readFileSync(await download.path()).subarray(0, 2).toString(), 'PK', 'the pay sheet as XLSX');
     });
 
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {

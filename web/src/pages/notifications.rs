@@ -39,9 +39,9 @@ pub fn Notifications() -> Html {
         <>
             <h2 class="section">{ t.tab_notifications }<span class="count">{ ctx.world.unread() }</span></h2>
             if list.is_empty() { <p class="muted">{ t.nothing_here }</p> }
-            <ul class="list">
+            <ul class="list" data-testid="notifications">
                 { for list.iter().map(|n| html! {
-                    <li><button type="button" class={classes!("row", n.value.read_at.is_none().then_some("unread"))} onclick={open(&n.value)}>
+                    <li data-id={n.value.id.to_string()} data-unread={n.value.read_at.is_none().to_string()}><button type="button" class={classes!("row", n.value.read_at.is_none().then_some("unread"))} onclick={open(&n.value)}>
                         <span class="title">{ &n.value.message }</span>
                         <span class="sub">{ short_time(n.value.created_at) }</span>
                         if n.pending() { <SavedBadge pending=true /> }

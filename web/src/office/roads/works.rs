@@ -39,7 +39,7 @@ pub fn WorksPage() -> Html {
                     </tr></thead>
                     <tbody>
                         { for list.iter().map(|w| html! {
-                            <tr data-status={w.status.as_str()}>
+                            <tr data-status={w.status.as_str()} data-applicant={w.filed.applicant.clone()}>
                                 <td>{ ctx.world.segment_label(&w.filed.segment_id) }</td>
                                 <td>{ i18n::works_kind(ctx.lang, w.filed.kind) }</td>
                                 <td>{ &w.filed.applicant }</td>
@@ -109,11 +109,15 @@ fn Decide(props: &DecideProps) -> Html {
     html! {
         <div class="decide">
             if open.iter().any(|a| !matches!(a, WorksAction::Complete)) {
-                <input type="text" placeholder={o.conditions_or_reason} value={(*words).clone()} oninput={on_words} />
+                <input type="text" placeholder={o.conditions_or_reason} value={(*words).clone()} oninput={on_words} data-testid="works-words" />
             }
             { for open.into_iter().map(|a| {
-                let label = match a { WorksAction::Approve { .. } => o.approve, WorksAction::Refuse { .. } => o.refuse, WorksAction::Complete => o.complete };
-                html! { <button type="button" class="button secondary small-button" onclick={act(a)}>{ label }</button> }
+                let (label, tag) = match a {
+                    WorksAction::Approve { .. } => (o.approve, "approve"),
+                    WorksAction::Refuse { .. } => (o.refuse, "refuse"),
+                    WorksAction::Complete => (o.complete, "complete"),
+                };
+                html! { <button type="button" class="button secondary small-button" onclick={act(a)} data-works-action={tag}>{ label }</button> }
             }) }
             if let Some(e) = &*error { <p class="error small">{ e }</p> }
         </div>
@@ -210,11 +214,11 @@ fn FileForm(props: &FileFormProps) -> Html {
                 <select onchange={field(1)}>
                     { for KINDS.iter().map(|k| html! { <option value={k.as_str()} selected={f.1 == k.as_str()}>{ i18n::works_kind(ctx.lang, *k) }</option> }) }
                 </select></label>
-            <label>{ o.applicant }<input type="text" value={f.2.clone()} oninput={typed(field(2))} /></label>
-            <label>{ o.works_description }<input type="text" value={f.3.clone()} oninput={typed(field(3))} /></label>
-            <label>{ o.planned }<input type="date" value={f.4.clone()} onchange={field(4)} /></label>
-            <label>{ o.to }<input type="date" value={f.5.clone()} onchange={field(5)} /></label>
-            <button type="submit" class="button primary small-button">{ o.file_works }</button>
+            <label>{ o.applicant }<input type="text" value={f.2.clone()} oninput={typed(field(2))} data-testid="works-applicant" /></label>
+            <label>{ o.works_description }<input type="text" value={f.3.clone()} oninput={typed(field(3))} data-testid="works-description" /></label>
+            <label>{ o.planned }<input type="date" value={f.4.clone()} onchange={field(4)} data-testid="works-from" /></label>
+            <label>{ o.to }<input type="date" value={f.5.clone()} onchange={field(5)} data-testid="works-to" /></label>
+            <button type="submit" class="button primary small-button" data-testid="works-submit">{ o.file_works }</button>
             if let Some(e) = &*error { <p class="error small">{ e }</p> }
         </form>
     }
