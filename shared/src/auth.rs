@@ -54,6 +54,12 @@ pub struct TokenResponse {
     pub refresh_expires_in: i64,
     /// The logged-in user.
     pub user: Me,
+    /// At login: when this account's session on a device of the same name (the same phone's
+    /// browser, as far as the server can tell) that was never logged out was last used. A login on
+    /// a phone whose app database is empty while this is set suggests the browser cleared the app's
+    /// data; the app says so. None on refresh, and when there is no such session.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_session_here: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Normalises a username: trimmed and lower-cased, so `Zhang.San` and `zhang.san` are one account.

@@ -165,3 +165,38 @@ both_backends!(login_and_me_carry_the_countys_field_rules, |app| {
     assert_eq!(me.rules, t.user.rules);
     app.stop().await;
 });
+
+both_backends!(a_login_on_a_device_whose_session_was_never_ended_says_so, |app| {
+    use xunjian_shared::auth::LoginRequest;
+    let on = |device: &str| LoginRequest {
+        username: "yishi.grid".into(),
+        password: DEMO_PASSWORD.into(),
+        device_name: Some(device.into()),
+    };
+    let phone = "Linux; Android 10; M2006C3LC";
+    let first: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    assert_eq!(first.open_session_here, None, "the first login on this phone");
+    // The phone's browser cleared the app's data: the worker signs in again on the same phone.
+    app.clock.advance(Duration::hours(2));
+    let again: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    let open = again.open_session_here.expect("the earlier session on this phone is still open");
+    assert_eq!(open.timestamp(), (app.now() - Duration::hours(2)).timestamp(), "when it was last used");
+    // One session per phone: the lost one is ended (a copy of its token stops working), so the
+    // next sign-in there has nothing to say.
+    expect_problem(refresh(&app, &first.refresh_token).await, 401, "invalid_refresh_token").await;
+    // Another phone of the account: nothing to say.
+    let other: TokenResponse =
+        expect_json(app.post("/api/v1/auth/login", &on("Linux; Android 13; SM-A135F")).await, 200).await;
+    assert_eq!(other.open_session_here, None);
+    // A refresh moves "last used" on; a logout ends the session, and then there is nothing to say.
+    app.clock.advance(Duration::minutes(30));
+    let rotated: TokenResponse = expect_json(refresh(&app, &again.refresh_token).await, 200).await;
+    assert_eq!(rotated.open_session_here, None, "only a login says it");
+    let r = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: rotated.refresh_token.clone() }).await;
+    assert_eq!(r.status(), 204);
+    let after: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    assert_eq!(after.open_session_here, None, "the phone's session was logged out");
+    // The other phone's session is untouched by all this.
+    expect_json::<TokenResponse>(refresh(&app, &other.refresh_token).await, 200).await;
+    app.stop().await;
+});

@@ -392,6 +392,31 @@ try {
     await page.click('text=中文');
   });
 
+  await steps.step("the browser clears the app's data on a phone that never logged out: signed in again, the app says what may be lost", async () => {
+    await syncNow(page);
+    await page.goto('about:blank');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', { origin: base, storageTypes: 'indexeddb,local_storage' });
+    await page.goto(`${base}/`);
+    await login(page, 'yishi.grid', 'xunjian2026');
+    await waitSynced(page);
+    // Both markers went with the data; the server's word that this phone's session is still open says it.
+    await page.waitForSelector('[data-testid=db-wiped]');
+    assert((await page.textContent('[data-testid=db-wiped]')).includes('没有退出'), 'the worker is told');
+    await page.waitForSelector('[data-testid=today-due] li'); // and the app works on, from the server's records
+    // A worker who logs out and signs in again is not told anything of the kind. (The suspicion
+    // stays for the session it was raised in: reload to start clean.)
+    await tab(page, '#/settings');
+    await page.click('[data-testid=logout]');
+    await page.waitForSelector('input[name=username]', { timeout: 15000 });
+    await page.goto(`${base}/#/`);
+    await page.reload();
+    await login(page, 'yishi.grid', 'xunjian2026');
+    await waitSynced(page);
+    await page.waitForSelector('[data-testid=today-due] li');
+    equal(await page.locator('[data-testid=db-wiped]').count(), 0, 'no warning after a logout');
+  });
+
   // A patrol worker's phone: its own browser profile, the same server.
   await patrolSteps({ steps, server, base, tmp });
 

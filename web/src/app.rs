@@ -6,7 +6,8 @@ use crate::pages::login::Login;
 use crate::session;
 use crate::shell::Shell;
 use crate::store::idb::Db;
-use crate::store::{marker, StoreError};
+use crate::store::marker::{self, Wiped};
+use crate::store::StoreError;
 use crate::sync::remote::Tokens;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -30,7 +31,7 @@ pub fn App() -> Html {
     let db = use_state(|| None::<Rc<Db>>);
     let boot_error = use_state(|| None::<String>);
     let me = use_state(|| None::<Rc<Me>>);
-    let wiped = use_state(|| false);
+    let wiped = use_state(|| Wiped::No);
     let notice = use_state(|| None::<Notice>);
     // Shared with the sync engine, which refreshes the tokens.
     let tokens: Tokens = use_memo((), |_| RefCell::new(None::<TokenResponse>));
@@ -44,7 +45,7 @@ pub fn App() -> Html {
             spawn_local(async move {
                 match Db::open().await {
                     Ok(opened) => {
-                        wiped.set(marker::check(&opened).await);
+                        wiped.set(if marker::check(&opened).await { Wiped::Marker } else { Wiped::No });
                         if let Some(t) = session::load(&opened).await {
                             if to_own_build(t.user.user.role) {
                                 return; // before anything here uses the session
@@ -68,13 +69,20 @@ pub fn App() -> Html {
         },
         (Some(db), None) => {
             let on_login = {
-                let (db, me, notice, tokens) = (db.clone(), me.clone(), notice.clone(), tokens.clone());
+                let (db, me, notice, tokens, wiped) =
+                    (db.clone(), me.clone(), notice.clone(), tokens.clone(), wiped.clone());
                 Callback::from(move |fresh: TokenResponse| {
-                    let (db, me, notice, tokens) = (db.clone(), me.clone(), notice.clone(), tokens.clone());
+                    let (db, me, notice, tokens, wiped) =
+                        (db.clone(), me.clone(), notice.clone(), tokens.clone(), wiped.clone());
                     spawn_local(async move {
                         match adopt(&db, &fresh).await {
-                            Ok(()) if to_own_build(fresh.user.user.role) => {}
-                            Ok(()) => {
+                            Ok(_) if to_own_build(fresh.user.user.role) => {}
+                            Ok(first_here) => {
+                                // An empty database, while the server still holds this phone's
+                                // session that was never logged out: the browser likely cleared it.
+                                if let (true, Some(at), Wiped::No) = (first_here, fresh.open_session_here, *wiped) {
+                                    wiped.set(Wiped::Suspected(at));
+                                }
                                 // The phone's records are the worker's only copy while offline: ask
                                 // the browser not to evict them under storage pressure. Browsers
                                 // decide without asking (or prompt once); settings shows the answer.
@@ -165,9 +173,12 @@ fn to_own_build(role: xunjian_shared::Role) -> bool {
 
 /// Takes a fresh login on this phone. Another user's unsynced work must not be pushed under this
 /// login, so that is refused; another user's synced data is cleared first.
-async fn adopt(db: &Db, fresh: &TokenResponse) -> Result<(), Notice> {
+/// Ok(true) when the phone held nobody's data before (a first sign-in here, or a wiped database).
+async fn adopt(db: &Db, fresh: &TokenResponse) -> Result<bool, Notice> {
     let storage = |e: StoreError| Notice::Storage(e.0);
-    match session::owner(db).await {
+    let owner = session::owner(db).await;
+    let first_here = owner.is_none();
+    match owner {
         Some(owner) if owner != fresh.user.user.id => {
             let pending = db.count("outbox").await.map_err(storage)?;
             if pending > 0 {
@@ -179,5 +190,6 @@ async fn adopt(db: &Db, fresh: &TokenResponse) -> Result<(), Notice> {
         _ => {}
     }
     session::save(db, fresh).await.map_err(storage)?;
-    session::set_owner(db, fresh.user.user.id).await.map_err(storage)
+    session::set_owner(db, fresh.user.user.id).await.map_err(storage)?;
+    Ok(first_here)
 }

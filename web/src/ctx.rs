@@ -32,8 +32,8 @@ pub struct Ctx {
     /// The server with this session (the office screens call it directly).
     pub runner: Rc<Runner>,
     pub route: Route,
-    /// The database was found wiped at start.
-    pub wiped: bool,
+    /// The database was found wiped at start (or is suspected to have been, at sign-in).
+    pub wiped: crate::store::marker::Wiped,
     /// A screen saved something: reload the data, recount, sync soon.
     pub saved: Callback<()>,
     pub sync_now: Callback<()>,

@@ -28,7 +28,7 @@ pub struct ShellProps {
     pub me: Rc<Me>,
     pub tokens: Tokens,
     pub lang: Lang,
-    pub wiped: bool,
+    pub wiped: crate::store::marker::Wiped,
     pub on_ended: Callback<()>,
     pub on_logout: Callback<()>,
     pub set_lang: Callback<Lang>,

@@ -76,6 +76,34 @@ pub fn delete_expired_for_user(conn: &mut DbConn, user_id: &str, now: i64) -> Re
     .execute(conn)?)
 }
 
+/// When the newest still-open session of a user on a device of this name was last used (the
+/// creation of its live token: each refresh issues a new one), if any. A session ended by logout,
+/// revocation or expiry does not count.
+pub fn open_session_on(conn: &mut DbConn, user_id: &str, device: &str, now: i64) -> Result<Option<i64>, AppError> {
+    Ok(refresh_tokens::table
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::device_name.eq(device))
+        .filter(refresh_tokens::used_at.is_null())
+        .filter(refresh_tokens::revoked_at.is_null())
+        .filter(refresh_tokens::expires_at.ge(now))
+        .filter(refresh_tokens::family_expires_at.ge(now))
+        .select(diesel::dsl::max(refresh_tokens::created_at))
+        .first::<Option<i64>>(conn)?)
+}
+
+/// Revokes a user's sessions on a device of this name: a new sign-in there replaces them (the
+/// device lost or gave up their tokens).
+pub fn revoke_device(conn: &mut DbConn, user_id: &str, device: &str, at: i64) -> Result<usize, AppError> {
+    Ok(diesel::update(
+        refresh_tokens::table
+            .filter(refresh_tokens::user_id.eq(user_id))
+            .filter(refresh_tokens::device_name.eq(device))
+            .filter(refresh_tokens::revoked_at.is_null()),
+    )
+    .set(refresh_tokens::revoked_at.eq(at))
+    .execute(conn)?)
+}
+
 /// Stored tokens of a user (used and unused), for the admin view and tests.
 pub fn count_for_user(conn: &mut DbConn, user_id: &str) -> Result<i64, AppError> {
     Ok(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id)).count().get_result(conn)?)

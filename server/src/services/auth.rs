@@ -49,6 +49,17 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
         .db
         .write(move |conn| {
             refresh_tokens::delete_expired_for_user(conn, &user.id, now)?;
+            // A session still open on this device (by its name) is one the device no longer holds
+            // — its app data was cleared — or one it gives up by signing in again: say when it was
+            // last used, and end it (one session per device; a token copied from it stops working).
+            let open_here = match &device {
+                Some(d) => {
+                    let open = refresh_tokens::open_session_on(conn, &user.id, d, now)?;
+                    refresh_tokens::revoke_device(conn, &user.id, d, now)?;
+                    open
+                }
+                None => None,
+            };
             let token = refresh::generate();
             refresh_tokens::insert(
                 conn,
@@ -65,7 +76,9 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
                     revoked_at: None,
                 },
             )?;
-            token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000, &rules)
+            let mut response = token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000, &rules)?;
+            response.open_session_here = open_here.and_then(chrono::DateTime::from_timestamp_millis);
+            Ok(response)
         })
         .await
 }
@@ -181,5 +194,6 @@ fn token_response(
         refresh_token,
         refresh_expires_in,
         user: me,
+        open_session_here: None,
     })
 }

@@ -8,6 +8,7 @@ pub static EN: Texts = Texts {
     opening: "Opening the data on this phone…",
     db_failed: "Cannot open this phone's database: ",
     db_wiped: "This phone's database was cleared (a cleaning app or low storage): records made after the last sync are lost. Tell the township office.",
+    db_wiped_suspected: |at| format!("This phone was never logged out (last used {at}), yet the app's data here is empty: the browser, a cleaning app or low storage may have cleared it. If records made after the last sync are missing, tell the township office."),
     login_title: "Log in",
     username: "Username",
     password: "Password",

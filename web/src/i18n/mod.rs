@@ -92,6 +92,7 @@ pub struct Texts {
     pub opening: &'static str,
     pub db_failed: &'static str,
     pub db_wiped: &'static str,
+    pub db_wiped_suspected: fn(&str) -> String,
     // login
     pub login_title: &'static str,
     pub username: &'static str,

@@ -8,6 +8,9 @@ pub static ZH: Texts = Texts {
     opening: "正在打开本机数据…",
     db_failed: "无法打开本机数据库：",
     db_wiped: "本机数据库曾被清除（可能是清理软件或存储空间不足）：上次同步之后未上传的记录已经丢失，请向乡镇办说明。",
+    db_wiped_suspected: |at| {
+        format!("这台手机上次登录后没有退出（最后一次使用 {at}），但本机数据是空的：可能被浏览器、清理软件或存储不足清除了。上次同步之后未上传的记录如果不见了，请向乡镇办说明。")
+    },
     login_title: "登录",
     username: "用户名",
     password: "密码",

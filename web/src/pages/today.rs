@@ -9,7 +9,8 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::local::{is_due, last_inspected, my_actions};
 use crate::route::Route;
-use crate::util::{date, now, sort_by};
+use crate::store::marker::Wiped;
+use crate::util::{date, now, short_time, sort_by};
 use xunjian_shared::Role;
 use yew::prelude::*;
 
@@ -35,9 +36,13 @@ pub fn Today() -> Html {
     sort_by(&mut watched, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
     let notices = html! {
         <>
-            if ctx.wiped {
-                <p class="notice error" role="alert">{ t.db_wiped }</p>
-            }
+            { match ctx.wiped {
+                Wiped::No => html! {},
+                Wiped::Marker => html! { <p class="notice error" role="alert" data-testid="db-wiped">{ t.db_wiped }</p> },
+                Wiped::Suspected(at) => html! {
+                    <p class="notice error" role="alert" data-testid="db-wiped">{ (t.db_wiped_suspected)(&short_time(at)) }</p>
+                },
+            } }
             if !w.inbox.is_empty() {
                 <a class="notice warn block" href="#/settings">{ (t.inbox_n)(w.inbox.len() as u32) }</a>
             }

@@ -4,11 +4,25 @@
 //! none in IndexedDB means the database was wiped under us, and the worker is told.
 
 use super::idb::Db;
+use chrono::{DateTime, Utc};
 use gloo::storage::{LocalStorage, Storage};
 use xunjian_shared::ids::OpId;
 
 const KEY: &str = "marker";
 const LS_KEY: &str = "xunjian.db-marker";
+
+/// What the app knows of a wiped database.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum Wiped {
+    #[default]
+    No,
+    /// The marker in localStorage outlived the database's: it was wiped under us.
+    Marker,
+    /// Both were gone, but at sign-in the server said this account's session on this phone (by
+    /// its browser's name) was never logged out, last used then: most likely the browser cleared
+    /// the app's data (or this is another browser of the same kind).
+    Suspected(DateTime<Utc>),
+}
 
 /// Checks the marker at start; true when the database was wiped since the last start.
 pub async fn check(db: &Db) -> bool {
