@@ -6,7 +6,7 @@ use super::ledger::{read_xlsx, XLSX};
 use super::*;
 use reqwest::Method;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use xunjian_shared::road::patrol::{AssignmentReport, Check, CheckKind, CreateCheck};
+use xunjian_shared::road::patrol::{AssignmentReport, Check};
 use xunjian_shared::road::register::{Road, Segment};
 use xunjian_shared::road::register_file::{RegisterImportReport, RoadImportResult, RowOutcome, WorkerImportResult};
 
@@ -309,15 +309,7 @@ both_backends!(a_road_station_files_its_own_workers_only, |app| {
 
 both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_26, |app| {
     let admin = app.login("admin").await.access_token;
-    let feb = CreateCheck {
-        kind: CheckKind::MonthlyRandom,
-        period: "2026-02".into(),
-        seed: Some(7),
-        segments_per_township: Some(2),
-        inspectors: Some(1),
-    };
-    let check: Check =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 201).await;
+    let check = super::roads::start_check(&app, &admin, &super::roads::demo_month_check()).await;
     let path = format!("/api/v1/road-checks/{}/ranking?format=xlsx", check.id);
     let r = app.get(&path, &admin).await;
     assert_eq!(r.headers()["content-type"], XLSX);

@@ -48,6 +48,23 @@ async fn segments(app: &TestApp, token: &str) -> Vec<Segment> {
     expect_json(app.get("/api/v1/segments", token).await, 200).await
 }
 
+/// The monthly random check of the demo month (February 2026: 猗氏镇's workers patrolled, 牛杜镇's
+/// did not), drawn from seed 7, two segments per township.
+pub(crate) fn demo_month_check() -> CreateCheck {
+    CreateCheck {
+        kind: CheckKind::MonthlyRandom,
+        period: "2026-02".into(),
+        seed: Some(7),
+        segments_per_township: Some(2),
+        inspectors: Some(1),
+    }
+}
+
+/// Starts a check as the county admin.
+pub(crate) async fn start_check(app: &TestApp, admin: &str, body: &CreateCheck) -> Check {
+    expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(admin), body).await, 201).await
+}
+
 both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
     let w = app.login("yishi.patrol").await.access_token;
     let mine = segments(&app, &w).await;
@@ -130,16 +147,8 @@ async fn score_all(app: &TestApp, admin: &str, check: &Check, pass: &dyn Fn(&str
 
 both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |app| {
     let admin = app.login("admin").await.access_token;
-    // The demo month (February 2026): 猗氏镇's workers patrolled, 牛杜镇's did not.
-    let feb = CreateCheck {
-        kind: CheckKind::MonthlyRandom,
-        period: "2026-02".into(),
-        seed: Some(7),
-        segments_per_township: Some(2),
-        inspectors: Some(1),
-    };
-    let check: Check =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 201).await;
+    let feb = demo_month_check();
+    let check = start_check(&app, &admin, &feb).await;
     assert_eq!(check.draw.seed, 7);
     assert_eq!(check.draw.segments.len(), 4, "two per township");
     // 牛杜镇's road is in better shape on the day, but 第二十六条 still puts it last.

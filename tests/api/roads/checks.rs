@@ -149,15 +149,7 @@ async fn road_with_segment(
 both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen, |app| {
     let admin = app.login("admin").await;
     let (admin_id, admin) = (admin.user.user.id, admin.access_token);
-    let feb = CreateCheck {
-        kind: CheckKind::MonthlyRandom,
-        period: "2026-02".into(),
-        seed: Some(7),
-        segments_per_township: Some(2),
-        inspectors: Some(1),
-    };
-    let check: Check =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 201).await;
+    let check = super::start_check(&app, &admin, &super::demo_month_check()).await;
     let (one, rank_url) =
         (format!("/api/v1/road-checks/{}", check.id), format!("/api/v1/road-checks/{}/ranking", check.id));
     // Patrol workers never see checks; before publishing, nobody but the county does (404 as if out of scope).
