@@ -118,6 +118,13 @@ export async function officeSteps({ steps, tmp }) {
       await page.click(`[data-testid=queue] tr[data-id="${o.major}"] a`);
       await status(page, 'registered');
       await page.waitForSelector('[data-testid=timeline] li[data-action=register]');
+      // Back to the queue: it is as the clerk left it, filtered.
+      await page.goBack();
+      await page.waitForSelector(`[data-testid=queue] tr[data-id="${o.major}"]`);
+      equal(await page.inputValue('[data-testid=filter-severity]'), 'major', 'the filter kept');
+      equal(await page.locator('[data-testid=queue] tbody tr').count(), 1, 'and the list it gives');
+      await page.click(`[data-testid=queue] tr[data-id="${o.major}"] a`);
+      await status(page, 'registered');
       await page.waitForSelector('[data-testid=position] a[href^="geo:"]');
       await page.waitForSelector('button[data-action]');
       const offered = await page.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));

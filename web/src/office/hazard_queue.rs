@@ -1,6 +1,7 @@
 //! 隐患台账 for the office: every hazard in scope with the filters of `GET /api/v1/hazards` —
 //! unit (village or township), status, severity, receiver, overdue, registration dates — a page
-//! at a time, the count per status, and the same list as an XLSX file.
+//! at a time, the count per status, and the same list as an XLSX file. The filters and the page
+//! are kept for the browser tab's session, so coming back from a hazard finds the queue as left.
 
 use super::download::DownloadButton;
 use super::hazard_table::{hazard_table, status_chips};
@@ -9,6 +10,7 @@ use super::view::use_view;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::util::{end_of_day, iso, start_of_day};
+use gloo::storage::{SessionStorage, Storage};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use xunjian_shared::hazard::{HazardPage, HazardStatus};
 use xunjian_shared::org::OrgLevel;
@@ -17,7 +19,7 @@ use yew::prelude::*;
 const PAGE: i64 = 50;
 
 /// The filters, as the form holds them.
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Filters {
     unit: String,
     /// `open`, `` (all) or one status.
@@ -64,10 +66,21 @@ pub struct QueueProps {
 pub fn HazardQueue(props: &QueueProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
-    let filters = use_state(|| Filters {
-        status: "open".into(),
-        unit: props.unit.clone().unwrap_or_default(),
-        ..Default::default()
+    // Kept for this tab's session, per unit page (a township's queue opened from the county's
+    // dashboard keeps its own).
+    let key = format!("xunjian.hazard-filters.{}", props.unit.clone().unwrap_or_default());
+    let filters = {
+        let (key, unit) = (key.clone(), props.unit.clone());
+        use_state(move || {
+            SessionStorage::get::<Filters>(&key).unwrap_or_else(|_| Filters {
+                status: "open".into(),
+                unit: unit.unwrap_or_default(),
+                ..Default::default()
+            })
+        })
+    };
+    use_effect_with(((*filters).clone(), key), |(f, key)| {
+        let _ = SessionStorage::set(key, f);
     });
     let f = (*filters).clone();
     let query = f.query();
@@ -133,16 +146,16 @@ pub fn HazardQueue(props: &QueueProps) -> Html {
                 </label>
                 <label>{ o.col_severity }
                     <select onchange={set(|f, v| f.severity = v)} data-testid="filter-severity">
-                        <option value="">{ o.all }</option>
-                        <option value="general">{ i18n::severity(ctx.lang, xunjian_shared::checklist::Severity::General) }</option>
-                        <option value="major">{ i18n::severity(ctx.lang, xunjian_shared::checklist::Severity::Major) }</option>
+                        <option value="" selected={f.severity.is_empty()}>{ o.all }</option>
+                        <option value="general" selected={f.severity == "general"}>{ i18n::severity(ctx.lang, xunjian_shared::checklist::Severity::General) }</option>
+                        <option value="major" selected={f.severity == "major"}>{ i18n::severity(ctx.lang, xunjian_shared::checklist::Severity::Major) }</option>
                     </select>
                 </label>
                 <label>{ o.col_referred }
                     <select onchange={set(|f, v| f.referred_to = v)}>
-                        <option value="">{ o.all }</option>
-                        <option value="enforcement">{ o.to_enforcement }</option>
-                        <option value="fire_brigade">{ o.to_brigade }</option>
+                        <option value="" selected={f.referred_to.is_empty()}>{ o.all }</option>
+                        <option value="enforcement" selected={f.referred_to == "enforcement"}>{ o.to_enforcement }</option>
+                        <option value="fire_brigade" selected={f.referred_to == "fire_brigade"}>{ o.to_brigade }</option>
                     </select>
                 </label>
                 <label>{ o.from }<input type="date" value={f.from.clone()} onchange={set(|f, v| f.from = v)} /></label>
