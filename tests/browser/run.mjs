@@ -190,6 +190,16 @@ try {
     s.phonePhotos = await phonePhotos(page);
     equal(s.phonePhotos.length, 5, 'photos kept on the phone');
     await tab(page, '#/settings');
+    // The last resort: the unsynced work as a file — the three operations and their photos.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=export]')]);
+    const exported = JSON.parse(fs.readFileSync(await file.path(), 'utf8'));
+    equal(exported.format, 'xunjian-unsynced-v2', 'the export format');
+    equal(exported.outbox.length, 3, 'the three unsynced operations');
+    equal(exported.photos.map((p) => p.sha256).sort().join(), [...s.phonePhotos].sort().join(), 'every photo not uploaded yet');
+    for (const p of exported.photos) {
+      const digest = crypto.createHash('sha256').update(Buffer.from(p.jpeg_base64, 'base64')).digest('hex');
+      equal(digest, p.sha256, 'a photo in the file is the bytes its name says');
+    }
     // Logging out would delete unsynced work: the app warns and stays logged in.
     await page.click('[data-testid=logout]');
     await page.waitForSelector('[data-testid=logout-warning]');

@@ -40,6 +40,10 @@ struct Unsynced<'a> {
     format: &'static str,
     inbox: Vec<&'a RawValue>,
     outbox: Vec<&'a RawValue>,
+    /// Forms in progress (an inspection, the patrol being recorded).
+    drafts: Vec<&'a RawValue>,
+    /// The GPS fixes of the patrol being recorded.
+    track: Vec<&'a RawValue>,
     photos: Vec<Photo>,
 }
 
@@ -54,6 +58,8 @@ struct Photo {
 pub async fn export(db: &Db) -> Result<(), String> {
     let outbox = db.json_rows("outbox").await.map_err(|e| e.0)?;
     let inbox = db.json_rows("inbox").await.map_err(|e| e.0)?;
+    let drafts = db.json_rows("drafts").await.map_err(|e| e.0)?;
+    let track = db.json_rows("track").await.map_err(|e| e.0)?;
     let mut photos = Vec::new();
     for sha in db.pending_photos().await.map_err(|e| e.0)? {
         if let Some(bytes) = db.photo_bytes(&sha).await.map_err(|e| e.0)? {
@@ -65,9 +71,11 @@ pub async fn export(db: &Db) -> Result<(), String> {
     let doc = Unsynced {
         device_id: state.device_id,
         exported_at: crate::util::now(),
-        format: "xunjian-unsynced-v1",
+        format: "xunjian-unsynced-v2",
         inbox: raw(&inbox)?,
         outbox: raw(&outbox)?,
+        drafts: raw(&drafts)?,
+        track: raw(&track)?,
         photos,
     };
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
