@@ -77,7 +77,9 @@ async function keepsOffice() {
 async function precache() {
   const cache = await caches.open(CACHE);
   await keepShell(cache, '/');
-  if (await keepsOffice()) await keepShell(cache, OFFICE);
+  // The office shell must not hold back the update of the phones' one: without it an office page
+  // opened offline gets the note below until the next visit online keeps it again.
+  if (await keepsOffice()) await keepShell(cache, OFFICE).catch(() => {});
 }
 
 // Puts a build's index.html (under `shell` and `shell + 'index.html'`) and every file it links in
