@@ -320,3 +320,55 @@ both_backends!(pay_sheet_and_funds_download_as_printable_xlsx, |app| {
     assert!(csv.contains("公路段") && csv.contains("307000"), "{csv}");
     app.stop().await;
 });
+
+both_backends!(a_segments_month_counts_what_its_patrols_covered_together, |app| {
+    use chrono::Datelike;
+    use xunjian_shared::road::patrol::SegmentMonth;
+    let w = app.login("yishi.patrol").await.access_token;
+    let seg = segments(&app, &w).await.remove(0);
+    let line = &seg.polyline;
+    let mid = GeoPoint {
+        lat: (line[0].lat + line[line.len() - 1].lat) / 2.0,
+        lon: (line[0].lon + line[line.len() - 1].lon) / 2.0,
+        accuracy_m: None,
+    };
+    // Two patrols of this month, on two days: the first half of the segment, then the second.
+    let month_start = app.now().date_naive().with_day(1).unwrap().and_hms_opt(1, 0, 0).unwrap().and_utc();
+    let patrol = |half: Vec<GeoPoint>, start: chrono::DateTime<Utc>| SubmitPatrol {
+        id: PatrolId::new(),
+        segment_ids: vec![seg.id],
+        started_at: start,
+        ended_at: start + Duration::hours(1),
+        track: walk(&half, 5.0, start),
+        checks: checks(true),
+        findings: vec![],
+        notes: String::new(),
+    };
+    let first = patrol(vec![line[0], mid], month_start);
+    let second = patrol(vec![mid, line[line.len() - 1]], month_start + Duration::days(1));
+    let mut each = Vec::new();
+    for p in [&first, &second] {
+        let got: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), p).await, 201).await;
+        each.push(got.coverage[0].1.unwrap());
+    }
+    assert!(each.iter().all(|c| (0.4..0.6).contains(c)), "each patrol walked half: {each:?}");
+    let month = app.now().format("%Y-%m").to_string();
+    let url = format!("/api/v1/segments/coverage?month={month}");
+    let mine: Vec<SegmentMonth> = expect_json(app.get(&url, &w).await, 200).await;
+    assert_eq!(mine.len(), 1, "a patrol worker sees their own segment only");
+    let m = &mine[0];
+    assert_eq!((m.segment_id, m.patrols, m.days), (seg.id, 2, 2));
+    assert!(m.coverage.unwrap() > 0.95, "together the whole segment: {:?}", m.coverage);
+    // The road station sees every segment of its township; one nobody walked this month shows 0.
+    let station = app.login("yishi.road").await.access_token;
+    let all: Vec<SegmentMonth> = expect_json(app.get(&url, &station).await, 200).await;
+    assert_eq!(all.len(), 4);
+    let idle = all.iter().find(|s| s.patrols == 0).expect("a segment nobody patrolled this month");
+    assert_eq!((idle.days, idle.coverage), (0, Some(0.0)));
+    // Another township's station sees none of these; a bad month is refused.
+    let niudu = app.login("niudu.office").await.access_token;
+    let theirs: Vec<SegmentMonth> = expect_json(app.get(&url, &niudu).await, 200).await;
+    assert!(theirs.iter().all(|s| s.segment_id != seg.id));
+    expect_problem(app.get("/api/v1/segments/coverage?month=2026-13", &station).await, 422, "validation_failed").await;
+    app.stop().await;
+});

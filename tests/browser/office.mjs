@@ -350,6 +350,13 @@ export async function officeSteps({ steps, tmp }) {
       await page.waitForSelector('[data-testid=patrol-table] tbody tr');
       const worker = (await page.textContent('[data-testid=patrol-table] tbody tr:first-child td:nth-child(2)')).trim();
       assert(worker.length > 0, 'the worker named in the list');
+      // Each segment's month: what its patrols covered together, as the server works it out.
+      await page.waitForSelector('[data-testid=segment-month] tbody tr');
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' })).access_token;
+      const months = await api(base, 'GET', `/segments/coverage?month=${lastMonth()}`, token);
+      const shown = await page.locator('[data-testid=segment-month] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.coverage));
+      equal(shown.join(), months.map((m) => (m.coverage == null ? '' : m.coverage.toFixed(2))).join(), 'coverage per segment');
+      assert(months.some((m) => m.patrols >= 20 && m.coverage > 0.5), `the demo's 20 patrols cover their segment: ${JSON.stringify(months)}`);
       await page.click('[data-testid=patrol-table] tbody tr:first-child a');
       await page.waitForSelector('[data-testid=track-map] polyline.road', { state: 'attached' });
       equal(await page.getAttribute('[data-testid=office-patrol]', 'data-worker'), worker, 'and on the record');

@@ -20,7 +20,7 @@ use utoipa::{Modify, OpenApi};
         super::notifications::list, super::notifications::read, super::notifications::today,
         super::roads::list_roads, super::roads::create_road, super::roads::create_segment, super::roads::list_segments,
         super::roads::assign, super::roads::save_worker, super::roads::assignments, super::roads::submit_patrol,
-        super::roads::get_patrol, super::roads::list_patrols, super::roads::months, super::roads::pay_sheet, super::roads::funds,
+        super::roads::get_patrol, super::roads::list_patrols, super::roads::months, super::roads::segment_coverage, super::roads::pay_sheet, super::roads::funds,
         super::roads::create_check, super::roads::list_checks, super::roads::get_check, super::roads::score, super::roads::publish, super::roads::ranking,
         super::roads::export_roads, super::roads::import_roads, super::roads::export_workers, super::roads::import_workers,
         super::road_issues::list, super::road_issues::get, super::road_issues::act,

@@ -15,7 +15,7 @@ use xunjian_shared::road::check::CheckDetail;
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
     AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail, PatrolSummary, ScoreSegment,
-    SubmitPatrol, UpdateSegment,
+    SegmentMonth, SubmitPatrol, UpdateSegment,
 };
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
 use xunjian_shared::road::ranking::Ranked;
@@ -49,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/patrols", web::post().to(submit_patrol))
         .route("/patrols", web::get().to(list_patrols))
         .route("/patrols/months", web::get().to(months))
+        .route("/segments/coverage", web::get().to(segment_coverage))
         .route("/patrols/{id}", web::get().to(get_patrol))
         .route("/road-checks", web::post().to(create_check))
         .route("/road-checks", web::get().to(list_checks))
@@ -195,6 +196,29 @@ pub async fn list_patrols(
 ) -> Result<web::Json<Vec<PatrolSummary>>, AppError> {
     let q = q.into_inner();
     Ok(web::Json(crate::services::patrols::list(&state, &user, q.month, q.township_id, q.worker_id).await?))
+}
+
+/// Parameters of `GET /api/v1/segments/coverage`.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct SegmentMonthQuery {
+    /// `YYYY-MM` (days in China time).
+    pub month: String,
+    /// Only this township (inside the caller's scope).
+    pub township_id: Option<OrgUnitId>,
+}
+
+/// Each segment's month: the patrols that named it, their days, and how much of its line they
+/// covered together (a patrol worker: their own segments).
+#[utoipa::path(get, path = "/api/v1/segments/coverage", tag = "roads", security(("bearer" = [])), params(SegmentMonthQuery),
+    responses((status = 200, body = Vec<SegmentMonth>), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn segment_coverage(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<SegmentMonthQuery>,
+) -> Result<web::Json<Vec<SegmentMonth>>, AppError> {
+    let q = q.into_inner();
+    Ok(web::Json(crate::services::patrols::segment_months(&state, &user, q.month, q.township_id).await?))
 }
 
 /// Each patrol worker's month: days on the road, km covered.

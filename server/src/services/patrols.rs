@@ -10,9 +10,9 @@ use crate::state::AppState;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use xunjian_shared::road::checklist::validate_checks;
-use xunjian_shared::road::patrol::{Patrol, PatrolDetail, PatrolSummary, SubmitPatrol};
+use xunjian_shared::road::patrol::{Patrol, PatrolDetail, PatrolSummary, SegmentMonth, SubmitPatrol};
 use xunjian_shared::road::pay::{reached_the_road, WorkerMonth};
-use xunjian_shared::road::track::{coverage, distance_m, thin};
+use xunjian_shared::road::track::{coverage, coverage_by_all, distance_m, thin, TrackPoint};
 use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
 
 /// The county's calendar day of an instant (China time).
@@ -218,4 +218,56 @@ pub fn worker_months(
             km_covered: (km.get(id.as_str()).copied().unwrap_or(0.0) * 1000.0).round() / 1000.0,
         })
         .collect())
+}
+
+/// Each segment's month in scope (a patrol worker: their own segments): the patrols that named it,
+/// their days, and the share of its line their tracks covered together.
+pub async fn segment_months(
+    state: &AppState,
+    user: &AuthUser,
+    month: String,
+    township_id: Option<xunjian_shared::OrgUnitId>,
+) -> Result<Vec<SegmentMonth>, AppError> {
+    let (from, to) = month_days(&month)?;
+    let user = user.clone();
+    state
+        .db
+        .read(move |conn| {
+            let path = super::scope::narrow(conn, &user, township_id)?;
+            let mine = (user.role == Role::PatrolWorker).then(|| user.id.to_string());
+            let segments: Vec<_> = roads::segments_within(conn, &path)?
+                .into_iter()
+                .filter(|s| mine.is_none() || s.worker_id == mine)
+                .collect();
+            let rows = patrols::between(conn, &path, None, &from.to_string(), &to.to_string())?;
+            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+            let mut named: HashMap<String, Vec<&PatrolRow>> = HashMap::new();
+            for (patrol, segment, _) in patrols::coverage_of(conn, &ids)? {
+                if let Some(r) = rows.iter().find(|r| r.id == patrol) {
+                    named.entry(segment).or_default().push(r);
+                }
+            }
+            segments
+                .iter()
+                .map(|s| {
+                    let seg = s.to_dto()?;
+                    let walked = named.get(&s.id).map(Vec::as_slice).unwrap_or_default();
+                    let tracks: Vec<Vec<TrackPoint>> = walked
+                        .iter()
+                        .map(|r| serde_json::from_str(&r.track).map_err(AppError::internal))
+                        .collect::<Result<_, _>>()?;
+                    let refs: Vec<&[TrackPoint]> = tracks.iter().map(Vec::as_slice).collect();
+                    let days: BTreeSet<&str> = walked.iter().map(|r| r.day.as_str()).collect();
+                    Ok(SegmentMonth {
+                        segment_id: seg.id,
+                        township_id: seg.township_id,
+                        worker_id: seg.worker_id,
+                        patrols: walked.len() as u32,
+                        days: days.len() as u32,
+                        coverage: coverage_by_all(&seg.polyline, &refs),
+                    })
+                })
+                .collect()
+        })
+        .await
 }

@@ -290,3 +290,23 @@ mod tests {
         assert!(validate_period(CheckKind::MonthlyRandom, "2026-Q2").is_err());
     }
 }
+
+/// `GET /api/v1/segments/coverage`: one segment's month — the patrols that named it, on how many
+/// days, and how much of its surveyed line the month's patrols covered together (the stretch no
+/// one walked is what is left).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SegmentMonth {
+    /// The segment.
+    pub segment_id: SegmentId,
+    /// Its township.
+    pub township_id: OrgUnitId,
+    /// Its patrol worker.
+    pub worker_id: Option<UserId>,
+    /// Patrols of the month that named it.
+    pub patrols: u32,
+    /// Days (China time) with such a patrol.
+    pub days: u32,
+    /// Share (0–1) of its line within reach of any of those patrols' tracks; none without a line.
+    pub coverage: Option<f64>,
+}

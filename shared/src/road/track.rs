@@ -97,21 +97,26 @@ pub fn sample_line(line: &[GeoPoint]) -> Vec<GeoPoint> {
 /// The share (0–1) of a segment's line that the track passed within [`ON_ROAD_M`] of. `None` when
 /// the segment has no surveyed line. A patrol that never left the village covers nothing.
 pub fn coverage(line: &[GeoPoint], track: &[TrackPoint]) -> Option<f64> {
+    coverage_by_all(line, &[track])
+}
+
+/// The share (0–1) of a segment's line that any of the tracks passed within [`ON_ROAD_M`] of: a
+/// month's patrols together, so what is left is the stretch nobody walked. `None` without a line.
+pub fn coverage_by_all(line: &[GeoPoint], tracks: &[&[TrackPoint]]) -> Option<f64> {
     if line.len() < 2 {
         return None;
     }
     let samples = sample_line(line);
-    if track.is_empty() {
-        return Some(0.0);
-    }
-    let pts: Vec<GeoPoint> = track.iter().map(TrackPoint::point).collect();
-    let near = |s: &GeoPoint| {
+    let tracks: Vec<Vec<GeoPoint>> =
+        tracks.iter().filter(|t| !t.is_empty()).map(|t| t.iter().map(TrackPoint::point).collect()).collect();
+    let near = |s: &GeoPoint, pts: &[GeoPoint]| {
         if pts.len() == 1 {
             return s.distance_m(&pts[0]) <= ON_ROAD_M;
         }
         pts.windows(2).any(|w| to_segment_m(s, &w[0], &w[1]) <= ON_ROAD_M)
     };
-    Some(samples.iter().filter(|s| near(s)).count() as f64 / samples.len() as f64)
+    let covered = samples.iter().filter(|s| tracks.iter().any(|pts| near(s, pts))).count();
+    Some(covered as f64 / samples.len() as f64)
 }
 
 #[cfg(test)]
@@ -179,5 +184,24 @@ mod tests {
             prop_assert!((0.0..=1.0).contains(&short) && (0.0..=1.0).contains(&long));
             prop_assert!(long + 1e-9 >= short);
         }
+    }
+
+    #[test]
+    fn a_months_patrols_cover_together_what_each_walked() {
+        let line = road(2.0);
+        let first_half = walk(0.0, 1.0, 5.0);
+        let second_half = walk(1.0, 2.0, 5.0);
+        let one = coverage(&line, &first_half).unwrap_or_default();
+        let other = coverage(&line, &second_half).unwrap_or_default();
+        assert!((0.45..0.56).contains(&one) && (0.45..0.56).contains(&other), "{one} {other}");
+        let both = coverage_by_all(&line, &[&first_half, &second_half]).unwrap_or_default();
+        assert!(both > 0.98, "together the whole road: {both}");
+        assert_eq!(
+            coverage_by_all(&line, &[&first_half, &first_half]),
+            coverage(&line, &first_half),
+            "the same stretch twice counts once"
+        );
+        assert_eq!(coverage_by_all(&line, &[]), Some(0.0), "no patrol: nothing covered");
+        assert_eq!(coverage_by_all(&line[..1], &[&first_half]), None, "no surveyed line");
     }
 }

@@ -242,6 +242,8 @@ pub struct OfficeTexts {
     pub q_referred: &'static str,
     pub works_description: &'static str,
     pub nav_register: &'static str,
+    pub segment_month: &'static str,
+    pub patrol_count: &'static str,
     pub unassigned_km: &'static str,
     pub unsegmented_km: &'static str,
     pub over_length: &'static str,

@@ -228,6 +228,8 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     q_referred: "Referred",
     works_description: "Works",
     nav_register: "Roads and workers",
+    segment_month: "Each segment this month (all patrols together)",
+    patrol_count: "Patrols",
     unassigned_km: "Km with no worker",
     unsegmented_km: "Km not in segments",
     over_length: "Workers over 5 km",

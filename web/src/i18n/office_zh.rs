@@ -226,6 +226,8 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     q_referred: "移交查处",
     works_description: "施工内容",
     nav_register: "路线与管护员",
+    segment_month: "本月各路段覆盖（多次巡查合计）",
+    patrol_count: "巡查次数",
     unassigned_km: "无人管护里程（公里）",
     unsegmented_km: "未分段里程（公里）",
     over_length: "管护超过5公里的管护员",

@@ -1,6 +1,7 @@
 //! 巡查记录 for the road station and the county: a month's on-road records (worker, day, segments,
 //! time on the road, distance, coverage, checklist score, problems found); each opens the patrol
-//! with its track.
+//! with its track. Below, each segment's month: its patrols, their days, and how much of its line
+//! they covered together (`GET /api/v1/segments/coverage`) — the stretches nobody walked.
 
 use super::{my_township, townships};
 use crate::ctx::use_ctx;
@@ -9,7 +10,7 @@ use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{distance, hms, month_of, now, percent, short_time};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
-use xunjian_shared::road::patrol::PatrolSummary;
+use xunjian_shared::road::patrol::{PatrolSummary, SegmentMonth};
 use yew::prelude::*;
 
 #[component]
@@ -22,7 +23,8 @@ pub fn OfficePatrols() -> Html {
     if !township.is_empty() {
         path.push_str(&format!("&township_id={}", *township));
     }
-    let view = use_view::<Vec<PatrolSummary>>(path);
+    let view = use_view::<Vec<PatrolSummary>>(path.clone());
+    let by_segment = use_view::<Vec<SegmentMonth>>(path.replacen("/patrols?", "/segments/coverage?", 1));
     let on_month = {
         let month = month.clone();
         Callback::from(move |e: Event| month.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -71,6 +73,24 @@ pub fn OfficePatrols() -> Html {
                         </tbody>
                     </table></div>
                 }
+            }
+            if let Some(segments) = by_segment.load.data() {
+                <h3 class="section">{ o.segment_month }</h3>
+                <div class="table-wrap"><table class="table" data-testid="segment-month">
+                    <thead><tr>
+                        <th>{ o.col_segment }</th><th class="num">{ o.patrol_count }</th><th class="num">{ o.days_on_road }</th><th class="num">{ t.coverage }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for segments.iter().map(|s| html! {
+                            <tr data-segment={s.segment_id.to_string()} data-coverage={s.coverage.map(|c| format!("{c:.2}")).unwrap_or_default()}
+                                class={classes!((s.patrols == 0).then_some("flagged"))}>
+                                <td>{ ctx.world.segment_label(&s.segment_id) }</td>
+                                <td class="num">{ s.patrols }</td><td class="num">{ s.days }</td>
+                                <td class="num">{ s.coverage.map_or_else(|| "—".to_owned(), percent) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table></div>
             }
         </div>
     }
