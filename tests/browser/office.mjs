@@ -339,6 +339,7 @@ export async function officeSteps({ steps, tmp }) {
       await office.goto(`${base}/#/hazard/${o.toEnforcement}`);
       await status(office, 'returned');
       await office.waitForSelector(`[data-testid=timeline] li:has-text("${reason.slice(0, 12)}")`);
+      await office.waitForSelector('button[data-action]');
       const offered = await office.locator('button[data-action]').evaluateAll((bs) => bs.map((b) => b.dataset.action));
       assert(offered.includes('Close') || offered.includes('Refer'), `the office decides what next: ${offered}`);
     });
@@ -447,6 +448,7 @@ export async function officeSteps({ steps, tmp }) {
       assert((await first.textContent()).includes('路面平整无坑槽'), `the failed item named: ${await first.textContent()}`);
       await page.click('[data-testid=publish]');
       await page.waitForSelector('[data-testid=check][data-published=true]');
+      await page.waitForSelector('[data-testid=ranking] tbody tr');
       const ranking = await page.locator('[data-testid=ranking] tbody tr').evaluateAll((rows) => rows.map((r) => [r.dataset.township, r.dataset.rank]));
       assert(ranking.length >= 2, `townships ranked: ${JSON.stringify(ranking)}`);
       const last = ranking[ranking.length - 1];

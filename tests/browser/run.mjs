@@ -64,6 +64,8 @@ try {
     await login(page, 'yishi.grid', 'xunjian2026');
     await waitSynced(page);
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+    // Lists are drawn once the phone's records are read: wait for them before counting.
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=today-due] li').length >= 4, null, { timeout: 15000 }).catch(() => {});
     const due = await page.locator('[data-testid=today-due] li').count();
     assert(due >= 4, `today lists the grid's due premises (${due})`);
     await shot(page, 'today');
@@ -116,6 +118,7 @@ try {
     await page.reload();
     await page.waitForSelector('[data-testid=sync-bar]');
     await page.waitForSelector('[data-testid=sync-bar][data-state=error]', { timeout: 20000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=premise-list] li').length >= 4, null, { timeout: 15000 }).catch(() => {});
     const n = await page.locator('[data-testid=premise-list] li').count();
     assert(n >= 4, `premises still listed offline (${n})`);
     // The shell served offline by the service worker keeps the server's Content-Security-Policy.
@@ -157,6 +160,7 @@ try {
 
   await steps.step('offline: hazard list; report the rectification with a photo', async () => {
     await tab(page, '#/hazards');
+    await page.waitForSelector('[data-testid=hazard-list] a[data-status=rectification_ordered]', { timeout: 15000 }).catch(() => {});
     const open = await page.locator('[data-testid=hazard-list] a').evaluateAll((as) => as.map((a) => [a.dataset.id, a.dataset.status]));
     const ordered = open.find(([, st]) => st === 'rectification_ordered');
     assert(ordered, `a hazard left for rectification is listed: ${JSON.stringify(open)}`);
