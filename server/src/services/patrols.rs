@@ -3,7 +3,7 @@
 
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
-use crate::db::patrols::{self, PatrolRow};
+use crate::db::patrols::{self, Coverage, PatrolRow};
 use crate::db::{attachments, roads, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -138,13 +138,8 @@ pub async fn list(
             let path = super::scope::narrow(conn, &user, township_id)?;
             let worker = if user.role == Role::PatrolWorker { Some(user.id) } else { worker_id };
             let worker = worker.map(|w| w.to_string());
-            let rows = patrols::between(conn, &path, worker.as_deref(), &from.to_string(), &to.to_string())?;
+            let (rows, mut cov) = month_patrols(conn, &path, worker.as_deref(), from, to)?;
             let names: HashMap<String, String> = patrols::workers_within(conn, "/")?.into_iter().collect();
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut cov: HashMap<String, Vec<(String, Option<f64>)>> = HashMap::new();
-            for (p, s, c) in patrols::coverage_of(conn, &ids)? {
-                cov.entry(p).or_default().push((s, c));
-            }
             rows.iter()
                 .map(|r| {
                     let p = patrols::to_dto(r, cov.remove(&r.id).unwrap_or_default())?;
@@ -166,6 +161,25 @@ pub async fn list(
         .await
 }
 
+/// The patrols of the days `from..=to` under a unit path (or one worker's), oldest first, with
+/// each one's coverage per segment, by patrol id: what the patrol list, the workers' months and the
+/// segments' months are all built on.
+fn month_patrols(
+    conn: &mut DbConn,
+    path: &str,
+    worker: Option<&str>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<PatrolRow>, HashMap<String, Coverage>), AppError> {
+    let rows = patrols::between(conn, path, worker, &from.to_string(), &to.to_string())?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut coverage: HashMap<String, Coverage> = HashMap::new();
+    for (patrol, segment, covered) in patrols::coverage_of(conn, &ids)? {
+        coverage.entry(patrol).or_default().push((segment, covered));
+    }
+    Ok((rows, coverage))
+}
+
 /// The first and last day of a month `YYYY-MM`.
 pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
@@ -185,15 +199,10 @@ pub fn worker_months(
     min_coverage: f64,
 ) -> Result<Vec<WorkerMonth>, AppError> {
     let workers = patrols::workers_within(conn, path)?;
-    let rows = patrols::between(conn, path, None, &from.to_string(), &to.to_string())?;
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let (rows, coverage) = month_patrols(conn, path, None, from, to)?;
     let mut seg_len: HashMap<String, f64> = HashMap::new();
     for s in roads::segments_within(conn, path)? {
         seg_len.insert(s.id.clone(), s.to_km - s.from_km);
-    }
-    let mut coverage: HashMap<String, Vec<(String, Option<f64>)>> = HashMap::new();
-    for (patrol, segment, covered) in patrols::coverage_of(conn, &ids)? {
-        coverage.entry(patrol).or_default().push((segment, covered));
     }
     let mut km: BTreeMap<&str, f64> = BTreeMap::new();
     let mut days: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -239,24 +248,26 @@ pub async fn segment_months(
                 .into_iter()
                 .filter(|s| mine.is_none() || s.worker_id == mine)
                 .collect();
-            let rows = patrols::between(conn, &path, None, &from.to_string(), &to.to_string())?;
-            let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-            let mut named: HashMap<String, Vec<&PatrolRow>> = HashMap::new();
-            for (patrol, segment, _) in patrols::coverage_of(conn, &ids)? {
-                if let Some(r) = rows.iter().find(|r| r.id == patrol) {
-                    named.entry(segment).or_default().push(r);
+            let (rows, coverage) = month_patrols(conn, &path, None, from, to)?;
+            // Each track read once, whatever number of segments its patrol named.
+            let tracks: HashMap<&str, Vec<TrackPoint>> = rows
+                .iter()
+                .map(|r| Ok((r.id.as_str(), serde_json::from_str(&r.track).map_err(AppError::internal)?)))
+                .collect::<Result<_, AppError>>()?;
+            // Segment id → the patrols that named it.
+            let mut named: HashMap<&str, Vec<&PatrolRow>> = HashMap::new();
+            for r in &rows {
+                for (segment, _) in coverage.get(&r.id).map(Vec::as_slice).unwrap_or_default() {
+                    named.entry(segment.as_str()).or_default().push(r);
                 }
             }
             segments
                 .iter()
                 .map(|s| {
                     let seg = s.to_dto()?;
-                    let walked = named.get(&s.id).map(Vec::as_slice).unwrap_or_default();
-                    let tracks: Vec<Vec<TrackPoint>> = walked
-                        .iter()
-                        .map(|r| serde_json::from_str(&r.track).map_err(AppError::internal))
-                        .collect::<Result<_, _>>()?;
-                    let refs: Vec<&[TrackPoint]> = tracks.iter().map(Vec::as_slice).collect();
+                    let walked = named.get(s.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                    let refs: Vec<&[TrackPoint]> =
+                        walked.iter().filter_map(|r| tracks.get(r.id.as_str())).map(Vec::as_slice).collect();
                     let days: BTreeSet<&str> = walked.iter().map(|r| r.day.as_str()).collect();
                     Ok(SegmentMonth {
                         segment_id: seg.id,
