@@ -180,18 +180,18 @@ pub fn load(db: &Db, now: i64) -> Result<Loaded, AppError> {
             return Ok(0);
         }
         let county = unit(COUNTY.0.into(), COUNTY.1.into(), OrgLevel::County, None, now);
-        org_units::insert(conn, &county)?;
+        crate::services::org::insert_unit(conn, &county)?;
         let mut n = 1;
         for (t, tname) in TOWNSHIPS.iter().enumerate() {
             let town =
                 unit(format!("{}{}", COUNTY.0, 100 + t), (*tname).into(), OrgLevel::Township, Some(&county), now);
-            org_units::insert(conn, &town)?;
+            crate::services::org::insert_unit(conn, &town)?;
             n += 1;
             for v in 0..3 {
                 let vname = VILLAGES[(t + v) % VILLAGES.len()];
                 let village =
                     unit(format!("{}{:03}", town.code, v + 1), vname.into(), OrgLevel::Village, Some(&town), now);
-                org_units::insert(conn, &village)?;
+                crate::services::org::insert_unit(conn, &village)?;
                 n += 1;
                 for (g, gname) in GRIDS.iter().enumerate() {
                     let grid = unit(
@@ -201,7 +201,7 @@ pub fn load(db: &Db, now: i64) -> Result<Loaded, AppError> {
                         Some(&village),
                         now,
                     );
-                    org_units::insert(conn, &grid)?;
+                    crate::services::org::insert_unit(conn, &grid)?;
                     n += 1;
                 }
             }

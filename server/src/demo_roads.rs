@@ -11,6 +11,7 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::issue::{FindingCategory, RoadFinding};
+use xunjian_shared::road::on_road::{judge, OnRoadRule};
 use xunjian_shared::road::patrol::SubmitPatrol;
 use xunjian_shared::road::register::PatrolWorker;
 use xunjian_shared::road::track::{coverage, distance_m, thin, TrackPoint};
@@ -141,7 +142,7 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
         }
         // The calendar month before the demo date: yishi.patrol on the road 20 days, yishi.patrol2
         // 12 days, niudu.patrol none. Patrols start at 08:00 China time (00:00 UTC).
-        let today = crate::services::patrols::china_day(crate::db::from_millis(now));
+        let today = xunjian_shared::time::china_date(crate::db::from_millis(now));
         let this_month = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
         let prev = this_month - chrono::Months::new(1);
         for (worker, days) in [("yishi.patrol", 20), ("yishi.patrol2", 12)] {
@@ -186,19 +187,24 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                     notes: String::new(),
                 };
                 let track = thin(&raw);
+                let covered = coverage(&polyline, &track);
+                let faults = judge(&OnRoadRule::default(), start, body.ended_at, &track, &[covered]);
                 let row = PatrolRow {
                     id: body.id.to_string(),
                     worker_id: wid.clone(),
                     scope_path: seg.scope_path.clone(),
                     started_at: start.timestamp_millis(),
                     ended_at: body.ended_at.timestamp_millis(),
-                    received_at: now,
-                    day: crate::services::patrols::china_day(start).to_string(),
+                    // Sent from the road as it ended: not a late entry, nor part of a burst.
+                    received_at: (body.ended_at + Duration::minutes(10)).timestamp_millis(),
+                    day: xunjian_shared::time::china_date(start).to_string(),
                     distance_m: distance_m(&track),
                     body: serde_json::to_string(&body).map_err(AppError::internal)?,
                     track: serde_json::to_string(&track).map_err(AppError::internal)?,
+                    faults: Some(serde_json::to_string(&faults).map_err(AppError::internal)?),
+                    flags: "[]".into(),
                 };
-                patrols::insert(conn, &row, &[(seg.id.clone(), coverage(&polyline, &track))])?;
+                patrols::insert(conn, &row, &[(seg.id.clone(), covered)])?;
                 changes::scoped(conn, Kind::Patrol, &row.id, &row.scope_path, now)?;
                 changes::record(conn, Kind::Patrol, &row.id, &Audience::User(wid.clone()), false, now)?;
                 if !body.findings.is_empty() {

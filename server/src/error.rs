@@ -104,7 +104,9 @@ impl ResponseError for AppError {
         if let Some(secs) = self.retry_after {
             res.insert_header((header::RETRY_AFTER, secs.to_string()));
         }
-        res.body(serde_json::to_string(&Problem::new(self.code, self.detail.clone())).unwrap_or_default())
+        // A detail may echo input (a field's path, a value): never a character the text rule refuses.
+        let detail = self.detail.as_deref().map(|d| xunjian_shared::text::escaped(d).into_owned());
+        res.body(serde_json::to_string(&Problem::new(self.code, detail)).unwrap_or_default())
     }
 }
 

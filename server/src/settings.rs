@@ -51,8 +51,8 @@ pub struct Settings {
     pub cadence: xunjian_shared::cadence::Cadence,
     /// Largest photo accepted, in bytes (`XUNJIAN_ATTACHMENT_MAX_BYTES`).
     pub attachment_max_bytes: usize,
-    /// Patrol workers' pay rules (`[pay]` in the file), with the coverage a patrol needs to count
-    /// as a day on the road (`min_coverage`, default 0.2).
+    /// Patrol workers' pay rules (`[pay]` in the file), with what a patrol must meet to count as a
+    /// day on the road (`min_minutes`, `min_distance_m`, `max_speed_kmh`, `min_coverage`: docs/roads.md).
     pub pay: xunjian_shared::road::pay::PayRules,
 }
 

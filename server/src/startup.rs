@@ -33,6 +33,12 @@ impl Application {
         if published > 0 {
             tracing::info!("published {published} default checklist templates");
         }
+        let judged = db
+            .write_blocking(|conn| crate::db::patrols::judge_unjudged(conn, settings.pay.min_coverage))
+            .map_err(|e| std::io::Error::other(format!("judging earlier patrols: {e}")))?;
+        if judged > 0 {
+            tracing::info!("judged {judged} patrols received before the on-road rule by their coverage");
+        }
         // The dummy hash for unknown users is computed before the first login, not during it.
         password::warm_up();
         let state = web::Data::new(AppState {
@@ -43,6 +49,7 @@ impl Application {
                 settings.login_max_failures_per_ip,
                 settings.login_window_secs,
             ),
+            sessions: Default::default(),
             clock,
             refresh_idle_secs: settings.refresh_idle_days * 86_400,
             refresh_max_secs: settings.refresh_max_days * 86_400,
@@ -76,6 +83,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let factory = move || {
             App::new()
+                .wrap(routes::problems::middleware())
                 .wrap(from_fn(web_assets::headers))
                 .wrap(Compress::default())
                 .wrap(Logger::new("%a \"%r\" %s %b %Dms"))
@@ -83,7 +91,7 @@ impl Application {
                 .app_data(jwt.clone())
                 .app_data(security.clone())
                 .app_data(trust.clone())
-                .app_data(extractors::json_config(json_limit))
+                .app_data(extractors::JsonLimit(json_limit))
                 .app_data(extractors::query_config())
                 .app_data(extractors::path_config())
                 .route("/healthz", web::get().to(health::healthz))

@@ -9,6 +9,8 @@ pub struct AppState {
     pub db: Db,
     pub jwt: JwtKeys,
     pub throttle: LoginThrottle,
+    /// Sessions lately found open (every authenticated request checks its session).
+    pub sessions: crate::auth::sessions::OpenSessions,
     pub clock: SharedClock,
     pub refresh_idle_secs: i64,
     pub refresh_max_secs: i64,

@@ -2,7 +2,8 @@
 //! the period is configurable per premise type.
 
 use crate::premise::PremiseType;
-use chrono::{DateTime, Datelike, TimeZone, Utc};
+use crate::time::{in_china, month_start};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Months between inspections, per premise type.
@@ -20,9 +21,6 @@ impl Default for Cadence {
     }
 }
 
-/// China Standard Time offset: periods are counted in the county's calendar, not UTC.
-const CST_SECS: i32 = 8 * 3600;
-
 impl Cadence {
     /// Months between inspections of a type.
     pub fn months_for(&self, t: PremiseType) -> u32 {
@@ -32,11 +30,10 @@ impl Cadence {
     /// The start (UTC) of the inspection period containing `now` for a type: the calendar month,
     /// or the block of `months` months counted from January, in China time.
     pub fn period_start(&self, t: PremiseType, now: DateTime<Utc>) -> DateTime<Utc> {
-        let tz = chrono::FixedOffset::east_opt(CST_SECS).expect("valid offset");
-        let local = now.with_timezone(&tz);
+        let local = in_china(now);
         let m = self.months_for(t);
         let month0 = (local.month0() / m) * m;
-        tz.with_ymd_and_hms(local.year(), month0 + 1, 1, 0, 0, 0).single().map(|d| d.with_timezone(&Utc)).unwrap_or(now)
+        month_start(local.year(), month0 + 1).unwrap_or(now)
     }
 
     /// Whether a premise is due: no inspection since the start of the current period.
@@ -48,6 +45,7 @@ impl Cadence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn at(y: i32, mo: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, mo, d, h, 0, 0).unwrap()

@@ -7,7 +7,8 @@ use crate::hazard::HazardStatus;
 use crate::ids::OrgUnitId;
 use crate::org::OrgLevel;
 use crate::role::Role;
-use chrono::{DateTime, Datelike, FixedOffset, TimeZone, Utc};
+use crate::time::{in_china, month_start};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who may read a dashboard (inside their scope).
@@ -15,22 +16,17 @@ pub fn may_view(role: Role) -> bool {
     matches!(role, Role::TownshipOffice | Role::FireBrigade | Role::CountyAdmin | Role::Enforcement)
 }
 
-fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
-
 /// The calendar months (China time) ending with the one containing `now`, oldest first, each as
 /// `(YYYY-MM, start, end)` with the end exclusive.
 pub fn months_back(now: DateTime<Utc>, n: u32) -> Vec<(String, DateTime<Utc>, DateTime<Utc>)> {
-    let local = now.with_timezone(&china());
+    let local = in_china(now);
+    // Months counted from year 0: `i` is month `i % 12` (0-based) of year `i / 12`.
+    let start = |i: i32| month_start(i.div_euclid(12), i.rem_euclid(12) as u32 + 1);
     let mut out = Vec::with_capacity(n as usize);
     for back in (0..n as i32).rev() {
         let idx = local.year() * 12 + local.month0() as i32 - back;
         let (y, m0) = (idx.div_euclid(12), idx.rem_euclid(12) as u32);
-        let start =
-            |y: i32, m0: u32| china().with_ymd_and_hms(y, m0 + 1, 1, 0, 0, 0).single().map(|d| d.with_timezone(&Utc));
-        let next = idx + 1;
-        if let (Some(a), Some(b)) = (start(y, m0), start(next.div_euclid(12), next.rem_euclid(12) as u32)) {
+        if let (Some(a), Some(b)) = (start(idx), start(idx + 1)) {
             out.push((format!("{y:04}-{:02}", m0 + 1), a, b));
         }
     }
@@ -143,6 +139,7 @@ pub struct Dashboard {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn twelve_months_back_across_a_year_in_china_time() {

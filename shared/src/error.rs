@@ -75,6 +75,12 @@ error_codes! {
     NotFound = ("not_found", 404, "未找到", "Not found"),
     /// The method is not supported on this resource.
     MethodNotAllowed = ("method_not_allowed", 405, "不支持的操作", "Method not allowed"),
+    /// No representation the client accepts (`Accept`).
+    NotAcceptable = ("not_acceptable", 406, "不支持请求的格式", "No acceptable representation"),
+    /// A conditional request's precondition (`If-Match`, `If-Unmodified-Since`) failed.
+    PreconditionFailed = ("precondition_failed", 412, "请求的前提条件不成立", "A precondition of the request failed"),
+    /// The requested byte range lies outside the file.
+    RangeNotSatisfiable = ("range_not_satisfiable", 416, "请求的范围无效", "The requested range is not satisfiable"),
     /// A unique value (code, username) is already taken.
     AlreadyExists = ("already_exists", 409, "已存在相同的记录", "A record with this value already exists"),
     /// The change would break the county tree or another record's rule.
@@ -95,6 +101,14 @@ error_codes! {
     EvidenceRequired = ("evidence_required", 422, "请拍照留证", "A photo is required"),
     /// A reason or outcome must be written.
     ReasonRequired = ("reason_required", 422, "请填写原因或结果", "A reason or outcome is required"),
+    /// Someone other than the signer of this step tried to sign a month's pay sheet.
+    NotTheSigner = ("not_the_signer", 403, "您不是这一步的签字人", "You are not the signer of this step"),
+    /// Only an inspector drawn for a road check (双随机) scores its segments or marks them not checkable.
+    NotAnInspector = ("not_an_inspector", 403, "您不是本次抽查抽中的检查人员，不能评分", "Only an inspector drawn for this check may score its segments"),
+    /// A road check is published only when every drawn segment is scored or marked not checkable.
+    SegmentsUnscored = ("segments_unscored", 409, "还有抽中的路段未评分，也未标记为不具备检查条件，不能通报", "Some drawn segments are neither scored nor marked not checkable; the check cannot be published"),
+    /// A month's acts come in order: close, the 交管员's, the 分管副职's signature, the 乡(镇)长's approval.
+    OutOfOrder = ("out_of_order", 409, "请按顺序办理：结算、交管员签字、分管副职签字、乡(镇)长审批", "Acts on a month come in order: close, sign (officer), sign (deputy head), approve"),
     /// The app is older than the server's sync protocol: update it (data stays on the phone).
     ClientOutdated = ("client_outdated", 426, "应用版本过旧，请更新后再同步", "This app is too old for the server; update it, then sync"),
     /// An operation id was sent again with different content.

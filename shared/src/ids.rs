@@ -11,8 +11,23 @@ macro_rules! id_type {
         $(#[$doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+        #[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+        #[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
         #[serde(transparent)]
         pub struct $name(pub Uuid);
+
+        #[cfg(feature = "diesel")]
+        impl crate::sql::TextColumn for $name {
+            fn to_text(&self) -> std::borrow::Cow<'static, str> {
+                self.0.to_string().into()
+            }
+            fn from_text(text: &str) -> Option<Self> {
+                text.parse().ok()
+            }
+        }
+
+        #[cfg(feature = "diesel")]
+        crate::sql::stored_as_text!($name);
 
         impl $name {
             /// A fresh, time-ordered (v7) id.
@@ -108,9 +123,25 @@ id_type!(
 /// A photo or file, named by the SHA-256 of its bytes (64 lowercase hex digits): the same photo
 /// uploaded twice is one file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct PhotoRef(String);
+
+/// The pattern of a [`PhotoRef`], for the API document.
+pub const PHOTO_REF_PATTERN: &str = "^[0-9a-f]{64}$";
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for PhotoRef {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some(PHOTO_REF_PATTERN))
+            .description(Some("A photo, named by the SHA-256 of its bytes (64 lowercase hex digits)."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for PhotoRef {}
 
 impl PhotoRef {
     /// The hex digest.

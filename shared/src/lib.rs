@@ -13,11 +13,16 @@ pub mod inspection;
 pub mod ledger;
 pub mod notification;
 pub mod org;
+pub mod period;
 pub mod premise;
 pub mod road;
 pub mod role;
+#[cfg(feature = "diesel")]
+pub mod sql;
 pub mod stats;
 pub mod sync;
+pub mod text;
+pub mod time;
 pub mod today;
 pub mod user;
 mod wire_name;

@@ -1,6 +1,7 @@
 //! The premises ledger (台账): every shop, workshop, compound and unit in a grid.
 
 use crate::ids::{OrgUnitId, PremiseId};
+use crate::text::{MAX_FREE_TEXT, MAX_SHORT_TEXT};
 use serde::{Deserialize, Serialize};
 
 /// The type of a premise; each type has its own checklist.
@@ -194,11 +195,6 @@ pub struct UpdatePremise {
     pub active: Option<bool>,
 }
 
-/// Longest free text accepted in a premise field.
-pub const MAX_TEXT: usize = 200;
-/// Longest notes accepted.
-pub const MAX_NOTES: usize = 2000;
-
 fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), String> {
     let n = value.trim().chars().count();
     if required && n == 0 {
@@ -216,10 +212,10 @@ fn text(field: &str, value: &str, max: usize, required: bool) -> Result<(), Stri
 /// Checks a premise's fields (the same rules for create, update and ledger import).
 /// Returns the field at fault and why.
 pub fn validate_premise(p: &Premise) -> Result<(), (&'static str, String)> {
-    text("name", &p.name, MAX_TEXT, true).map_err(|e| ("name", e))?;
-    text("address", &p.address, MAX_TEXT, true).map_err(|e| ("address", e))?;
-    text("responsible_person", &p.responsible_person, MAX_TEXT, true).map_err(|e| ("responsible_person", e))?;
-    text("notes", &p.notes, MAX_NOTES, false).map_err(|e| ("notes", e))?;
+    text("name", &p.name, MAX_SHORT_TEXT, true).map_err(|e| ("name", e))?;
+    text("address", &p.address, MAX_SHORT_TEXT, true).map_err(|e| ("address", e))?;
+    text("responsible_person", &p.responsible_person, MAX_SHORT_TEXT, true).map_err(|e| ("responsible_person", e))?;
+    text("notes", &p.notes, MAX_FREE_TEXT, false).map_err(|e| ("notes", e))?;
     if let Some(phone) = &p.responsible_phone {
         crate::user::validate_phone(phone).map_err(|e| ("responsible_phone", e))?;
     }

@@ -5,7 +5,8 @@ use crate::checklist::HazardCategory;
 use crate::ids::OrgUnitId;
 use crate::org::OrgLevel;
 use crate::role::Role;
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crate::time::month_start;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Who may read the quarterly statistics (inside their scope).
@@ -28,13 +29,9 @@ pub fn quarter_bounds(year: i32, quarter: u32) -> Option<[DateTime<Utc>; 4]> {
     if !(1..=4).contains(&quarter) || !YEARS.contains(&year) {
         return None;
     }
-    let tz = FixedOffset::east_opt(8 * 3600)?;
-    let month_start = |m0: u32| {
-        let (y, m) = if m0 >= 12 { (year + 1, m0 - 11) } else { (year, m0 + 1) };
-        tz.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().map(|d| d.with_timezone(&Utc))
-    };
+    let start = |m0: u32| if m0 >= 12 { month_start(year + 1, m0 - 11) } else { month_start(year, m0 + 1) };
     let m0 = (quarter - 1) * 3;
-    Some([month_start(m0)?, month_start(m0 + 1)?, month_start(m0 + 2)?, month_start(m0 + 3)?])
+    Some([start(m0)?, start(m0 + 1)?, start(m0 + 2)?, start(m0 + 3)?])
 }
 
 /// Inspections due in a quarter for premises of a type inspected every `months` months.
@@ -188,6 +185,7 @@ impl QuarterStats {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()

@@ -66,7 +66,8 @@ pub struct Operation {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
-    /// The client's protocol version.
+    /// The client's protocol version (older: 426 `client_outdated`).
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1))]
     pub protocol: u32,
     /// The pushing device.
     pub device_id: DeviceId,

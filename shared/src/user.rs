@@ -70,7 +70,8 @@ pub struct CreateUser {
     /// Mobile phone.
     #[serde(default)]
     pub phone: Option<String>,
-    /// Initial password (policy: at least 8 characters).
+    /// Initial password (policy: 8 to 128 characters, not only spaces, not the username).
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: String,
 }
 
@@ -104,8 +105,9 @@ pub struct UpdateUser {
     /// Enable or disable.
     #[serde(default)]
     pub active: Option<bool>,
-    /// Set a new password (revokes the user's sessions).
+    /// Set a new password (revokes the user's sessions; the policy of `CreateUser::password`).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(min_length = 8, max_length = 128))]
     pub password: Option<String>,
 }
 

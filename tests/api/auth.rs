@@ -3,6 +3,7 @@
 use super::*;
 use chrono::Duration;
 use reqwest::Method;
+use xunjian_shared::api;
 use xunjian_shared::auth::{RefreshRequest, TokenResponse};
 use xunjian_shared::user::Me;
 use xunjian_shared::Role;
@@ -16,7 +17,7 @@ both_backends!(login_gives_tokens_and_me, |app| {
     assert_eq!(t.user.user.role, Role::TownshipOffice);
     let chain: Vec<&str> = t.user.org_chain.iter().map(|u| u.name.as_str()).collect();
     assert_eq!(chain, ["临猗县", "猗氏镇"]);
-    let me: Me = expect_json(app.get("/api/v1/me", &t.access_token).await, 200).await;
+    let me: Me = expect_json(app.get(api::ME, &t.access_token).await, 200).await;
     assert_eq!(me, t.user);
     app.stop().await;
 });
@@ -58,14 +59,14 @@ both_backends!(address_spraying_many_usernames_is_throttled, |app| {
 });
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.post("/api/v1/auth/refresh", &RefreshRequest { refresh_token: token.into() }).await
+    app.post(api::REFRESH, &RefreshRequest { refresh_token: token.into() }).await
 }
 
 both_backends!(refresh_token_works_once_and_reuse_revokes_the_family, |app| {
     let first = app.login("yishi.grid").await;
     let second: TokenResponse = expect_json(refresh(&app, &first.refresh_token).await, 200).await;
     assert_ne!(second.refresh_token, first.refresh_token);
-    expect_json::<Me>(app.get("/api/v1/me", &second.access_token).await, 200).await;
+    expect_json::<Me>(app.get(api::ME, &second.access_token).await, 200).await;
     // The first token was used: presenting it again is refused, and kills the second too.
     expect_problem(refresh(&app, &first.refresh_token).await, 401, "invalid_refresh_token").await;
     expect_problem(refresh(&app, &second.refresh_token).await, 401, "invalid_refresh_token").await;
@@ -86,11 +87,11 @@ both_backends!(refresh_survives_days_offline_but_not_the_idle_limit, |app| {
 
 both_backends!(logout_ends_the_session, |app| {
     let t = app.login("yishi.office").await;
-    let r = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: t.refresh_token.clone() }).await;
+    let r = app.post(api::LOGOUT, &RefreshRequest { refresh_token: t.refresh_token.clone() }).await;
     assert_eq!(r.status(), 204);
     expect_problem(refresh(&app, &t.refresh_token).await, 401, "invalid_refresh_token").await;
     // Logging out twice, or with an unknown token, is harmless.
-    let again = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: t.refresh_token }).await;
+    let again = app.post(api::LOGOUT, &RefreshRequest { refresh_token: t.refresh_token }).await;
     assert_eq!(again.status(), 204);
     app.stop().await;
 });
@@ -100,7 +101,7 @@ both_backends!(disabling_a_user_cuts_off_their_phone, |app| {
     let worker = app.login("yishi.grid").await;
     let id = worker.user.user.id;
     let body = serde_json::json!({"active": false});
-    let r = app.send_json(Method::PATCH, &format!("/api/v1/users/{id}"), Some(&admin.access_token), &body).await;
+    let r = app.send_json(Method::PATCH, &api::user(id), Some(&admin.access_token), &body).await;
     expect_json::<serde_json::Value>(r, 200).await;
     expect_problem(refresh(&app, &worker.refresh_token).await, 401, "invalid_refresh_token").await;
     expect_problem(app.try_login("yishi.grid", DEMO_PASSWORD).await, 403, "account_disabled").await;
@@ -111,11 +112,7 @@ both_backends!(revoking_sessions_of_a_lost_phone, |app| {
     let office = app.login("yishi.office").await;
     let worker = app.login("yishi.grid").await;
     let id = worker.user.user.id;
-    let r = app
-        .request(Method::DELETE, &format!("/api/v1/users/{id}/sessions"), Some(&office.access_token))
-        .send()
-        .await
-        .unwrap();
+    let r = app.request(Method::DELETE, &api::user_sessions(id), Some(&office.access_token)).send().await.unwrap();
     let v: serde_json::Value = expect_json(r, 200).await;
     assert_eq!(v["revoked"], 1);
     expect_problem(refresh(&app, &worker.refresh_token).await, 401, "invalid_refresh_token").await;
@@ -127,13 +124,13 @@ both_backends!(revoking_sessions_of_a_lost_phone, |app| {
 both_backends!(changing_own_password, |app| {
     let t = app.login("yishi.road").await;
     let body = serde_json::json!({"current_password": "wrong-one", "new_password": "new-password-1"});
-    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
+    let r = app.send_json(Method::POST, api::ME_PASSWORD, Some(&t.access_token), &body).await;
     expect_problem(r, 422, "validation_failed").await;
     let body = serde_json::json!({"current_password": DEMO_PASSWORD, "new_password": "short"});
-    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
+    let r = app.send_json(Method::POST, api::ME_PASSWORD, Some(&t.access_token), &body).await;
     expect_problem(r, 422, "weak_password").await;
     let body = serde_json::json!({"current_password": DEMO_PASSWORD, "new_password": "new-password-1"});
-    let r = app.send_json(Method::POST, "/api/v1/me/password", Some(&t.access_token), &body).await;
+    let r = app.send_json(Method::POST, api::ME_PASSWORD, Some(&t.access_token), &body).await;
     assert_eq!(r.status(), 204);
     expect_problem(refresh(&app, &t.refresh_token).await, 401, "invalid_refresh_token").await;
     assert_eq!(app.try_login("yishi.road", DEMO_PASSWORD).await.status(), 401);
@@ -161,7 +158,7 @@ both_backends!(login_and_me_carry_the_countys_field_rules, |app| {
     assert_eq!(t.user.rules.deadlines, app.settings.deadlines, "the phone orders deadlines as the server would");
     assert_ne!(t.user.rules.deadlines, Default::default(), "the server's settings, not the built-in defaults");
     assert_eq!(t.user.rules.cadence, app.settings.cadence);
-    let me: xunjian_shared::user::Me = expect_json(app.get("/api/v1/me", &t.access_token).await, 200).await;
+    let me: xunjian_shared::user::Me = expect_json(app.get(api::ME, &t.access_token).await, 200).await;
     assert_eq!(me.rules, t.user.rules);
     app.stop().await;
 });
@@ -174,27 +171,26 @@ both_backends!(a_login_on_a_device_whose_session_was_never_ended_says_so, |app| 
         device_name: Some(device.into()),
     };
     let phone = "Linux; Android 10; M2006C3LC";
-    let first: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    let first: TokenResponse = expect_json(app.post(api::LOGIN, &on(phone)).await, 200).await;
     assert_eq!(first.open_session_here, None, "the first login on this phone");
     // The phone's browser cleared the app's data: the worker signs in again on the same phone.
     app.clock.advance(Duration::hours(2));
-    let again: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    let again: TokenResponse = expect_json(app.post(api::LOGIN, &on(phone)).await, 200).await;
     let open = again.open_session_here.expect("the earlier session on this phone is still open");
     assert_eq!(open.timestamp(), (app.now() - Duration::hours(2)).timestamp(), "when it was last used");
     // One session per phone: the lost one is ended (a copy of its token stops working), so the
     // next sign-in there has nothing to say.
     expect_problem(refresh(&app, &first.refresh_token).await, 401, "invalid_refresh_token").await;
     // Another phone of the account: nothing to say.
-    let other: TokenResponse =
-        expect_json(app.post("/api/v1/auth/login", &on("Linux; Android 13; SM-A135F")).await, 200).await;
+    let other: TokenResponse = expect_json(app.post(api::LOGIN, &on("Linux; Android 13; SM-A135F")).await, 200).await;
     assert_eq!(other.open_session_here, None);
     // A refresh moves "last used" on; a logout ends the session, and then there is nothing to say.
     app.clock.advance(Duration::minutes(30));
     let rotated: TokenResponse = expect_json(refresh(&app, &again.refresh_token).await, 200).await;
     assert_eq!(rotated.open_session_here, None, "only a login says it");
-    let r = app.post("/api/v1/auth/logout", &RefreshRequest { refresh_token: rotated.refresh_token.clone() }).await;
+    let r = app.post(api::LOGOUT, &RefreshRequest { refresh_token: rotated.refresh_token.clone() }).await;
     assert_eq!(r.status(), 204);
-    let after: TokenResponse = expect_json(app.post("/api/v1/auth/login", &on(phone)).await, 200).await;
+    let after: TokenResponse = expect_json(app.post(api::LOGIN, &on(phone)).await, 200).await;
     assert_eq!(after.open_session_here, None, "the phone's session was logged out");
     // The other phone's session is untouched by all this.
     expect_json::<TokenResponse>(refresh(&app, &other.refresh_token).await, 200).await;

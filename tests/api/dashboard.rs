@@ -4,6 +4,7 @@
 
 use super::*;
 use chrono::Duration;
+use xunjian_shared::api;
 use xunjian_shared::checklist::Severity;
 use xunjian_shared::dashboard::Dashboard;
 use xunjian_shared::hazard::HazardStatus;
@@ -11,7 +12,7 @@ use xunjian_shared::premise::{Premise, PremiseType};
 use xunjian_tests::fire::{hazard_items, inspection, premise_of, submit, template_for};
 
 async fn dashboard(app: &TestApp, token: &str) -> Dashboard {
-    expect_json(app.get("/api/v1/dashboard", token).await, 200).await
+    expect_json(app.get(api::DASHBOARD, token).await, 200).await
 }
 
 fn open(d: &Dashboard, s: HazardStatus) -> i64 {
@@ -67,12 +68,12 @@ both_backends!(the_dashboard_counts_what_happened, |app| {
     // A township cannot look at another's dashboard; field roles have none.
     let niudu = app.login("niudu.office").await.access_token;
     expect_problem(
-        app.get(&format!("/api/v1/dashboard?org_unit_id={}", later.unit_id), &niudu).await,
+        app.get(&format!("{}?org_unit_id={}", api::DASHBOARD, later.unit_id), &niudu).await,
         403,
         "out_of_scope",
     )
     .await;
     let grid = app.login("yishi.grid").await.access_token;
-    expect_problem(app.get("/api/v1/dashboard", &grid).await, 403, "forbidden").await;
+    expect_problem(app.get(api::DASHBOARD, &grid).await, 403, "forbidden").await;
     app.stop().await;
 });

@@ -2,6 +2,7 @@
 
 use super::*;
 use chrono::Duration;
+use xunjian_shared::api;
 use xunjian_shared::checklist::{HazardCategory, Severity};
 use xunjian_shared::hazard::{
     allowed_actions, apply, ActionKind, Actor, DeadlinePolicy, HazardAction as A, HazardDetail, HazardStatus as S,
@@ -27,14 +28,13 @@ async fn reported(app: &TestApp, severity: Severity) -> HazardId {
         location: p.location,
     };
     let d: HazardDetail =
-        expect_json(app.send_json(reqwest::Method::POST, "/api/v1/hazards", Some(&w.access_token), &body).await, 201)
-            .await;
+        expect_json(app.send_json(reqwest::Method::POST, api::HAZARDS, Some(&w.access_token), &body).await, 201).await;
     assert_eq!(d.hazard.state.status, S::Registered);
     d.hazard.id
 }
 
 async fn notifications(app: &TestApp, token: &str) -> Vec<Notification> {
-    expect_json(app.get("/api/v1/notifications?unread=true", token).await, 200).await
+    expect_json(app.get(&format!("{}?unread=true", api::NOTIFICATIONS), token).await, 200).await
 }
 
 fn statuses(d: &HazardDetail) -> Vec<S> {
@@ -97,7 +97,7 @@ both_backends!(overdue_goes_to_supervision_exactly_once_then_enforcement, |app| 
         .any(|n| n.kind == xunjian_shared::hazard::NoticeKind::Overdue && n.hazard_id == Some(id)));
     // Overdue list for the office.
     let page: xunjian_shared::hazard::HazardPage =
-        expect_json(app.get("/api/v1/hazards?overdue=true", &office).await, 200).await;
+        expect_json(app.get(&format!("{}?overdue=true", api::HAZARDS), &office).await, 200).await;
     assert_eq!(page.items.iter().map(|h| h.id).collect::<Vec<_>>(), vec![id]);
     // The office refers it to the enforcement team, which accepts and records the outcome.
     act_ok(&app, &office, id, A::Refer { to: ReferralTarget::Enforcement }).await;
@@ -185,9 +185,11 @@ both_backends!(a_major_hazard_is_closed_only_by_the_fire_brigade, |app| {
     assert_eq!(d.hazard.state.status, S::Closed);
     assert!(d.hazard.state.brigade_accepted);
     // The brigade sees every major hazard county-wide; this one is now closed.
-    let open: xunjian_shared::hazard::HazardPage =
-        expect_json(app.get("/api/v1/hazards?severity=major&status=awaiting_brigade_review", &brigade).await, 200)
-            .await;
+    let open: xunjian_shared::hazard::HazardPage = expect_json(
+        app.get(&format!("{}?severity=major&status=awaiting_brigade_review", api::HAZARDS), &brigade).await,
+        200,
+    )
+    .await;
     assert_eq!(open.total, 0);
     app.stop().await;
 });

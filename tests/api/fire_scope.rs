@@ -3,6 +3,7 @@
 
 use super::*;
 use reqwest::Method;
+use xunjian_shared::api;
 use xunjian_shared::hazard::{ActOnHazard, HazardAction, HazardPage};
 use xunjian_shared::notification::Notification;
 use xunjian_shared::premise::{PremisePage, PremiseType};
@@ -15,7 +16,7 @@ both_backends!(another_township_sees_and_touches_nothing, |app| {
     let p = premise_of(&app, tok, PremiseType::StreetShop).await;
     let item = fire::hazard_items(&t, false)[0].clone();
     let insp = submit(&app, tok, &fire::inspection(&p, &t, &[item.as_str()], &[], app.now())).await;
-    let page: HazardPage = expect_json(app.get(&format!("/api/v1/hazards?premise_id={}", p.id), tok).await, 200).await;
+    let page: HazardPage = expect_json(app.get(&format!("{}?premise_id={}", api::HAZARDS, p.id), tok).await, 200).await;
     let h = page.items[0].clone();
     let office = app.login("yishi.office").await.access_token;
     let refer = ActOnHazard {
@@ -25,58 +26,52 @@ both_backends!(another_township_sees_and_touches_nothing, |app| {
         location: None,
         note: String::new(),
     };
-    let ok: xunjian_shared::hazard::HazardDetail = expect_json(
-        app.send_json(Method::POST, &format!("/api/v1/hazards/{}/actions", h.id), Some(&office), &refer).await,
-        200,
-    )
-    .await;
+    let ok: xunjian_shared::hazard::HazardDetail =
+        expect_json(app.send_json(Method::POST, &api::hazard_actions(h.id), Some(&office), &refer).await, 200).await;
     let mine: Vec<Notification> =
-        expect_json(app.get("/api/v1/notifications", &app.login("yishi.enforce").await.access_token).await, 200).await;
+        expect_json(app.get(api::NOTIFICATIONS, &app.login("yishi.enforce").await.access_token).await, 200).await;
     let note = mine.iter().find(|n| n.hazard_id == Some(h.id)).expect("enforcement notified").id;
 
     for other in ["niudu.office"] {
         let o = app.login(other).await.access_token;
         let o = o.as_str();
-        expect_problem(app.get(&format!("/api/v1/premises/{}", p.id), o).await, 404, "not_found").await;
-        expect_problem(app.get(&format!("/api/v1/premises/{}/history", p.id), o).await, 404, "not_found").await;
-        expect_problem(app.get(&format!("/api/v1/premises/{}/inspections", p.id), o).await, 404, "not_found").await;
+        expect_problem(app.get(&api::premise(p.id), o).await, 404, "not_found").await;
+        expect_problem(app.get(&api::premise_history(p.id), o).await, 404, "not_found").await;
+        expect_problem(app.get(&api::premise_inspections(p.id), o).await, 404, "not_found").await;
         let edit = serde_json::json!({"name": "改名"});
-        expect_problem(
-            app.send_json(Method::PATCH, &format!("/api/v1/premises/{}", p.id), Some(o), &edit).await,
-            404,
-            "not_found",
-        )
-        .await;
-        expect_problem(app.get(&format!("/api/v1/inspections/{}", insp.submitted.id), o).await, 404, "not_found").await;
-        expect_problem(app.get(&format!("/api/v1/hazards/{}", h.id), o).await, 404, "not_found").await;
+        expect_problem(app.send_json(Method::PATCH, &api::premise(p.id), Some(o), &edit).await, 404, "not_found").await;
+        expect_problem(app.get(&api::inspection(insp.submitted.id), o).await, 404, "not_found").await;
+        expect_problem(app.get(&api::hazard(h.id), o).await, 404, "not_found").await;
         let act = ActOnHazard { expected_version: ok.hazard.version, ..refer.clone() };
-        let r = app.send_json(Method::POST, &format!("/api/v1/hazards/{}/actions", h.id), Some(o), &act).await;
+        let r = app.send_json(Method::POST, &api::hazard_actions(h.id), Some(o), &act).await;
         expect_problem(r, 404, "not_found").await;
-        let r = app.request(Method::POST, &format!("/api/v1/notifications/{note}/read"), Some(o)).send().await.unwrap();
+        let r = app.request(Method::POST, &api::notification_read(note), Some(o)).send().await.unwrap();
         expect_problem(r, 404, "not_found").await;
         // Lists never include it, and narrowing to the other township is refused.
-        let theirs: PremisePage = expect_json(app.get("/api/v1/premises?limit=500", o).await, 200).await;
+        let theirs: PremisePage = expect_json(app.get(&format!("{}?limit=500", api::PREMISES), o).await, 200).await;
         assert!(theirs.items.iter().all(|x| x.id != p.id));
         assert_eq!(theirs.total, 3 * 2 * 4, "their own 24 premises only");
-        let hz: HazardPage = expect_json(app.get("/api/v1/hazards", o).await, 200).await;
+        let hz: HazardPage = expect_json(app.get(api::HAZARDS, o).await, 200).await;
         assert_eq!(hz.total, 0);
         let yishi = w.user.org_chain[1].id;
-        expect_problem(app.get(&format!("/api/v1/hazards?org_unit_id={yishi}"), o).await, 403, "out_of_scope").await;
-        expect_problem(app.get(&format!("/api/v1/premises?org_unit_id={yishi}"), o).await, 403, "out_of_scope").await;
+        expect_problem(app.get(&format!("{}?org_unit_id={yishi}", api::HAZARDS), o).await, 403, "out_of_scope").await;
+        expect_problem(app.get(&format!("{}?org_unit_id={yishi}", api::PREMISES), o).await, 403, "out_of_scope").await;
         // Nor can they inspect it.
         let body = fire::inspection(&p, &t, &[], &[], app.now());
         let r = app
-            .send_json(Method::POST, "/api/v1/inspections", Some(&app.login("niudu.office").await.access_token), &body)
+            .send_json(Method::POST, api::INSPECTIONS, Some(&app.login("niudu.office").await.access_token), &body)
             .await;
         expect_problem(r, 404, "not_found").await;
     }
     // The enforcement team's own notification is still unread: nobody else could mark it.
     let enf = app.login("yishi.enforce").await.access_token;
-    let unread: Vec<Notification> = expect_json(app.get("/api/v1/notifications?unread=true", &enf).await, 200).await;
+    let unread: Vec<Notification> =
+        expect_json(app.get(&format!("{}?unread=true", api::NOTIFICATIONS), &enf).await, 200).await;
     assert!(unread.iter().any(|n| n.id == note));
-    let r = app.request(Method::POST, &format!("/api/v1/notifications/{note}/read"), Some(&enf)).send().await.unwrap();
+    let r = app.request(Method::POST, &api::notification_read(note), Some(&enf)).send().await.unwrap();
     assert_eq!(r.status(), 204);
-    let unread: Vec<Notification> = expect_json(app.get("/api/v1/notifications?unread=true", &enf).await, 200).await;
+    let unread: Vec<Notification> =
+        expect_json(app.get(&format!("{}?unread=true", api::NOTIFICATIONS), &enf).await, 200).await;
     assert!(unread.iter().all(|n| n.id != note));
     // The county-wide fire brigade sees it.
     let brigade = app.login("brigade").await.access_token;

@@ -4,6 +4,7 @@
 use super::*;
 use reqwest::Method;
 use rust_xlsxwriter::Workbook;
+use xunjian_shared::api;
 use xunjian_shared::api::List;
 use xunjian_shared::ledger::{ImportReport, ImportResult, LedgerColumn};
 use xunjian_shared::org::{CreateOrgUnit, OrgUnit};
@@ -22,11 +23,12 @@ pub fn read_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
 
 /// A unit by level and name, as `token` sees it.
 pub async fn unit(app: &TestApp, token: &str, level: &str, name: &str) -> OrgUnit {
-    let list: List<OrgUnit> = expect_json(app.get(&format!("/api/v1/org-units?level={level}"), token).await, 200).await;
+    let list: List<OrgUnit> =
+        expect_json(app.get(&format!("{}?level={level}", api::ORG_UNITS), token).await, 200).await;
     list.items.into_iter().find(|u| u.name == name).unwrap_or_else(|| panic!("{name} not visible"))
 }
 
-async fn import(
+pub(super) async fn import(
     app: &TestApp,
     token: &str,
     township: OrgUnitId,
@@ -34,7 +36,7 @@ async fn import(
     ct: &str,
     body: Vec<u8>,
 ) -> reqwest::Response {
-    app.request(Method::POST, &format!("/api/v1/premises/import?township_id={township}{query}"), Some(token))
+    app.request(Method::POST, &format!("{}?township_id={township}{query}", api::PREMISES_IMPORT), Some(token))
         .header("content-type", ct)
         .body(body)
         .send()
@@ -43,12 +45,12 @@ async fn import(
 }
 
 /// Premises under a unit (all, active or not).
-async fn premises_under(app: &TestApp, token: &str, unit: OrgUnitId) -> PremisePage {
-    expect_json(app.get(&format!("/api/v1/premises?org_unit_id={unit}&limit=500"), token).await, 200).await
+pub(super) async fn premises_under(app: &TestApp, token: &str, unit: OrgUnitId) -> PremisePage {
+    expect_json(app.get(&format!("{}?org_unit_id={unit}&limit=500", api::PREMISES), token).await, 200).await
 }
 
-async fn premise(app: &TestApp, token: &str, id: PremiseId) -> Premise {
-    expect_json(app.get(&format!("/api/v1/premises/{id}"), token).await, 200).await
+pub(super) async fn premise(app: &TestApp, token: &str, id: PremiseId) -> Premise {
+    expect_json(app.get(&api::premise(id), token).await, 200).await
 }
 
 fn csv(lines: &[&str]) -> Vec<u8> {
@@ -112,17 +114,23 @@ both_backends!(a_dry_run_reports_errors_by_spreadsheet_row_and_writes_nothing, |
     app.stop().await;
 });
 
+/// 新建村 with its one grid 一组, under a township: rows of a single-grid village may leave 网格 blank.
+pub(super) async fn new_village_with_one_grid(app: &TestApp, tok: &str, township: OrgUnitId) -> (OrgUnit, OrgUnit) {
+    let village =
+        CreateOrgUnit { id: None, code: "140821100009".into(), name: "新建村".into(), parent_id: township };
+    let village: OrgUnit =
+        expect_json(app.send_json(Method::POST, api::ORG_UNITS, Some(tok), &village).await, 201).await;
+    let grid = CreateOrgUnit { id: None, code: "140821100009-01".into(), name: "一组".into(), parent_id: village.id };
+    let grid: OrgUnit = expect_json(app.send_json(Method::POST, api::ORG_UNITS, Some(tok), &grid).await, 201).await;
+    (village, grid)
+}
+
 both_backends!(a_clean_csv_imports_every_row_in_one_go_with_history, |app| {
     let office = app.login("yishi.office").await;
     let tok = office.access_token.as_str();
     let yishi = office.user.org_chain[1].id;
     // A new village with a single grid: its rows may leave 网格 blank.
-    let village = CreateOrgUnit { id: None, code: "140821100009".into(), name: "新建村".into(), parent_id: yishi };
-    let village: OrgUnit =
-        expect_json(app.send_json(Method::POST, "/api/v1/org-units", Some(tok), &village).await, 201).await;
-    let grid = CreateOrgUnit { id: None, code: "140821100009-01".into(), name: "一组".into(), parent_id: village.id };
-    let grid: OrgUnit =
-        expect_json(app.send_json(Method::POST, "/api/v1/org-units", Some(tok), &grid).await, 201).await;
+    let (_, grid) = new_village_with_one_grid(&app, tok, yishi).await;
     let east2 = unit(&app, tok, "grid", "第二网格").await; // 东街村 comes first by code
     let file = csv(&[
         "序号,场所名称,场所类型,地址,行政村,网格,消防安全责任人,联系电话,纬度,经度,备注",
@@ -147,8 +155,7 @@ both_backends!(a_clean_csv_imports_every_row_in_one_go_with_history, |app| {
     let unit_premise: Premise = premise(&app, tok, ids[2]).await;
     assert_eq!(unit_premise.responsible_phone.as_deref(), Some("0359-4021234"));
     for id in ids {
-        let hist: Vec<PremiseChange> =
-            expect_json(app.get(&format!("/api/v1/premises/{id}/history"), tok).await, 200).await;
+        let hist: Vec<PremiseChange> = expect_json(app.get(&api::premise_history(id), tok).await, 200).await;
         assert_eq!(hist.len(), 1);
         assert_eq!((hist[0].version, hist[0].changed_by), (1, Some(office.user.user.id)));
         assert_eq!(hist[0].change["created"]["id"], serde_json::json!(id));
@@ -289,7 +296,7 @@ both_backends!(only_offices_import_and_only_into_their_township, |app| {
     assert!(p.detail.unwrap().starts_with("file: not a readable XLSX"));
     expect_problem(import(&app, tok, yishi.id, "", "image/png", file()).await, 415, "unsupported_media_type").await;
     let r = app
-        .request(Method::POST, "/api/v1/premises/import?township_id=nope", Some(tok))
+        .request(Method::POST, &format!("{}?township_id=nope", api::PREMISES_IMPORT), Some(tok))
         .body(file())
         .send()
         .await
@@ -314,7 +321,7 @@ both_backends!(an_import_over_5_mib_or_5000_rows_is_refused, |app| {
     assert!(p.detail.unwrap().contains("5000"));
     // Other endpoints keep their small limit.
     let r = app
-        .request(Method::POST, "/api/v1/premises", Some(tok))
+        .request(Method::POST, api::PREMISES, Some(tok))
         .header("content-type", "application/json")
         .body(vec![b' '; 300 * 1024])
         .send()
@@ -328,7 +335,7 @@ both_backends!(the_export_is_sorted_and_imports_again_as_duplicates_of_itself, |
     let office = app.login("yishi.office").await;
     let tok = office.access_token.as_str();
     let yishi = office.user.org_chain[1].id;
-    let res = app.get("/api/v1/premises/export?format=xlsx", tok).await;
+    let res = app.get(&format!("{}?format=xlsx", api::PREMISES_EXPORT), tok).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], XLSX);
     assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"ledger-140821100-2026-03-02.xlsx\"");
@@ -370,7 +377,7 @@ both_backends!(the_export_is_sorted_and_imports_again_as_duplicates_of_itself, |
     assert_eq!(premises_under(&app, tok, yishi).await.total, 24);
 
     // CSV: UTF-8 with BOM, the same header, and it re-imports the same way.
-    let res = app.get("/api/v1/premises/export?format=csv", tok).await;
+    let res = app.get(&format!("{}?format=csv", api::PREMISES_EXPORT), tok).await;
     assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
     assert!(res.headers()["content-disposition"].to_str().unwrap().ends_with(".csv\""));
     let text = res.bytes().await.unwrap().to_vec();
@@ -380,13 +387,13 @@ both_backends!(the_export_is_sorted_and_imports_again_as_duplicates_of_itself, |
 
     // The county sees every township; others are refused.
     let admin = app.login("admin").await;
-    let res = app.get("/api/v1/premises/export", &admin.access_token).await;
+    let res = app.get(api::PREMISES_EXPORT, &admin.access_token).await;
     assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"ledger-140821-2026-03-02.xlsx\"");
     assert_eq!(read_xlsx(&res.bytes().await.unwrap()).len(), 1 + 14 * 24);
     let niudu = unit(&app, &admin.access_token, "township", "牛杜镇").await;
-    let r = app.get(&format!("/api/v1/premises/export?org_unit_id={}", niudu.id), tok).await;
+    let r = app.get(&format!("{}?org_unit_id={}", api::PREMISES_EXPORT, niudu.id), tok).await;
     expect_problem(r, 403, "out_of_scope").await;
     let grid = app.login("yishi.grid").await;
-    expect_problem(app.get("/api/v1/premises/export", &grid.access_token).await, 403, "forbidden").await;
+    expect_problem(app.get(api::PREMISES_EXPORT, &grid.access_token).await, 403, "forbidden").await;
     app.stop().await;
 });

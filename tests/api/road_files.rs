@@ -6,6 +6,7 @@ use super::ledger::{read_xlsx, XLSX};
 use super::*;
 use reqwest::Method;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+use xunjian_shared::api;
 use xunjian_shared::road::patrol::{AssignmentReport, Check};
 use xunjian_shared::road::register::{Road, Segment};
 use xunjian_shared::road::register_file::{RegisterImportReport, RoadImportResult, RowOutcome, WorkerImportResult};
@@ -30,11 +31,11 @@ fn errors_by_row(r: &RegisterImportReport) -> Vec<(u32, Vec<String>)> {
 }
 
 async fn roads(app: &TestApp, token: &str) -> Vec<Road> {
-    expect_json(app.get("/api/v1/roads", token).await, 200).await
+    expect_json(app.get(api::ROADS, token).await, 200).await
 }
 
 async fn segments(app: &TestApp, token: &str) -> Vec<Segment> {
-    expect_json(app.get("/api/v1/segments", token).await, 200).await
+    expect_json(app.get(api::SEGMENTS, token).await, 200).await
 }
 
 /// Empties the road register, the patrol records that refer to it and the workers' files.
@@ -54,8 +55,8 @@ fn row(cells: &[&str]) -> Vec<String> {
 
 both_backends!(the_register_and_the_workers_files_round_trip, |app| {
     let admin = app.login("admin").await.access_token;
-    let roads_xlsx = download(&app, &admin, "/api/v1/roads/export").await;
-    let workers_xlsx = download(&app, &admin, "/api/v1/patrol-workers/export?format=xlsx").await;
+    let roads_xlsx = download(&app, &admin, api::ROADS_EXPORT).await;
+    let workers_xlsx = download(&app, &admin, &format!("{}?format=xlsx", api::PATROL_WORKERS_EXPORT)).await;
     let roads_before = read_xlsx(&roads_xlsx);
     assert_eq!(
         roads_before[0],
@@ -109,16 +110,19 @@ both_backends!(the_register_and_the_workers_files_round_trip, |app| {
     assert!(roads(&app, &admin).await.is_empty());
     // A dry run says what would be done and writes nothing.
     let dry: RoadImportResult =
-        expect_json(upload(&app, &admin, "/api/v1/roads/import", XLSX, roads_xlsx.clone()).await, 200).await;
+        expect_json(upload(&app, &admin, api::ROADS_IMPORT, XLSX, roads_xlsx.clone()).await, 200).await;
     assert!(dry.dry_run);
     assert_eq!((dry.roads_created, dry.segments_created, dry.report.rows_with_errors), (7, 7, 0), "{dry:?}");
     assert!(roads(&app, &admin).await.is_empty());
-    let done: RoadImportResult =
-        expect_json(upload(&app, &admin, "/api/v1/roads/import?dry_run=false", XLSX, roads_xlsx.clone()).await, 200)
-            .await;
+    let done: RoadImportResult = expect_json(
+        upload(&app, &admin, &format!("{}?dry_run=false", api::ROADS_IMPORT), XLSX, roads_xlsx.clone()).await,
+        200,
+    )
+    .await;
     assert_eq!((done.dry_run, done.roads_created, done.roads_updated, done.segments_created), (false, 7, 0, 7));
     let w: WorkerImportResult = expect_json(
-        upload(&app, &admin, "/api/v1/patrol-workers/import?dry_run=false", XLSX, workers_xlsx.clone()).await,
+        upload(&app, &admin, &format!("{}?dry_run=false", api::PATROL_WORKERS_IMPORT), XLSX, workers_xlsx.clone())
+            .await,
         200,
     )
     .await;
@@ -126,8 +130,8 @@ both_backends!(the_register_and_the_workers_files_round_trip, |app| {
     assert_eq!(w.report.ignored_columns, ["乡镇", "年龄", "超过60岁", "管护里程(公里)", "问题"]);
 
     // The same files come out again, and the road station sees its township's segments.
-    assert_eq!(read_xlsx(&download(&app, &admin, "/api/v1/roads/export").await), roads_before);
-    assert_eq!(read_xlsx(&download(&app, &admin, "/api/v1/patrol-workers/export").await), workers_before);
+    assert_eq!(read_xlsx(&download(&app, &admin, api::ROADS_EXPORT).await), roads_before);
+    assert_eq!(read_xlsx(&download(&app, &admin, api::PATROL_WORKERS_EXPORT).await), workers_before);
     let x321 = roads(&app, &admin).await.into_iter().find(|r| r.code == "X321").unwrap();
     assert_eq!(x321.township_ids.len(), 2);
     let station = app.login("yishi.road").await.access_token;
@@ -136,10 +140,13 @@ both_backends!(the_register_and_the_workers_files_round_trip, |app| {
     assert_eq!(mine.iter().map(|s| (s.from_km, s.to_km)).collect::<Vec<_>>(), [(0.0, 5.0)]);
 
     // Importing the register again (here as CSV) changes nothing.
-    let csv_file = download(&app, &admin, "/api/v1/roads/export?format=csv").await;
+    let csv_file = download(&app, &admin, &format!("{}?format=csv", api::ROADS_EXPORT)).await;
     assert!(csv_file.starts_with(b"\xEF\xBB\xBF"));
-    let again: RoadImportResult =
-        expect_json(upload(&app, &admin, "/api/v1/roads/import?dry_run=false", "text/csv", csv_file).await, 200).await;
+    let again: RoadImportResult = expect_json(
+        upload(&app, &admin, &format!("{}?dry_run=false", api::ROADS_IMPORT), "text/csv", csv_file).await,
+        200,
+    )
+    .await;
     assert_eq!(
         (again.roads_created, again.roads_updated, again.segments_created, again.segments_reassigned),
         (0, 0, 0, 0)
@@ -159,8 +166,11 @@ both_backends!(a_dry_run_reports_a_bad_level_and_a_km_past_the_road_end_and_writ
             "C300,新建村道,村道,2,,牛杜镇,1,2.5,,",
         ])
     };
-    let res: RoadImportResult =
-        expect_json(upload(&app, &admin, "/api/v1/roads/import?dry_run=true", "text/csv", file()).await, 200).await;
+    let res: RoadImportResult = expect_json(
+        upload(&app, &admin, &format!("{}?dry_run=true", api::ROADS_IMPORT), "text/csv", file()).await,
+        200,
+    )
+    .await;
     let want: Vec<(u32, Vec<String>)> = vec![(2, vec![]), (3, vec!["level".into()]), (5, vec!["to_km".into()])];
     assert_eq!(errors_by_row(&res.report), want, "{res:?}");
     assert!(res.report.rows[1].errors[0].message.contains("高速"));
@@ -172,7 +182,7 @@ both_backends!(a_dry_run_reports_a_bad_level_and_a_km_past_the_road_end_and_writ
     assert_eq!(roads(&app, &admin).await.len(), 7, "a dry run writes nothing");
     // The real import of the same file: 422 with the report, and not even row 2 is written.
     let p = expect_problem(
-        upload(&app, &admin, "/api/v1/roads/import?dry_run=false", "text/csv", file()).await,
+        upload(&app, &admin, &format!("{}?dry_run=false", api::ROADS_IMPORT), "text/csv", file()).await,
         422,
         "validation_failed",
     )
@@ -182,14 +192,14 @@ both_backends!(a_dry_run_reports_a_bad_level_and_a_km_past_the_road_end_and_writ
     assert!(!roads(&app, &admin).await.iter().any(|r| r.code == "Y300"));
     // Files that cannot be read at all.
     let p = expect_problem(
-        upload(&app, &admin, "/api/v1/roads/import", "text/csv", csv(&["名称,等级", "x,乡道"])).await,
+        upload(&app, &admin, api::ROADS_IMPORT, "text/csv", csv(&["名称,等级", "x,乡道"])).await,
         422,
         "validation_failed",
     )
     .await;
     assert!(p.detail.unwrap().starts_with("file:"));
     expect_problem(
-        upload(&app, &admin, "/api/v1/roads/import", "image/png", vec![1, 2]).await,
+        upload(&app, &admin, api::ROADS_IMPORT, "image/png", vec![1, 2]).await,
         415,
         "unsupported_media_type",
     )
@@ -207,14 +217,14 @@ both_backends!(a_road_station_imports_segments_only_in_its_own_township, |app| {
         "Y045,猗氏镇,5,6,yishi.patrol",
     ]);
     let res: RoadImportResult =
-        expect_json(upload(&app, &station, "/api/v1/roads/import", "text/csv", file.clone()).await, 200).await;
+        expect_json(upload(&app, &station, api::ROADS_IMPORT, "text/csv", file.clone()).await, 200).await;
     let want: Vec<(u32, Vec<String>)> =
         vec![(2, vec![]), (3, vec!["township".into()]), (4, vec!["code".into()]), (5, vec![])];
     assert_eq!(errors_by_row(&res.report), want, "{res:?}");
     assert!(res.report.rows[1].errors[0].message.contains("outside your area"));
     assert_eq!(res.report.rows[3].segment, Some(RowOutcome::Updated), "the 5–6 km segment gets a worker");
     expect_problem(
-        upload(&app, &station, "/api/v1/roads/import?dry_run=false", "text/csv", file).await,
+        upload(&app, &station, &format!("{}?dry_run=false", api::ROADS_IMPORT), "text/csv", file).await,
         422,
         "validation_failed",
     )
@@ -223,11 +233,14 @@ both_backends!(a_road_station_imports_segments_only_in_its_own_township, |app| {
     // Roads are the county's: a road station may not change one.
     let change = csv(&["路线编码,里程(公里)", "Y045,6.5"]);
     let res: RoadImportResult =
-        expect_json(upload(&app, &station, "/api/v1/roads/import", "text/csv", change.clone()).await, 200).await;
+        expect_json(upload(&app, &station, api::ROADS_IMPORT, "text/csv", change.clone()).await, 200).await;
     assert_eq!(errors_by_row(&res.report), [(2, vec!["length_km".to_string()])]);
     let admin = app.login("admin").await.access_token;
-    let res: RoadImportResult =
-        expect_json(upload(&app, &admin, "/api/v1/roads/import?dry_run=false", "text/csv", change).await, 200).await;
+    let res: RoadImportResult = expect_json(
+        upload(&app, &admin, &format!("{}?dry_run=false", api::ROADS_IMPORT), "text/csv", change).await,
+        200,
+    )
+    .await;
     assert_eq!(res.roads_updated, 1);
     // Its own township's rows import.
     let ok = csv(&[
@@ -236,19 +249,20 @@ both_backends!(a_road_station_imports_segments_only_in_its_own_township, |app| {
         "Y045,猗氏镇,5,6,yishi.patrol",
     ]);
     let res: RoadImportResult =
-        expect_json(upload(&app, &station, "/api/v1/roads/import?dry_run=false", "text/csv", ok).await, 200).await;
+        expect_json(upload(&app, &station, &format!("{}?dry_run=false", api::ROADS_IMPORT), "text/csv", ok).await, 200)
+            .await;
     assert_eq!((res.segments_created, res.segments_reassigned), (1, 1));
     let mine = segments(&app, &app.login("yishi.patrol").await.access_token).await;
     assert_eq!(mine.len(), 3);
     // Other roles may not import.
     let office = app.login("niudu.office").await.access_token;
     expect_problem(
-        upload(&app, &office, "/api/v1/roads/import", "text/csv", csv(&["路线编码", "G209"])).await,
+        upload(&app, &office, api::ROADS_IMPORT, "text/csv", csv(&["路线编码", "G209"])).await,
         403,
         "forbidden",
     )
     .await;
-    expect_problem(app.get("/api/v1/patrol-workers/export", &office).await, 403, "forbidden").await;
+    expect_problem(app.get(api::PATROL_WORKERS_EXPORT, &office).await, 403, "forbidden").await;
     app.stop().await;
 });
 
@@ -278,31 +292,34 @@ both_backends!(a_road_station_files_its_own_workers_only, |app| {
     let station = app.login("yishi.road").await.access_token;
     let file = workers_workbook(&[("yishi.patrol2", "王管护", (1966, 5, 1)), ("niudu.patrol", "赵管护", (1975, 9, 9))]);
     let res: WorkerImportResult =
-        expect_json(upload(&app, &station, "/api/v1/patrol-workers/import", XLSX, file.clone()).await, 200).await;
+        expect_json(upload(&app, &station, api::PATROL_WORKERS_IMPORT, XLSX, file.clone()).await, 200).await;
     assert_eq!(errors_by_row(&res.report), [(2, vec![]), (3, vec!["username".to_string()])], "{res:?}");
     assert_eq!(res.report.rows[0].record, Some(RowOutcome::Updated));
     assert_eq!(res.report.ignored_columns, ["序号"]);
     expect_problem(
-        upload(&app, &station, "/api/v1/patrol-workers/import?dry_run=false", XLSX, file).await,
+        upload(&app, &station, &format!("{}?dry_run=false", api::PATROL_WORKERS_IMPORT), XLSX, file).await,
         422,
         "validation_failed",
     )
     .await;
     let own = workers_workbook(&[("yishi.patrol2", "王管护", (1966, 5, 1))]);
-    let res: WorkerImportResult =
-        expect_json(upload(&app, &station, "/api/v1/patrol-workers/import?dry_run=false", XLSX, own).await, 200).await;
+    let res: WorkerImportResult = expect_json(
+        upload(&app, &station, &format!("{}?dry_run=false", api::PATROL_WORKERS_IMPORT), XLSX, own).await,
+        200,
+    )
+    .await;
     assert_eq!((res.files_created, res.files_updated), (0, 1));
     // Born 1966: 59 on the demo date, insured, agreement signed: nothing left to flag.
-    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &station).await, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &station).await, 200).await;
     let patrol2 = app.login("yishi.patrol2").await.user.user.id;
     assert!(!r.flagged_workers.iter().any(|(w, _)| *w == patrol2), "{r:?}");
-    let rows = read_xlsx(&download(&app, &station, "/api/v1/patrol-workers/export").await);
+    let rows = read_xlsx(&download(&app, &station, api::PATROL_WORKERS_EXPORT).await);
     assert_eq!(rows.len(), 3, "the township's two workers");
     assert_eq!(rows[2][3..10], row(&["1966-05-01", "59", "否", "2026-02", "是", "是", "10.5"]));
     // A name that is not the account's is an error, not a silent mix-up.
     let wrong = csv(&["账号,姓名,出生日期", "yishi.patrol,王管护,1970-06-01"]);
     let res: WorkerImportResult =
-        expect_json(upload(&app, &station, "/api/v1/patrol-workers/import", "text/csv", wrong).await, 200).await;
+        expect_json(upload(&app, &station, api::PATROL_WORKERS_IMPORT, "text/csv", wrong).await, 200).await;
     assert_eq!(errors_by_row(&res.report), [(2, vec!["name".to_string()])]);
     app.stop().await;
 });
@@ -310,7 +327,7 @@ both_backends!(a_road_station_files_its_own_workers_only, |app| {
 both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_26, |app| {
     let admin = app.login("admin").await.access_token;
     let check = super::roads::start_check(&app, &admin, &super::roads::demo_month_check()).await;
-    let path = format!("/api/v1/road-checks/{}/ranking?format=xlsx", check.id);
+    let path = format!("{}?format=xlsx", api::road_check_ranking(check.id));
     let r = app.get(&path, &admin).await;
     assert_eq!(r.headers()["content-type"], XLSX);
     let disposition = r.headers()["content-disposition"].to_str().unwrap().to_owned();
@@ -325,7 +342,24 @@ both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_2
     // The road station reads it (as CSV) once published, not before; a grid worker does not.
     let station = app.login("yishi.road").await.access_token;
     expect_problem(app.get(&path, &station).await, 404, "not_found").await;
-    let publish = format!("/api/v1/road-checks/{}/publish", check.id);
+    // Publishing needs every drawn segment scored (issue 16): each fails every item, so the scores
+    // stay 0.
+    for seg in &check.draw.segments {
+        let items = xunjian_shared::road::checklist::RoadCheckItem::ALL
+            .into_iter()
+            .map(|item| xunjian_shared::road::checklist::RoadCheck {
+                item,
+                pass: false,
+                photo: None,
+                location: None,
+                note: None,
+            })
+            .collect();
+        let body = xunjian_shared::road::patrol::ScoreSegment { items };
+        let url = api::road_check_score(check.id, seg.parse().unwrap());
+        expect_json::<Check>(app.send_json(Method::PUT, &url, Some(&admin), &body).await, 200).await;
+    }
+    let publish = api::road_check_publish(check.id);
     expect_json::<Check>(app.send_json(Method::POST, &publish, Some(&admin), &()).await, 200).await;
     let csv_text = String::from_utf8(download(&app, &station, &path.replace("xlsx", "csv")).await).unwrap();
     assert!(csv_text.contains("2,牛杜镇,0,1,是,是,"), "{csv_text}");

@@ -5,6 +5,7 @@
 use super::*;
 use chrono::{Duration, NaiveDate};
 use reqwest::Method;
+use xunjian_shared::api;
 use xunjian_shared::hazard::{ActOnHazard, HazardAction as A, HazardStatus, NoticeKind, ReferralTarget};
 use xunjian_shared::notification::Notification;
 use xunjian_shared::premise::GeoPoint;
@@ -23,7 +24,7 @@ async fn patrol_with_findings(
     token: &str,
     categories: &[FindingCategory],
 ) -> (Patrol, Vec<RoadIssueId>) {
-    let seg: Vec<Segment> = expect_json(app.get("/api/v1/segments", token).await, 200).await;
+    let seg: Vec<Segment> = expect_json(app.get(api::SEGMENTS, token).await, 200).await;
     let seg = &seg[0];
     let start = app.now() - Duration::hours(2);
     let (a, b) = (seg.polyline[0], seg.polyline[seg.polyline.len() - 1]);
@@ -54,7 +55,7 @@ async fn patrol_with_findings(
         id: PatrolId::new(),
         segment_ids: vec![seg.id],
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track,
         checks: RoadCheckItem::ALL
             .into_iter()
@@ -69,22 +70,22 @@ async fn patrol_with_findings(
         findings: findings.clone(),
         notes: String::new(),
     };
-    let p: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(token), &body).await, 201).await;
+    let p: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &body).await, 201).await;
     (p, findings.iter().map(|f| f.id).collect())
 }
 
 async fn act(app: &TestApp, token: &str, id: RoadIssueId, version: i64, action: A) -> reqwest::Response {
     let body =
         ActOnHazard { action, expected_version: version, device_time: None, location: None, note: String::new() };
-    app.send_json(Method::POST, &format!("/api/v1/road-issues/{id}/actions"), Some(token), &body).await
+    app.send_json(Method::POST, &api::road_issue_actions(id), Some(token), &body).await
 }
 
 async fn detail(app: &TestApp, token: &str, id: RoadIssueId) -> RoadIssueDetail {
-    expect_json(app.get(&format!("/api/v1/road-issues/{id}"), token).await, 200).await
+    expect_json(app.get(&api::road_issue(id), token).await, 200).await
 }
 
 async fn notices(app: &TestApp, token: &str) -> Vec<Notification> {
-    expect_json(app.get("/api/v1/notifications", token).await, 200).await
+    expect_json(app.get(api::NOTIFICATIONS, token).await, 200).await
 }
 
 both_backends!(a_finding_goes_to_enforcement_and_back_to_closed, |app| {
@@ -94,7 +95,8 @@ both_backends!(a_finding_goes_to_enforcement_and_back_to_closed, |app| {
     assert_eq!(patrol.submitted.findings.len(), 1);
     // Sending the same patrol again registers nothing twice.
     let station = app.login("yishi.road").await.access_token;
-    let page: RoadIssuePage = expect_json(app.get("/api/v1/road-issues?status=registered", &station).await, 200).await;
+    let page: RoadIssuePage =
+        expect_json(app.get(&format!("{}?status=registered", api::ROAD_ISSUES), &station).await, 200).await;
     assert_eq!(page.items.iter().filter(|i| i.id == id).count(), 1);
     let d = detail(&app, &station, id).await;
     assert_eq!(d.issue.state.status, HazardStatus::Registered);
@@ -127,7 +129,7 @@ both_backends!(a_finding_goes_to_enforcement_and_back_to_closed, |app| {
         .iter()
         .any(|n| n.road_issue_id == Some(id) && n.kind == NoticeKind::NewReferral));
     let queue: RoadIssuePage =
-        expect_json(app.get("/api/v1/road-issues?referred_to=enforcement", &enforce).await, 200).await;
+        expect_json(app.get(&format!("{}?referred_to=enforcement", api::ROAD_ISSUES), &enforce).await, 200).await;
     assert!(queue.items.iter().any(|i| i.id == id));
     // Enforcement returns it once, the station refers again, enforcement accepts and concludes.
     let d: RoadIssueDetail =
@@ -174,7 +176,7 @@ both_backends!(a_finding_goes_to_enforcement_and_back_to_closed, |app| {
     // Another township's station and patrol worker cannot see it; a grid worker cannot either.
     for who in ["niudu.office", "niudu.patrol", "yishi.grid"] {
         let t = app.login(who).await.access_token;
-        expect_problem(app.get(&format!("/api/v1/road-issues/{id}"), &t).await, 404, "not_found").await;
+        expect_problem(app.get(&api::road_issue(id), &t).await, 404, "not_found").await;
     }
     app.stop().await;
 });
@@ -246,27 +248,20 @@ both_backends!(works_are_filed_approved_and_done_and_a_finding_links_to_them, |a
         issue_id: Some(issue.id),
     };
     // Patrol workers and other townships may not file; bad dates are refused.
-    expect_problem(app.send_json(Method::POST, "/api/v1/road-works", Some(&worker), &filing).await, 403, "forbidden")
-        .await;
+    expect_problem(app.send_json(Method::POST, api::ROAD_WORKS, Some(&worker), &filing).await, 403, "forbidden").await;
     let bad = FileWorks { planned_to: day(1), ..filing.clone() };
-    expect_problem(
-        app.send_json(Method::POST, "/api/v1/road-works", Some(&station), &bad).await,
-        422,
-        "validation_failed",
-    )
-    .await;
-    let w: Works =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-works", Some(&station), &filing).await, 201).await;
+    expect_problem(app.send_json(Method::POST, api::ROAD_WORKS, Some(&station), &bad).await, 422, "validation_failed")
+        .await;
+    let w: Works = expect_json(app.send_json(Method::POST, api::ROAD_WORKS, Some(&station), &filing).await, 201).await;
     assert_eq!(w.status, WorksStatus::Requested);
     let works_id = w.filed.id.unwrap();
     // The finding now names the filing; linking it twice is refused.
     assert_eq!(detail(&app, &station, ids[0]).await.issue.works_id, Some(works_id));
     let again = FileWorks { id: None, ..filing.clone() };
-    expect_problem(app.send_json(Method::POST, "/api/v1/road-works", Some(&station), &again).await, 409, "conflict")
-        .await;
+    expect_problem(app.send_json(Method::POST, api::ROAD_WORKS, Some(&station), &again).await, 409, "conflict").await;
     // Not done before approval; approved; done.
     let step = |action, v| ActOnWorks { action, expected_version: v };
-    let url = format!("/api/v1/road-works/{works_id}/actions");
+    let url = api::road_works_actions(works_id);
     expect_problem(
         app.send_json(Method::POST, &url, Some(&station), &step(WorksAction::Complete, 1)).await,
         409,
@@ -287,11 +282,11 @@ both_backends!(works_are_filed_approved_and_done_and_a_finding_links_to_them, |a
             .await;
     assert_eq!(w.status, WorksStatus::Done);
     assert!(w.done_at.is_some() && w.decided_by.is_some());
-    let list: Vec<Works> = expect_json(app.get("/api/v1/road-works?status=done", &station).await, 200).await;
+    let list: Vec<Works> = expect_json(app.get(&format!("{}?status=done", api::ROAD_WORKS), &station).await, 200).await;
     assert_eq!(list.iter().filter(|x| x.filed.id == Some(works_id)).count(), 1);
     // Another township's road station does not see it.
     let other = app.login("niudu.office").await.access_token;
-    let theirs: Vec<Works> = expect_json(app.get("/api/v1/road-works", &other).await, 200).await;
+    let theirs: Vec<Works> = expect_json(app.get(api::ROAD_WORKS, &other).await, 200).await;
     assert!(theirs.iter().all(|x| x.filed.id != Some(works_id)));
     expect_problem(
         app.send_json(Method::POST, &url, Some(&other), &step(WorksAction::Complete, 3)).await,
@@ -306,7 +301,7 @@ both_backends!(the_station_lists_a_month_of_patrols_and_the_worker_only_theirs, 
     let station = app.login("yishi.road").await.access_token;
     let month = (app.now() - Duration::days(20)).format("%Y-%m").to_string();
     let all: Vec<PatrolSummary> =
-        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &station).await, 200).await;
+        expect_json(app.get(&format!("{}?month={month}", api::PATROLS), &station).await, 200).await;
     // The demo month: yishi.patrol 20 days, yishi.patrol2 12 days; three of them with a finding.
     assert_eq!(all.len(), 32);
     assert_eq!(all.iter().map(|p| p.findings).sum::<usize>(), 3);
@@ -314,7 +309,7 @@ both_backends!(the_station_lists_a_month_of_patrols_and_the_worker_only_theirs, 
     assert!(all.windows(2).all(|w| w[0].started_at <= w[1].started_at), "oldest first");
     let worker = app.login("yishi.patrol").await;
     let mine: Vec<PatrolSummary> =
-        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &worker.access_token).await, 200).await;
+        expect_json(app.get(&format!("{}?month={month}", api::PATROLS), &worker.access_token).await, 200).await;
     assert_eq!(mine.len(), 20);
     assert!(mine.iter().all(|p| p.worker_id == worker.user.user.id));
     // The worker's phone receives its own demo month in the pull.
@@ -324,9 +319,9 @@ both_backends!(the_station_lists_a_month_of_patrols_and_the_worker_only_theirs, 
     // Another township sees none of them; a bad month is refused.
     let niudu = app.login("niudu.office").await.access_token;
     let none: Vec<PatrolSummary> =
-        expect_json(app.get(&format!("/api/v1/patrols?month={month}"), &niudu).await, 200).await;
+        expect_json(app.get(&format!("{}?month={month}", api::PATROLS), &niudu).await, 200).await;
     assert!(none.is_empty());
-    expect_problem(app.get("/api/v1/patrols?month=2026-13", &station).await, 422, "validation_failed").await;
+    expect_problem(app.get(&format!("{}?month=2026-13", api::PATROLS), &station).await, 422, "validation_failed").await;
     app.stop().await;
 });
 
@@ -371,7 +366,8 @@ both_backends!(the_station_orders_a_repair_rechecks_it_and_closes_it_itself, |ap
         roles,
         ["patrol_worker", "road_station", "patrol_worker", "road_station", "patrol_worker", "road_station"]
     );
-    let closed: RoadIssuePage = expect_json(app.get("/api/v1/road-issues?status=closed", &station).await, 200).await;
+    let closed: RoadIssuePage =
+        expect_json(app.get(&format!("{}?status=closed", api::ROAD_ISSUES), &station).await, 200).await;
     assert_eq!(closed.items.iter().filter(|i| i.id == id).count(), 1);
     app.stop().await;
 });

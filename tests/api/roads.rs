@@ -1,11 +1,14 @@
 //! Road patrol: the register, on-road records with coverage, checks, ranking, pay and funds.
 
 mod checks;
+mod months;
+mod notices;
 mod segments;
 
 use super::*;
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use reqwest::Method;
+use xunjian_shared::api;
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::draw::{draw, township_seed};
@@ -15,7 +18,7 @@ use xunjian_shared::road::patrol::{
 };
 use xunjian_shared::road::pay::PaySheet;
 use xunjian_shared::road::ranking::Ranked;
-use xunjian_shared::road::register::Segment;
+use xunjian_shared::road::register::{PatrolWorker, Segment};
 use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::PatrolId;
 
@@ -45,7 +48,7 @@ fn walk(line: &[GeoPoint], off_m: f64, start: chrono::DateTime<Utc>) -> Vec<Trac
 }
 
 async fn segments(app: &TestApp, token: &str) -> Vec<Segment> {
-    expect_json(app.get("/api/v1/segments", token).await, 200).await
+    expect_json(app.get(api::SEGMENTS, token).await, 200).await
 }
 
 /// The monthly random check of the demo month (February 2026: 猗氏镇's workers patrolled, 牛杜镇's
@@ -62,7 +65,7 @@ pub(crate) fn demo_month_check() -> CreateCheck {
 
 /// Starts a check as the county admin.
 pub(crate) async fn start_check(app: &TestApp, admin: &str, body: &CreateCheck) -> Check {
-    expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(admin), body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::ROAD_CHECKS, Some(admin), body).await, 201).await
 }
 
 both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
@@ -75,24 +78,24 @@ both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
         id: PatrolId::new(),
         segment_ids: vec![seg.id],
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track: walk(&seg.polyline, 5.0, start),
         checks: checks(true),
         findings: vec![],
         notes: String::new(),
     };
-    let p: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &body).await, 201).await;
+    let p: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(&w), &body).await, 201).await;
     let covered = p.coverage[0].1.unwrap();
     assert!(covered > 0.95, "walked the whole segment: {covered}");
     assert!((p.distance_m - 5000.0).abs() < 100.0, "{}", p.distance_m);
     assert!(p.submitted.track.len() < body.track.len(), "the track is thinned");
     assert_eq!(p.checklist_score, 100.0);
     // The same patrol again is one patrol.
-    let again: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &body).await, 201).await;
+    let again: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(&w), &body).await, 201).await;
     assert_eq!(again, p);
     // Staying in the village 300 m from the road covers nothing.
     let lazy = SubmitPatrol { id: PatrolId::new(), track: walk(&seg.polyline, 300.0, start), ..body.clone() };
-    let p2: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &lazy).await, 201).await;
+    let p2: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(&w), &lazy).await, 201).await;
     assert_eq!(p2.coverage[0].1, Some(0.0));
     // Another worker's segment, a checklist short of an item: refused.
     let road = app.login("yishi.road").await.access_token;
@@ -100,25 +103,23 @@ both_backends!(a_patrol_is_recorded_with_its_coverage, |app| {
     assert_eq!(all.len(), 4, "the road station sees its township's segments");
     let other = all.iter().find(|s| s.worker_id.is_some() && s.id != seg.id).unwrap();
     let theirs = SubmitPatrol { id: PatrolId::new(), segment_ids: vec![other.id], ..body.clone() };
-    expect_problem(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &theirs).await, 403, "out_of_scope").await;
+    expect_problem(app.send_json(Method::POST, api::PATROLS, Some(&w), &theirs).await, 403, "out_of_scope").await;
     let mut short = SubmitPatrol { id: PatrolId::new(), ..body.clone() };
     short.checks.pop();
-    expect_problem(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), &short).await, 422, "validation_failed")
-        .await;
+    expect_problem(app.send_json(Method::POST, api::PATROLS, Some(&w), &short).await, 422, "validation_failed").await;
     // The road station reads it; another township's worker does not.
-    let got: PatrolDetail =
-        expect_json(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &road).await, 200).await;
+    let got: PatrolDetail = expect_json(app.get(&api::patrol(p.submitted.id), &road).await, 200).await;
     assert_eq!(got.patrol, p, "the record as submitted and measured");
     assert_eq!(got.worker_name, app.login("yishi.patrol").await.user.user.display_name, "and who walked it");
     let niudu = app.login("niudu.patrol").await.access_token;
-    expect_problem(app.get(&format!("/api/v1/patrols/{}", p.submitted.id), &niudu).await, 404, "not_found").await;
+    expect_problem(app.get(&api::patrol(p.submitted.id), &niudu).await, 404, "not_found").await;
     assert!(segments(&app, &niudu).await.iter().all(|s| s.id != seg.id));
     app.stop().await;
 });
 
 both_backends!(assignments_report_unassigned_km_long_beats_and_worker_files, |app| {
     let road = app.login("yishi.road").await.access_token;
-    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &road).await, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &road).await, 200).await;
     assert!((r.unassigned_km - 1.0).abs() < 1e-9, "{}", r.unassigned_km);
     let patrol2 = app.login("yishi.patrol2").await.user.user.id;
     assert_eq!(r.over_length, vec![(patrol2, 10.5)]);
@@ -126,7 +127,35 @@ both_backends!(assignments_report_unassigned_km_long_beats_and_worker_files, |ap
     assert_eq!(flags, &vec!["over_60".to_string(), "no_insurance".to_string()]);
     // Field and fire roles may not read it.
     let grid = app.login("yishi.grid").await.access_token;
-    expect_problem(app.get("/api/v1/roads/assignments", &grid).await, 403, "forbidden").await;
+    expect_problem(app.get(api::ROADS_ASSIGNMENTS, &grid).await, 403, "forbidden").await;
+    app.stop().await;
+});
+
+both_backends!(worker_files_are_judged_on_the_china_day, |app| {
+    // 07:30 on 3 March in China is still 2 March in UTC. A worker born on 3 March 1965 is 61 — over
+    // 60 — on the China day; the report used the UTC date and called them 60 until 08:00.
+    let now = app.now();
+    let china_morning = now.date_naive().succ_opt().unwrap().and_hms_opt(7, 30, 0).unwrap();
+    let at = xunjian_shared::time::from_china(china_morning).unwrap();
+    app.clock.advance(at - now);
+    assert_eq!(app.now().date_naive(), now.date_naive(), "still the same UTC day");
+    let admin = app.login("admin").await.access_token;
+    let road = app.login("yishi.road").await.access_token;
+    let patrol = app.login("yishi.patrol").await.user.user.id;
+    let birth = xunjian_shared::time::china_date(at).with_year(1965).unwrap();
+    let file = PatrolWorker {
+        user_id: patrol,
+        name: String::new(),
+        birth_date: birth,
+        probation_month: None,
+        contract_signed: true,
+        insured: true,
+    };
+    let r = app.send_json(Method::PUT, &api::patrol_worker(patrol), Some(&admin), &file).await;
+    expect_json::<PatrolWorker>(r, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &road).await, 200).await;
+    let flags = r.flagged_workers.iter().find(|(w, _)| *w == patrol).map(|(_, f)| f.clone());
+    assert_eq!(flags, Some(vec!["over_60".to_string()]), "{:?}", r.flagged_workers);
     app.stop().await;
 });
 
@@ -136,7 +165,7 @@ async fn score_all(app: &TestApp, admin: &str, check: &Check, pass: &dyn Fn(&str
         let r = app
             .send_json(
                 Method::PUT,
-                &format!("/api/v1/road-checks/{}/scores/{seg}", check.id),
+                &api::road_check_score(check.id, seg.parse().unwrap()),
                 Some(admin),
                 &ScoreSegment { items },
             )
@@ -155,8 +184,7 @@ both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |ap
     let road = app.login("yishi.road").await.access_token;
     let yishi: Vec<String> = segments(&app, &road).await.iter().map(|s| s.id.to_string()).collect();
     score_all(&app, &admin, &check, &|seg| !yishi.contains(&seg.to_string())).await;
-    let ranking: Vec<Ranked> =
-        expect_json(app.get(&format!("/api/v1/road-checks/{}/ranking", check.id), &admin).await, 200).await;
+    let ranking: Vec<Ranked> = expect_json(app.get(&api::road_check_ranking(check.id), &admin).await, 200).await;
     let order: Vec<&str> = ranking.iter().map(|r| r.result.name.as_str()).collect();
     assert_eq!(order, ["猗氏镇", "牛杜镇"]);
     assert!(ranking[1].last_by_rule && ranking[1].result.workers_without_record == 1);
@@ -164,24 +192,22 @@ both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |ap
     assert!(ranking.iter().all(|r| !r.flagged), "no January check: not twice in a row");
     // A January check makes the bottom two twice in a row: flagged (第二十五条).
     let jan = CreateCheck { period: "2026-01".into(), seed: Some(8), ..feb.clone() };
-    let c1: Check =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &jan).await, 201).await;
+    let c1: Check = expect_json(app.send_json(Method::POST, api::ROAD_CHECKS, Some(&admin), &jan).await, 201).await;
     score_all(&app, &admin, &c1, &|_| true).await;
-    let again: Vec<Ranked> =
-        expect_json(app.get(&format!("/api/v1/road-checks/{}/ranking", check.id), &admin).await, 200).await;
+    let again: Vec<Ranked> = expect_json(app.get(&api::road_check_ranking(check.id), &admin).await, 200).await;
     assert!(again.iter().all(|r| r.flagged && r.bottom_two), "only two townships have roads: both bottom two, twice");
     // The same check cannot be drawn twice; a non-drawn segment cannot be scored.
-    expect_problem(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &feb).await, 409, "already_exists")
+    expect_problem(app.send_json(Method::POST, api::ROAD_CHECKS, Some(&admin), &feb).await, 409, "already_exists")
         .await;
     // Both checks are listed, the newest period first, with their draws.
-    let listed: Vec<Check> = expect_json(app.get("/api/v1/road-checks", &admin).await, 200).await;
+    let listed: Vec<Check> = expect_json(app.get(api::ROAD_CHECKS, &admin).await, 200).await;
     assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), vec![check.id, c1.id]);
     assert_eq!(listed[0].draw, check.draw);
     // The pay sheet: 20 days → full pay; 12 days → 8 days short × 50; none → withheld.
     let office = app.login("yishi.road").await;
     let town = office.user.org_chain[1].id;
     let sheet: PaySheet = expect_json(
-        app.get(&format!("/api/v1/roads/pay-sheet?township_id={town}&month=2026-02"), &office.access_token).await,
+        app.get(&format!("{}?township_id={town}&month=2026-02", api::ROADS_PAY_SHEET), &office.access_token).await,
         200,
     )
     .await;
@@ -191,14 +217,15 @@ both_backends!(a_month_without_on_road_records_ranks_last_and_withholds_pay, |ap
     assert!(sheet.lines[0].month.km_covered > 90.0, "20 walks of 5 km: {}", sheet.lines[0].month.km_covered);
     let niudu_town = app.login("niudu.office").await.user.org_chain[1].id;
     let theirs: PaySheet = expect_json(
-        app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu_town}&month=2026-02"), &admin).await,
+        app.get(&format!("{}?township_id={niudu_town}&month=2026-02", api::ROADS_PAY_SHEET), &admin).await,
         200,
     )
     .await;
     assert_eq!(theirs.lines.len(), 1);
     assert!(theirs.lines[0].withheld && theirs.lines[0].pay_yuan == 0.0);
     expect_problem(
-        app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu_town}&month=2026-02"), &office.access_token).await,
+        app.get(&format!("{}?township_id={niudu_town}&month=2026-02", api::ROADS_PAY_SHEET), &office.access_token)
+            .await,
         403,
         "out_of_scope",
     )
@@ -217,8 +244,7 @@ both_backends!(the_double_random_draw_is_reproducible_from_its_seed, |app| {
             segments_per_township: Some(1),
             inspectors: Some(1),
         };
-        let c: Check =
-            expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &req).await, 201).await;
+        let c: Check = expect_json(app.send_json(Method::POST, api::ROAD_CHECKS, Some(&admin), &req).await, 201).await;
         draws.push(c);
     }
     // Anyone can repeat the draw from the seed and the published algorithm.
@@ -227,7 +253,7 @@ both_backends!(the_double_random_draw_is_reproducible_from_its_seed, |app| {
     for c in &draws {
         let expected = draw(township_seed(c.draw.seed, "140821100"), &yishi, 1);
         assert!(c.draw.segments.contains(&expected[0]), "{c:?}");
-        let stored: Check = expect_json(app.get(&format!("/api/v1/road-checks/{}", c.id), &admin).await, 200).await;
+        let stored: Check = expect_json(app.get(&api::road_check(c.id), &admin).await, 200).await;
         assert_eq!(stored.draw, c.draw);
     }
     let distinct: std::collections::HashSet<Vec<String>> = draws.iter().map(|c| c.draw.segments.clone()).collect();
@@ -240,16 +266,15 @@ both_backends!(the_double_random_draw_is_reproducible_from_its_seed, |app| {
         segments_per_township: None,
         inspectors: None,
     };
-    expect_problem(app.send_json(Method::POST, "/api/v1/road-checks", Some(&grid), &req).await, 403, "forbidden").await;
-    let full: Check =
-        expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(&admin), &req).await, 201).await;
+    expect_problem(app.send_json(Method::POST, api::ROAD_CHECKS, Some(&grid), &req).await, 403, "forbidden").await;
+    let full: Check = expect_json(app.send_json(Method::POST, api::ROAD_CHECKS, Some(&admin), &req).await, 201).await;
     assert_eq!(full.draw.segments.len(), 7, "a quarterly full inspection checks every segment");
     app.stop().await;
 });
 
 both_backends!(fund_allocation_matches_the_hand_computed_figures, |app| {
     let admin = app.login("admin").await.access_token;
-    let a: Allocation = expect_json(app.get("/api/v1/roads/funds?year=2026", &admin).await, 200).await;
+    let a: Allocation = expect_json(app.get(&format!("{}?year=2026", api::ROADS_FUNDS), &admin).await, 200).await;
     // G209 12 km × 8000 + S237 8 × 8000 + X321 15 × 5000 + Y045 6 × 4000 + C012 3 × 4000
     // + Y112 5 × 4000 + C201 4 × 4000.
     assert_eq!(a.total_yuan, 96_000.0 + 64_000.0 + 75_000.0 + 24_000.0 + 12_000.0 + 20_000.0 + 16_000.0);
@@ -263,7 +288,7 @@ both_backends!(fund_allocation_matches_the_hand_computed_figures, |app| {
         (Some(160_000.0), Some(75_000.0), Some(44_000.0), Some(28_000.0))
     );
     let road = app.login("yishi.road").await.access_token;
-    expect_problem(app.get("/api/v1/roads/funds?year=2026", &road).await, 403, "forbidden").await;
+    expect_problem(app.get(&format!("{}?year=2026", api::ROADS_FUNDS), &road).await, 403, "forbidden").await;
     app.stop().await;
 });
 
@@ -281,7 +306,7 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
         id: PatrolId::new(),
         segment_ids: vec![seg.id],
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track: walk(&seg.polyline, 3.0, start),
         checks: checks(true),
         findings: vec![],
@@ -295,7 +320,7 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
     d.pull_all(&app, 200).await;
     let mine = d.of_kind("patrol");
     assert_eq!(mine.iter().filter(|p| p["data"]["id"] == body.id.to_string()).count(), 1);
-    let p: PatrolDetail = expect_json(app.get(&format!("/api/v1/patrols/{}", body.id), &w).await, 200).await;
+    let p: PatrolDetail = expect_json(app.get(&api::patrol(body.id), &w).await, 200).await;
     assert!(p.patrol.coverage[0].1.unwrap() > 0.95);
     app.stop().await;
 });
@@ -303,7 +328,7 @@ both_backends!(a_phone_syncs_its_patrol_once_and_pulls_its_segments, |app| {
 both_backends!(pay_sheet_and_funds_download_as_printable_xlsx, |app| {
     let admin = app.login("admin").await.access_token;
     let niudu = app.login("niudu.office").await.user.org_chain[1].id;
-    let r = app.get(&format!("/api/v1/roads/pay-sheet?township_id={niudu}&month=2026-02&format=xlsx"), &admin).await;
+    let r = app.get(&format!("{}?township_id={niudu}&month=2026-02&format=xlsx", api::ROADS_PAY_SHEET), &admin).await;
     assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains(".xlsx"));
     let rows = super::ledger::read_xlsx(&r.bytes().await.unwrap());
@@ -312,11 +337,11 @@ both_backends!(pay_sheet_and_funds_download_as_printable_xlsx, |app| {
     let zhao = rows.iter().find(|r| r.first().is_some_and(|c| c == "赵管护")).expect("the worker's line");
     assert_eq!((zhao[1].as_str(), zhao[5].as_str(), zhao[6].as_str()), ("0", "0", "无上路记录，扣发"));
     assert!(flat.iter().any(|c| c == "交管员签字：") && flat.iter().any(|c| c == "分管副职签字："));
-    let r = app.get("/api/v1/roads/funds?year=2026&format=xlsx", &admin).await;
+    let r = app.get(&format!("{}?year=2026&format=xlsx", api::ROADS_FUNDS), &admin).await;
     let rows = super::ledger::read_xlsx(&r.bytes().await.unwrap());
     let total = rows.iter().find(|r| r.first().is_some_and(|c| c == "合计")).unwrap();
     assert_eq!(total.last().unwrap(), "307000");
-    let csv = app.get("/api/v1/roads/funds?year=2026&format=csv", &admin).await.text().await.unwrap();
+    let csv = app.get(&format!("{}?year=2026&format=csv", api::ROADS_FUNDS), &admin).await.text().await.unwrap();
     assert!(csv.contains("公路段") && csv.contains("307000"), "{csv}");
     app.stop().await;
 });
@@ -338,7 +363,7 @@ both_backends!(a_segments_month_counts_what_its_patrols_covered_together, |app| 
         id: PatrolId::new(),
         segment_ids: vec![seg.id],
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track: walk(&half, 5.0, start),
         checks: checks(true),
         findings: vec![],
@@ -348,12 +373,12 @@ both_backends!(a_segments_month_counts_what_its_patrols_covered_together, |app| 
     let second = patrol(vec![mid, line[line.len() - 1]], month_start + Duration::days(1));
     let mut each = Vec::new();
     for p in [&first, &second] {
-        let got: Patrol = expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(&w), p).await, 201).await;
+        let got: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(&w), p).await, 201).await;
         each.push(got.coverage[0].1.unwrap());
     }
     assert!(each.iter().all(|c| (0.4..0.6).contains(c)), "each patrol walked half: {each:?}");
     let month = app.now().format("%Y-%m").to_string();
-    let url = format!("/api/v1/segments/coverage?month={month}");
+    let url = format!("{}?month={month}", api::SEGMENTS_COVERAGE);
     let mine: Vec<SegmentMonth> = expect_json(app.get(&url, &w).await, 200).await;
     assert_eq!(mine.len(), 1, "a patrol worker sees their own segment only");
     let m = &mine[0];
@@ -369,6 +394,11 @@ both_backends!(a_segments_month_counts_what_its_patrols_covered_together, |app| 
     let niudu = app.login("niudu.office").await.access_token;
     let theirs: Vec<SegmentMonth> = expect_json(app.get(&url, &niudu).await, 200).await;
     assert!(theirs.iter().all(|s| s.segment_id != seg.id));
-    expect_problem(app.get("/api/v1/segments/coverage?month=2026-13", &station).await, 422, "validation_failed").await;
+    expect_problem(
+        app.get(&format!("{}?month=2026-13", api::SEGMENTS_COVERAGE), &station).await,
+        422,
+        "validation_failed",
+    )
+    .await;
     app.stop().await;
 });

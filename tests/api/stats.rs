@@ -4,6 +4,7 @@
 use super::ledger::{read_xlsx, unit, XLSX};
 use super::*;
 use chrono::{Duration, TimeZone, Utc};
+use xunjian_shared::api;
 use xunjian_shared::checklist::HazardCategory;
 use xunjian_shared::hazard::{HazardAction, ReferralTarget};
 use xunjian_shared::inspection::{hazard_id_for, Inspection};
@@ -13,13 +14,13 @@ use xunjian_shared::OrgUnitId;
 use xunjian_tests::fire::{act_ok, inspection, photo, submit, template_for};
 
 async fn premises(app: &TestApp, token: &str, village: OrgUnitId, t: PremiseType) -> Vec<Premise> {
-    let path = format!("/api/v1/premises?org_unit_id={village}&premise_type={}", t.as_str());
+    let path = format!("{}?org_unit_id={village}&premise_type={}", api::PREMISES, t.as_str());
     let page: PremisePage = expect_json(app.get(&path, token).await, 200).await;
     page.items
 }
 
 async fn stats(app: &TestApp, token: &str, unit: OrgUnitId, year: i32, quarter: u32) -> QuarterStats {
-    let path = format!("/api/v1/stats/quarter?org_unit_id={unit}&year={year}&quarter={quarter}");
+    let path = format!("{}?org_unit_id={unit}&year={year}&quarter={quarter}", api::STATS_QUARTER);
     expect_json(app.get(&path, token).await, 200).await
 }
 
@@ -148,7 +149,8 @@ both_backends!(quarterly_statistics_count_what_was_done_in_china_time, |app| {
     let q4 = stats(&app, tok, yishi, 2025, 4).await;
     assert_eq!(nums(&q4.total), [0; 9]);
     // The office's own township is the default unit.
-    let own: QuarterStats = expect_json(app.get("/api/v1/stats/quarter?year=2026&quarter=1", tok).await, 200).await;
+    let own: QuarterStats =
+        expect_json(app.get(&format!("{}?year=2026&quarter=1", api::STATS_QUARTER), tok).await, 200).await;
     assert_eq!(own, q1);
 
     // The county: one row per township; 猗氏镇's row is its own total; the total is the sum.
@@ -170,7 +172,8 @@ both_backends!(quarterly_statistics_count_what_was_done_in_china_time, |app| {
     assert_eq!(stats(&app, &brigade.access_token, county, 2026, 1).await, all);
 
     // The printable workbook: title, period, header, one row per village, the total.
-    let res = app.get(&format!("/api/v1/stats/quarter?org_unit_id={yishi}&year=2026&quarter=1&format=xlsx"), tok).await;
+    let res =
+        app.get(&format!("{}?org_unit_id={yishi}&year=2026&quarter=1&format=xlsx", api::STATS_QUARTER), tok).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], XLSX);
     assert_eq!(res.headers()["content-disposition"], "attachment; filename=\"stats-140821100-2026Q1.xlsx\"");
@@ -189,7 +192,7 @@ both_backends!(quarterly_statistics_count_what_was_done_in_china_time, |app| {
 both_backends!(statistics_are_for_offices_in_their_scope, |app| {
     let office = app.login("yishi.office").await;
     let yishi = office.user.org_chain[1].id;
-    let path = |q: &str| format!("/api/v1/stats/quarter?org_unit_id={yishi}&year=2026&{q}");
+    let path = |q: &str| format!("{}?org_unit_id={yishi}&year=2026&{q}", api::STATS_QUARTER);
     let niudu = app.login("niudu.office").await;
     expect_problem(app.get(&path("quarter=1"), &niudu.access_token).await, 403, "out_of_scope").await;
     for who in ["yishi.grid", "yishi.enforce", "yishi.road"] {
@@ -201,7 +204,7 @@ both_backends!(statistics_are_for_offices_in_their_scope, |app| {
     expect_problem(app.get(&path("quarter=x"), tok).await, 400, "invalid_parameter").await;
     expect_problem(app.get(&path("quarter=1&format=pdf"), tok).await, 400, "invalid_parameter").await;
     let grid = unit(&app, tok, "grid", "第一网格").await;
-    let r = app.get(&format!("/api/v1/stats/quarter?org_unit_id={}&year=2026&quarter=1", grid.id), tok).await;
+    let r = app.get(&format!("{}?org_unit_id={}&year=2026&quarter=1", api::STATS_QUARTER, grid.id), tok).await;
     expect_problem(r, 422, "validation_failed").await;
     // A village's report has a row per grid.
     let village = unit(&app, tok, "village", "东街村").await;
@@ -220,7 +223,7 @@ both_backends!(the_hazard_list_downloads_with_chinese_headers_and_filters, |app|
         villages[i] = unit(&app, tok, "village", n).await.id;
     }
     let tok = &a_quarter_of_work(&app, &villages).await;
-    let res = app.get(&format!("/api/v1/hazards/export?format=xlsx&org_unit_id={yishi}"), tok).await;
+    let res = app.get(&format!("{}?format=xlsx&org_unit_id={yishi}", api::HAZARDS_EXPORT), tok).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], XLSX);
     assert_eq!(res.headers()["x-total-count"], "6");
@@ -239,21 +242,21 @@ both_backends!(the_hazard_list_downloads_with_chinese_headers_and_filters, |app|
     assert_eq!(rows.iter().filter(|r| r[4] == "限时督办").count(), 1);
 
     // The list's filters apply: closed ones only; CSV.
-    let res = app.get(&format!("/api/v1/hazards/export?format=csv&status=closed&org_unit_id={yishi}"), tok).await;
+    let res = app.get(&format!("{}?format=csv&status=closed&org_unit_id={yishi}", api::HAZARDS_EXPORT), tok).await;
     assert_eq!(res.headers()["x-total-count"], "2");
     let text = String::from_utf8(res.bytes().await.unwrap().to_vec()).unwrap();
     let lines: Vec<&str> = text.trim_end().lines().collect();
     assert_eq!(lines[0], "\u{feff}场所,地址,类别,等级,状态,登记时间,期限,移交至");
     assert_eq!(lines.len(), 3);
     assert!(lines[1..].iter().all(|l| l.contains(",已销号,")), "{lines:?}");
-    let bad = app.get("/api/v1/hazards/export?status=done", tok).await;
+    let bad = app.get(&format!("{}?status=done", api::HAZARDS_EXPORT), tok).await;
     expect_problem(bad, 400, "invalid_parameter").await;
     // Another township's office sees none of these; a grid worker may not download.
     let niudu = app.login("niudu.office").await;
-    let res = app.get("/api/v1/hazards/export", &niudu.access_token).await;
+    let res = app.get(api::HAZARDS_EXPORT, &niudu.access_token).await;
     assert_eq!(res.headers()["x-total-count"], "0");
     assert_eq!(read_xlsx(&res.bytes().await.unwrap()).len(), 1);
     let grid = app.login("yishi.grid").await;
-    expect_problem(app.get("/api/v1/hazards/export", &grid.access_token).await, 403, "forbidden").await;
+    expect_problem(app.get(api::HAZARDS_EXPORT, &grid.access_token).await, 403, "forbidden").await;
     app.stop().await;
 });

@@ -2,6 +2,7 @@
 
 use super::*;
 use std::collections::HashSet;
+use xunjian_shared::api;
 use xunjian_shared::hazard::{ActOnHazard, HazardAction as A, HazardStatus};
 use xunjian_shared::premise::{CreatePremise, PremisePage, PremiseType, UpdatePremise};
 use xunjian_shared::sync::{Change, OpBody, OpOutcome};
@@ -25,7 +26,7 @@ pub(super) fn shop(grid: xunjian_shared::OrgUnitId, name: &str) -> CreatePremise
 
 async fn premises_named(app: &TestApp, token: &str, name: &str) -> i64 {
     let page: PremisePage =
-        expect_json(app.get(&format!("/api/v1/premises?q={name}&limit=500"), token).await, 200).await;
+        expect_json(app.get(&format!("{}?q={name}&limit=500", api::PREMISES), token).await, 200).await;
     page.items.iter().filter(|p| p.name == name).count() as i64
 }
 
@@ -87,13 +88,13 @@ both_backends!(a_batch_replayed_or_sent_twice_at_once_applies_once, |app| {
     for (name, pid) in [("重放超市", pid), ("并发超市", pid2)] {
         assert_eq!(premises_named(&app, &tok, name).await, 1);
         let hz: xunjian_shared::hazard::HazardPage =
-            expect_json(app.get(&format!("/api/v1/hazards?premise_id={pid}"), &tok).await, 200).await;
+            expect_json(app.get(&format!("{}?premise_id={pid}", api::HAZARDS), &tok).await, 200).await;
         assert_eq!(hz.total, 1);
         let detail = fire::hazard(&app, &tok, hz.items[0].id).await;
         assert_eq!(detail.hazard.state.status, HazardStatus::Rectified);
         assert_eq!(detail.timeline.len(), 3, "register, order, report: once each");
         let insp: Vec<xunjian_shared::inspection::Inspection> =
-            expect_json(app.get(&format!("/api/v1/premises/{pid}/inspections"), &tok).await, 200).await;
+            expect_json(app.get(&api::premise_inspections(pid), &tok).await, 200).await;
         assert_eq!(insp.len(), 1);
     }
     app.stop().await;
@@ -176,7 +177,7 @@ both_backends!(a_fault_at_any_op_leaves_each_op_whole, |app| {
                 _ => d.outbox[position].op_id.to_string(),
             };
             inject_fault(&app, table, column, &target);
-            let res = app.send_json(reqwest::Method::POST, "/api/v1/sync/push", Some(&d.token), &d.request(10)).await;
+            let res = app.send_json(reqwest::Method::POST, api::SYNC_PUSH, Some(&d.token), &d.request(10)).await;
             expect_problem(res, 500, "internal").await;
             // Ops before the fault are applied and recorded; the faulty one and those after are not.
             let name = format!("故障{position}{table}");
@@ -248,7 +249,7 @@ both_backends!(a_stale_hazard_action_is_a_conflict_unless_still_valid, |app| {
     d.push_all(&app, 10).await;
     let office = app.login("yishi.office").await.access_token;
     let hz: xunjian_shared::hazard::HazardPage =
-        expect_json(app.get(&format!("/api/v1/hazards?premise_id={pid}"), &office).await, 200).await;
+        expect_json(app.get(&format!("{}?premise_id={pid}", api::HAZARDS), &office).await, 200).await;
     let h = hz.items[0].clone();
     // Offline, the worker reports it rectified (seen at version 2) ...
     let act =
@@ -291,7 +292,7 @@ both_backends!(offline_premise_edits_merge_field_by_field, |app| {
     let office = app.login("yishi.office").await.access_token;
     let edit = serde_json::json!({"expected_version": 1, "responsible_phone": "13900000000", "notes": "办公室备注"});
     expect_json::<serde_json::Value>(
-        app.send_json(reqwest::Method::PATCH, &format!("/api/v1/premises/{pid}"), Some(&office), &edit).await,
+        app.send_json(reqwest::Method::PATCH, &api::premise(pid), Some(&office), &edit).await,
         200,
     )
     .await;
@@ -313,14 +314,13 @@ both_backends!(offline_premise_edits_merge_field_by_field, |app| {
         }
         other => panic!("{other:?}"),
     }
-    let p: xunjian_shared::premise::Premise =
-        expect_json(app.get(&format!("/api/v1/premises/{pid}"), &office).await, 200).await;
+    let p: xunjian_shared::premise::Premise = expect_json(app.get(&api::premise(pid), &office).await, 200).await;
     assert_eq!(
         (p.address.as_str(), p.notes.as_str(), p.responsible_phone.as_deref()),
         ("新地址1号", "网格员备注", Some("13900000000"))
     );
     let hist: Vec<xunjian_shared::premise::PremiseChange> =
-        expect_json(app.get(&format!("/api/v1/premises/{pid}/history"), &office).await, 200).await;
+        expect_json(app.get(&api::premise_history(pid), &office).await, 200).await;
     assert_eq!(hist.last().unwrap().change["conflicts"]["notes"]["server"], "办公室备注");
     app.stop().await;
 });
@@ -335,13 +335,13 @@ both_backends!(scope_changes_and_restored_databases_reset_the_device, |app| {
     // A premise moved out of the worker's grid is dropped from the phone.
     let office = app.login("yishi.office").await.access_token;
     let grids: xunjian_shared::api::List<xunjian_shared::org::OrgUnit> =
-        expect_json(app.get("/api/v1/org-units?level=grid", &office).await, 200).await;
+        expect_json(app.get(&format!("{}?level=grid", api::ORG_UNITS), &office).await, 200).await;
     let my_grid = w.user.org_chain.last().unwrap().id;
     let other_grid = grids.items.iter().find(|g| g.id != my_grid).unwrap().id;
     let moved = mine.iter().next().unwrap().clone();
     let body = serde_json::json!({"grid_id": other_grid});
     expect_json::<serde_json::Value>(
-        app.send_json(reqwest::Method::PATCH, &format!("/api/v1/premises/{moved}"), Some(&office), &body).await,
+        app.send_json(reqwest::Method::PATCH, &api::premise(moved.parse().unwrap()), Some(&office), &body).await,
         200,
     )
     .await;
@@ -352,7 +352,7 @@ both_backends!(scope_changes_and_restored_databases_reset_the_device, |app| {
     let admin = app.login("admin").await.access_token;
     let body = serde_json::json!({"org_unit_id": other_grid});
     expect_json::<serde_json::Value>(
-        app.send_json(reqwest::Method::PATCH, &format!("/api/v1/users/{}", w.user.user.id), Some(&admin), &body).await,
+        app.send_json(reqwest::Method::PATCH, &api::user(w.user.user.id), Some(&admin), &body).await,
         200,
     )
     .await;
@@ -367,7 +367,7 @@ both_backends!(scope_changes_and_restored_databases_reset_the_device, |app| {
     assert!(d.pull_page(&app, 500).await.reset);
     d.cursor = Some("v1.nonsense".into());
     assert!(d.pull_page(&app, 500).await.reset);
-    let r = app.get("/api/v1/sync/pull?protocol=0", &d.token).await;
+    let r = app.get(&format!("{}?protocol=0", api::SYNC_PULL), &d.token).await;
     expect_problem(r, 426, "client_outdated").await;
     app.stop().await;
 });
@@ -379,7 +379,7 @@ both_backends!(photos_are_checked_stored_once_and_served_in_scope, |app| {
     let jpeg: Vec<u8> = [&[0xFF, 0xD8, 0xFF, 0xE0][..], &[7u8; 2000][..]].concat();
     let sha = hex(&sha2::Sha256::digest(&jpeg));
     let put = |sha: String, body: Vec<u8>| {
-        app.request(reqwest::Method::PUT, &format!("/api/v1/attachments/{sha}"), Some(tok)).body(body).send()
+        app.request(reqwest::Method::PUT, &api::attachment(&sha), Some(tok)).body(body).send()
     };
     assert_eq!(put(sha.clone(), jpeg.clone()).await.unwrap().status(), 201);
     assert_eq!(put(sha.clone(), jpeg.clone()).await.unwrap().status(), 200, "again: no-op");
@@ -394,7 +394,7 @@ both_backends!(photos_are_checked_stored_once_and_served_in_scope, |app| {
     expect_problem(put(big_sha.clone(), big).await.unwrap(), 413, "payload_too_large").await;
     expect_problem(put("not-a-hash".into(), vec![]).await.unwrap(), 400, "invalid_parameter").await;
     for missing in [wrong, big_sha] {
-        expect_problem(app.get(&format!("/api/v1/attachments/{missing}"), tok).await, 404, "not_found").await;
+        expect_problem(app.get(&api::attachment(&missing), tok).await, 404, "not_found").await;
         assert!(!app
             .settings
             .data_dir
@@ -405,19 +405,19 @@ both_backends!(photos_are_checked_stored_once_and_served_in_scope, |app| {
             .exists());
     }
     // The uploader can read it; the township office only once a record in its scope uses it.
-    let got = app.get(&format!("/api/v1/attachments/{sha}"), tok).await;
+    let got = app.get(&api::attachment(&sha), tok).await;
     assert_eq!(got.headers()["content-type"], "image/jpeg");
     assert_eq!(got.bytes().await.unwrap().to_vec(), jpeg);
     let office = app.login("yishi.office").await.access_token;
-    expect_problem(app.get(&format!("/api/v1/attachments/{sha}"), &office).await, 404, "not_found").await;
+    expect_problem(app.get(&api::attachment(&sha), &office).await, 404, "not_found").await;
     let t = template_for(&app, tok, PremiseType::StreetShop).await;
     let p = fire::premise_of(&app, tok, PremiseType::StreetShop).await;
     let mut insp = fire::inspection(&p, &t, &[], &[], app.now());
     insp.answers[0].photos = vec![xunjian_shared::PhotoRef::try_from(sha.clone()).unwrap()];
     fire::submit(&app, tok, &insp).await;
-    assert_eq!(app.get(&format!("/api/v1/attachments/{sha}"), &office).await.status(), 200);
+    assert_eq!(app.get(&api::attachment(&sha), &office).await.status(), 200);
     let niudu = app.login("niudu.office").await.access_token;
-    expect_problem(app.get(&format!("/api/v1/attachments/{sha}"), &niudu).await, 404, "not_found").await;
+    expect_problem(app.get(&api::attachment(&sha), &niudu).await, 404, "not_found").await;
     app.stop().await;
 });
 

@@ -7,6 +7,7 @@ use chrono::Duration;
 use proptest::prelude::*;
 use reqwest::Method;
 use std::collections::BTreeMap;
+use xunjian_shared::api;
 use xunjian_shared::checklist::Template;
 use xunjian_shared::hazard::{allowed_actions, ActOnHazard, ActionKind, Actor, HazardAction, HazardEvent};
 use xunjian_shared::premise::{CreatePremise, Premise, PremiseChange, PremiseType, UpdatePremise};
@@ -114,7 +115,7 @@ async fn run(app: TestApp, seed: u64, steps: usize) {
             password: "field-pass-1".into(),
         };
         expect_json::<serde_json::Value>(
-            app.send_json(Method::POST, "/api/v1/users", Some(&office.access_token), &body).await,
+            app.send_json(Method::POST, api::USERS, Some(&office.access_token), &body).await,
             201,
         )
         .await;
@@ -196,21 +197,19 @@ async fn run(app: TestApp, seed: u64, steps: usize) {
             ops: vec![op.clone()],
         };
         let res: xunjian_shared::sync::PushResponse =
-            expect_json(app.send_json(Method::POST, "/api/v1/sync/push", Some(&devices[*i].token), &again).await, 200)
-                .await;
+            expect_json(app.send_json(Method::POST, api::SYNC_PUSH, Some(&devices[*i].token), &again).await, 200).await;
         assert_eq!(res.results[0], result, "a replay answers the same");
         match &op.body {
             OpBody::CreatePremise(c) => {
-                let r = app.get(&format!("/api/v1/premises/{}", c.id.unwrap()), &tok).await;
+                let r = app.get(&api::premise(c.id.unwrap()), &tok).await;
                 assert_eq!(r.status() == 200, applied);
             }
             OpBody::SubmitInspection(s) => {
-                let r = app.get(&format!("/api/v1/inspections/{}", s.id), &tok).await;
+                let r = app.get(&api::inspection(s.id), &tok).await;
                 assert_eq!(r.status() == 200, applied);
             }
             OpBody::UpdatePremise { id, changes, .. } => {
-                let hist: Vec<PremiseChange> =
-                    expect_json(app.get(&format!("/api/v1/premises/{id}/history"), &tok).await, 200).await;
+                let hist: Vec<PremiseChange> = expect_json(app.get(&api::premise_history(*id), &tok).await, 200).await;
                 let n = hist.iter().filter(|h| h.change["after"]["notes"] == serde_json::json!(changes.notes)).count();
                 assert_eq!(n, usize::from(applied), "{result:?}");
             }

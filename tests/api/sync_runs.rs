@@ -3,6 +3,7 @@
 //! cannot be written together and falls back.
 
 use super::*;
+use xunjian_shared::api;
 use xunjian_shared::hazard::{HazardPage, HazardStatus, RegisterHazard};
 use xunjian_shared::inspection::{hazard_id_for, Inspection};
 use xunjian_shared::premise::{Premise, PremiseType, UpdatePremise};
@@ -19,7 +20,7 @@ fn rejected_with(outcome: &OpOutcome) -> Option<ErrorCode> {
 }
 
 async fn inspections_of(app: &TestApp, token: &str, p: PremiseId) -> Vec<Inspection> {
-    expect_json(app.get(&format!("/api/v1/premises/{p}/inspections"), token).await, 200).await
+    expect_json(app.get(&api::premise_inspections(p), token).await, 200).await
 }
 
 both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
@@ -42,7 +43,7 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
     d.push_all(&app, 10).await;
     let mut premises = Vec::new();
     for id in &made {
-        let p: Premise = expect_json(app.get(&format!("/api/v1/premises/{id}"), &tok).await, 200).await;
+        let p: Premise = expect_json(app.get(&api::premise(*id), &tok).await, 200).await;
         premises.push(p);
     }
     let (p1, p2) = (&premises[0], &premises[1]);
@@ -136,9 +137,9 @@ both_backends!(runs_of_new_inspections_give_what_op_by_op_gives, |app| {
     let fixed = fire::hazard(&app, &tok, hazard_id_for(b2.id, x)).await;
     assert_eq!(fixed.hazard.state.status, HazardStatus::Closed);
     assert_eq!(fixed.timeline.len(), 3, "registered, fixed on the spot, closed");
-    let hz: HazardPage = expect_json(app.get(&format!("/api/v1/hazards?premise_id={}", p2.id), &tok).await, 200).await;
+    let hz: HazardPage = expect_json(app.get(&format!("{}?premise_id={}", api::HAZARDS, p2.id), &tok).await, 200).await;
     assert_eq!(hz.total, 2, "the one registered first and b2's; none for the refused i3");
-    let edited: Premise = expect_json(app.get(&format!("/api/v1/premises/{}", p1.id), &tok).await, 200).await;
+    let edited: Premise = expect_json(app.get(&api::premise(p1.id), &tok).await, 200).await;
     assert_eq!((edited.version, edited.notes.as_str()), (2, "成批之后"));
 
     // Another phone of the worker pulls each applied inspection once. A run written together

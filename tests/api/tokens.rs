@@ -6,10 +6,11 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::Duration;
 use jsonwebtoken::{encode, EncodingKey, Header};
+use xunjian_shared::api;
 use xunjian_tests::TEST_SECRET;
 
 async fn refused(app: &TestApp, token: &str) {
-    expect_problem(app.get("/api/v1/me", token).await, 401, "invalid_token").await;
+    expect_problem(app.get(api::ME, token).await, 401, "invalid_token").await;
 }
 
 /// The claims of a real token, re-signed after `change`.
@@ -25,7 +26,7 @@ both_backends!(forged_and_stale_tokens_get_401, |app| {
     let good = t.access_token.clone();
     // The forging helper itself makes accepted tokens when nothing is changed.
     let same = forge(&good, |_| {});
-    assert_eq!(app.get("/api/v1/me", &same).await.status(), 200);
+    assert_eq!(app.get(api::ME, &same).await.status(), 200);
 
     // Tampered: claims changed, signature kept.
     let parts: Vec<&str> = good.split('.').collect();
@@ -48,17 +49,17 @@ both_backends!(forged_and_stale_tokens_get_401, |app| {
 
     // Expired: 15 minutes later the same token is refused.
     app.clock.advance(Duration::seconds(899));
-    assert_eq!(app.get("/api/v1/me", &good).await.status(), 200);
+    assert_eq!(app.get(api::ME, &good).await.status(), 200);
     app.clock.advance(Duration::seconds(2));
     refused(&app, &good).await;
     app.stop().await;
 });
 
 both_backends!(missing_or_malformed_authorization_gets_401, |app| {
-    let r = app.request(reqwest::Method::GET, "/api/v1/me", None).send().await.unwrap();
+    let r = app.request(reqwest::Method::GET, api::ME, None).send().await.unwrap();
     expect_problem(r, 401, "unauthenticated").await;
     let r = app
-        .request(reqwest::Method::GET, "/api/v1/me", None)
+        .request(reqwest::Method::GET, api::ME, None)
         .header("authorization", "Basic dXNlcjpwYXNz")
         .send()
         .await

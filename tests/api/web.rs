@@ -3,6 +3,7 @@
 use super::*;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use xunjian_shared::api;
 use xunjian_tests::{INLINE_SCRIPT, OFFICE_INLINE_SCRIPT};
 
 both_backends!(shell_is_served_with_csp_and_right_caching, |app| {
@@ -48,7 +49,7 @@ both_backends!(shell_is_served_with_csp_and_right_caching, |app| {
 
 both_backends!(healthz_reports_the_database, |app| {
     let v: serde_json::Value =
-        expect_json(app.http.get(format!("{}/healthz", app.base)).send().await.unwrap(), 200).await;
+        expect_json(app.http.get(format!("{}{}", app.base, api::HEALTHZ)).send().await.unwrap(), 200).await;
     assert_eq!(v["status"], "ok");
     let expected = match app.backend {
         xunjian_tests::Backend::Sqlite => "sqlite",
@@ -60,7 +61,7 @@ both_backends!(healthz_reports_the_database, |app| {
 
 both_backends!(openapi_document_lists_the_routes, |app| {
     let v: serde_json::Value =
-        expect_json(app.http.get(format!("{}/api/v1/openapi.json", app.base)).send().await.unwrap(), 200).await;
+        expect_json(app.http.get(format!("{}{}", app.base, api::OPENAPI)).send().await.unwrap(), 200).await;
     assert!(v["openapi"].as_str().unwrap().starts_with("3."));
     for path in [
         "/api/v1/auth/login",

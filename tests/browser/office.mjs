@@ -383,7 +383,7 @@ export async function officeSteps({ steps, tmp }) {
       await shot(page, 'road-register');
       const [download] = await Promise.all([
         page.waitForEvent('download'),
-        page.click('[data-testid=register-file] [data-testid=download][data-path^="/roads/export"]'),
+        page.click('[data-testid=register-file] [data-testid=download][data-path^="/api/v1/roads/export"]'),
       ]);
       const file = path.join(tmp, 'roads.xlsx');
       await download.saveAs(file);
@@ -424,6 +424,22 @@ export async function officeSteps({ steps, tmp }) {
       assert(days.map(Number).includes(20), `the demo's 20 days: ${days}`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=pay] [data-testid=download]')]);
       equal(fs.readFileSync(await download.path()).subarray(0, 2).toString(), 'PK', 'the pay sheet as XLSX');
+      // 结算与签字 (第二十一条): the station closes the month (the sheet is frozen) and signs as 交管员;
+      // the deputy head's signature is next, and not the station's to give.
+      await page.waitForSelector('[data-testid=month-close][data-state=open]');
+      await page.click('[data-testid=month-act][data-act=close]');
+      await page.waitForSelector('[data-testid=month-close][data-state=closed] [data-testid=month-act][data-act=sign_officer]');
+      await page.click('[data-testid=month-act][data-act=sign_officer]');
+      await page.waitForSelector('[data-testid=month-act][data-act=sign_deputy_head]');
+      const acts = await page.locator('[data-testid=month-acts] li').evaluateAll((li) => li.map((l) => l.dataset.act));
+      equal(acts.join(), 'close,sign_officer', 'closed and signed, in order');
+      equal(server.sql(`select count(*) from road_months where township_id = '${town}' and officer_id is not null`), '1', 'on the server');
+      await page.click('[data-testid=month-act][data-act=sign_deputy_head]');
+      const refused = await page.textContent('[data-testid=month-act-error]');
+      assert(refused.includes('签字人'), `the station may not sign for the deputy head: ${refused}`);
+      const frozen = await api(base, 'GET', `/roads/pay-sheet?township_id=${town}&month=${lastMonth()}`, token);
+      equal(JSON.stringify(frozen.lines), JSON.stringify(sheet.lines), 'the frozen sheet has the figures it was closed with');
+      await shot(page, 'office-pay-closed');
     });
 
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {

@@ -202,8 +202,15 @@ export async function patrolSteps({ steps, server, base, tmp }) {
         equal(server.count(`select count(*) from attachments where sha256 = '${sha}'`), 1, `photo ${sha.slice(0, 8)} uploaded`);
       }
       await page.waitForSelector(`[data-testid=patrol-list] a[data-id="${p.id}"] [data-saved=synced]`);
+      // The walk took seconds, not the 20 minutes of an on-road record (docs/roads.md): stored, and
+      // shown on 今日巡查 with why it does not count.
+      equal(stored.on_road, false, 'a patrol of a few seconds is no on-road record');
+      // 700 m of a 5 km segment is 14 % of it: under the 20 % an on-road record needs, too.
+      equal(stored.faults.map((f) => f.fault).join(), 'too_short,off_the_road', `its faults: ${JSON.stringify(stored.faults)}`);
       await tab(page, '#/');
-      await page.waitForSelector('[data-testid=today-patrol][data-state=done]');
+      await page.waitForSelector('[data-testid=today-patrol][data-state=not-counted]');
+      const why = await page.textContent('[data-testid=not-counted]');
+      assert(why.includes('上路时间不足'), `the reason on screen: ${why}`);
       await shot(page, 'patrol-today');
     });
 

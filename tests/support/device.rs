@@ -3,6 +3,7 @@
 use crate::{expect_json, TestApp};
 use reqwest::Method;
 use std::collections::BTreeMap;
+use xunjian_shared::api;
 use xunjian_shared::ids::{DeviceId, OpId};
 use xunjian_shared::sync::{
     Change, OpBody, OpResult, Operation, PullResponse, PushRequest, PushResponse, Record, PROTOCOL_VERSION,
@@ -67,7 +68,7 @@ impl Device {
 
     /// Sends a push; the answer is returned but not applied to the device (a "lost" answer).
     pub async fn send(&self, app: &TestApp, n: usize) -> PushResponse {
-        let res = app.send_json(Method::POST, "/api/v1/sync/push", Some(&self.token), &self.request(n)).await;
+        let res = app.send_json(Method::POST, api::SYNC_PUSH, Some(&self.token), &self.request(n)).await;
         expect_json(res, 200).await
     }
 
@@ -89,7 +90,7 @@ impl Device {
 
     /// Pulls one page and applies it.
     pub async fn pull_page(&mut self, app: &TestApp, limit: i64) -> PullResponse {
-        let mut url = format!("/api/v1/sync/pull?limit={limit}");
+        let mut url = format!("{}?limit={limit}", api::SYNC_PULL);
         if let Some(c) = &self.cursor {
             url.push_str(&format!("&cursor={c}"));
         }

@@ -2,6 +2,7 @@
 
 use crate::{expect_json, TestApp};
 use reqwest::Method;
+use xunjian_shared::api;
 use xunjian_shared::checklist::{AnswerKind, Template};
 use xunjian_shared::hazard::{ActOnHazard, HazardAction, HazardDetail};
 use xunjian_shared::inspection::{Answer, AnswerValue, FixedOnSpot, Inspection, SubmitInspection};
@@ -15,7 +16,7 @@ pub fn photo(n: u8) -> PhotoRef {
 
 /// The latest templates.
 pub async fn templates(app: &TestApp, token: &str) -> Vec<Template> {
-    expect_json(app.get("/api/v1/templates", token).await, 200).await
+    expect_json(app.get(api::TEMPLATES, token).await, 200).await
 }
 
 /// The latest template for a type.
@@ -26,7 +27,7 @@ pub async fn template_for(app: &TestApp, token: &str, t: PremiseType) -> Templat
 /// The first premise of a type visible to the token's user.
 pub async fn premise_of(app: &TestApp, token: &str, t: PremiseType) -> Premise {
     let page: PremisePage =
-        expect_json(app.get(&format!("/api/v1/premises?premise_type={}", t.as_str()), token).await, 200).await;
+        expect_json(app.get(&format!("{}?premise_type={}", api::PREMISES, t.as_str()), token).await, 200).await;
     page.items.into_iter().next().expect("a premise of that type in scope")
 }
 
@@ -101,12 +102,12 @@ pub fn inspection(
 
 /// Submits an inspection; panics unless 201.
 pub async fn submit(app: &TestApp, token: &str, body: &SubmitInspection) -> Inspection {
-    expect_json(app.send_json(Method::POST, "/api/v1/inspections", Some(token), body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::INSPECTIONS, Some(token), body).await, 201).await
 }
 
 /// A hazard's detail.
 pub async fn hazard(app: &TestApp, token: &str, id: HazardId) -> HazardDetail {
-    expect_json(app.get(&format!("/api/v1/hazards/{id}"), token).await, 200).await
+    expect_json(app.get(&api::hazard(id), token).await, 200).await
 }
 
 /// Posts an action at the hazard's current version (read first with the same token).
@@ -119,7 +120,7 @@ pub async fn act(app: &TestApp, token: &str, id: HazardId, action: HazardAction)
 pub async fn act_at(app: &TestApp, token: &str, id: HazardId, action: HazardAction, version: i64) -> reqwest::Response {
     let body =
         ActOnHazard { action, expected_version: version, device_time: None, location: None, note: "测试".into() };
-    app.send_json(Method::POST, &format!("/api/v1/hazards/{id}/actions"), Some(token), &body).await
+    app.send_json(Method::POST, &api::hazard_actions(id), Some(token), &body).await
 }
 
 /// Posts an action that must succeed; returns the new detail.

@@ -17,6 +17,7 @@ use xunjian_shared::Problem;
 
 pub use pg::PgDatabase;
 pub use xunjian_server::demo::DEMO_PASSWORD;
+use xunjian_shared::api;
 
 /// The signing secret of every test app, so tests can forge tokens on purpose.
 pub const TEST_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
@@ -165,14 +166,17 @@ impl TestApp {
         res.json().await.unwrap()
     }
 
-    /// A login attempt.
+    /// A login attempt, from a device of its own: a second login of one account in a test is a
+    /// second phone, not the first one signing in again (which would end the first one's session).
     pub async fn try_login(&self, username: &str, password: &str) -> Response {
+        static DEVICES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let n = DEVICES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let body = LoginRequest {
             username: username.into(),
             password: password.into(),
-            device_name: Some("test phone".into()),
+            device_name: Some(format!("test phone {n}")),
         };
-        self.post("/api/v1/auth/login", &body).await
+        self.post(api::LOGIN, &body).await
     }
 }
 

@@ -5,7 +5,7 @@ use crate::i18n::Lang;
 use gloo::net::http::{Method, Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use xunjian_shared::api::API_PREFIX;
+use xunjian_shared::api as paths;
 use xunjian_shared::auth::{LoginRequest, RefreshRequest, TokenResponse};
 use xunjian_shared::error::Problem;
 
@@ -61,19 +61,19 @@ impl ApiError {
 
 /// `POST /auth/login`.
 pub async fn login(body: &LoginRequest) -> Result<TokenResponse, ApiError> {
-    read_json(send_json(Request::post(&url("/auth/login")), body).await?).await
+    read_json(send_json(Request::post(paths::LOGIN), body).await?).await
 }
 
 /// `POST /auth/refresh`. The old refresh token is dead once this succeeds.
 pub async fn refresh(refresh_token: &str) -> Result<TokenResponse, ApiError> {
     let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-    read_json(send_json(Request::post(&url("/auth/refresh")), &body).await?).await
+    read_json(send_json(Request::post(paths::REFRESH), &body).await?).await
 }
 
 /// `POST /auth/logout`: revokes the session on the server.
 pub async fn logout(refresh_token: &str) -> Result<(), ApiError> {
     let body = RefreshRequest { refresh_token: refresh_token.to_owned() };
-    send_json(Request::post(&url("/auth/logout")), &body).await.map(drop)
+    send_json(Request::post(paths::LOGOUT), &body).await.map(drop)
 }
 
 /// The body of an authenticated call.
@@ -85,9 +85,10 @@ pub enum Body<'a> {
     Bytes(&'a [u8], &'a str),
 }
 
-/// One call with the access token; non-2xx answers become errors.
+/// One call with the access token to `path`, one of `xunjian_shared::api` (with its query);
+/// non-2xx answers become errors.
 pub async fn authed(method: Method, path: &str, token: &str, body: Body<'_>) -> Result<Response, ApiError> {
-    let builder = RequestBuilder::new(&url(path)).method(method).header("Authorization", &format!("Bearer {token}"));
+    let builder = RequestBuilder::new(path).method(method).header("Authorization", &format!("Bearer {token}"));
     let request = match body {
         Body::Empty => builder.build(),
         Body::Json(json) => builder.header("Content-Type", "application/json").body(json),
@@ -99,10 +100,6 @@ pub async fn authed(method: Method, path: &str, token: &str, body: Body<'_>) -> 
 /// Reads an answer's JSON body.
 pub async fn json_of<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     read_json(response).await
-}
-
-fn url(path: &str) -> String {
-    format!("{API_PREFIX}{path}")
 }
 
 async fn send_json<B: Serialize>(builder: RequestBuilder, body: &B) -> Result<Response, ApiError> {

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::checklist::{score, RoadCheck, RoadCheckItem};
 use xunjian_shared::road::issue::{FindingCategory, RoadFinding};
+use xunjian_shared::road::on_road::{judge, OnRoadRule};
 use xunjian_shared::road::patrol::{Patrol, SubmitPatrol};
 use xunjian_shared::road::track::{coverage, distance_m, sample_line, thin, TrackPoint, MAX_ACCURACY_M, MIN_SPACING_M};
 use xunjian_shared::{PatrolId, PhotoRef, RoadIssueId, SegmentId, UserId};
@@ -235,7 +236,7 @@ pub fn nearest_segment(segments: &[(SegmentId, Vec<GeoPoint>)], here: Option<&Ge
 }
 
 /// The record the server will make of a submission: the track thinned, distance and coverage on
-/// it, the checklist score. The phone shows it until the server's copy arrives.
+/// it, the checklist score, whether it is an on-road record. The phone shows it until the server's copy arrives.
 pub fn patrol_record(
     sub: &SubmitPatrol,
     segments: &[(SegmentId, Vec<GeoPoint>)],
@@ -243,11 +244,14 @@ pub fn patrol_record(
     now: DateTime<Utc>,
 ) -> Patrol {
     let thinned = thin(&sub.track);
-    let coverage = sub
+    let coverage: Vec<(SegmentId, Option<f64>)> = sub
         .segment_ids
         .iter()
         .map(|id| (*id, segments.iter().find(|(s, _)| s == id).and_then(|(_, line)| coverage(line, &thinned))))
         .collect();
+    // Judged by the county's default figures; the server's judgement (its settings) replaces it.
+    let shares: Vec<Option<f64>> = coverage.iter().map(|(_, c)| *c).collect();
+    let faults = judge(&OnRoadRule::default(), sub.started_at, sub.ended_at, &thinned, &shares);
     Patrol {
         submitted: SubmitPatrol { track: thinned.clone(), ..sub.clone() },
         worker_id: me,
@@ -255,6 +259,9 @@ pub fn patrol_record(
         coverage,
         checklist_score: score(&sub.checks),
         received_at: now,
+        on_road: faults.is_empty(),
+        faults,
+        flags: vec![],
     }
 }
 

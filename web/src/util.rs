@@ -2,11 +2,8 @@
 //! Formatting is written out by hand: chrono's strftime machinery costs tens of kilobytes of
 //! WebAssembly, downloaded over 2G.
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
-
-fn china() -> FixedOffset {
-    FixedOffset::east_opt(8 * 3600).expect("valid offset")
-}
+use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use xunjian_shared::time::{from_china, in_china};
 
 /// The phone's clock (chrono's own clock is not built for wasm here).
 pub fn now() -> DateTime<Utc> {
@@ -15,19 +12,19 @@ pub fn now() -> DateTime<Utc> {
 
 /// `05-01 09:30`.
 pub fn short_time(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     format!("{:02}-{:02} {:02}:{:02}", l.month(), l.day(), l.hour(), l.minute())
 }
 
 /// `2026-05-01 09:30`, for records an office keeps.
 pub fn date_time(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     format!("{:04}-{:02}-{:02} {:02}:{:02}", l.year(), l.month(), l.day(), l.hour(), l.minute())
 }
 
 /// `2026-05-01`, the form of a date field's value.
 pub fn date(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     format!("{:04}-{:02}-{:02}", l.year(), l.month(), l.day())
 }
 
@@ -35,7 +32,7 @@ pub fn date(t: DateTime<Utc>) -> String {
 /// includes the 11th.
 pub fn end_of_day(value: &str) -> Option<DateTime<Utc>> {
     let day = day(value)?;
-    china().from_local_datetime(&day.and_hms_opt(23, 59, 0)?).single().map(|t| t.with_timezone(&Utc))
+    from_china(day.and_hms_opt(23, 59, 0)?)
 }
 
 /// The day in a date field (`2026-05-11`).
@@ -123,33 +120,34 @@ pub fn iso(t: DateTime<Utc>) -> String {
 
 /// `2026年5月11日` (China time), as official documents write dates.
 pub fn date_zh(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     format!("{}年{}月{}日", l.year(), l.month(), l.day())
 }
 
 /// The year and quarter (1–4) of a time, China time.
 pub fn quarter_of(t: DateTime<Utc>) -> (i32, u32) {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     (l.year(), l.month0() / 3 + 1)
 }
 
 /// The month before the one of `t`, `2026-04` (China time): pay and checks look back at a
 /// finished month.
 pub fn month_before(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     let (y, m) = if l.month() == 1 { (l.year() - 1, 12) } else { (l.year(), l.month() - 1) };
     format!("{y:04}-{m:02}")
 }
 
 /// The month of a time, `2026-05`, China time.
 pub fn month_of(t: DateTime<Utc>) -> String {
-    let l = t.with_timezone(&china());
+    let l = in_china(t);
     format!("{:04}-{:02}", l.year(), l.month())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
 
     #[test]
     fn months_and_days_in_china_time() {

@@ -2,8 +2,9 @@
 
 use super::jwt::JwtKeys;
 use crate::error::AppError;
+use crate::state::AppState;
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
-use std::future::{ready, Ready};
+use futures_util::future::LocalBoxFuture;
 use xunjian_shared::{ErrorCode, OrgUnitId, Role, UserId};
 
 /// The authenticated caller with their role and org scope.
@@ -36,7 +37,8 @@ impl AuthUser {
     }
 }
 
-fn extract(req: &HttpRequest) -> Result<AuthUser, AppError> {
+/// The user and session a request's token names (signature, expiry and claims checked).
+fn extract(req: &HttpRequest) -> Result<(AuthUser, String), AppError> {
     let keys = req
         .app_data::<web::Data<JwtKeys>>()
         .ok_or_else(|| AppError::internal(std::io::Error::other("JwtKeys not registered")))?;
@@ -49,19 +51,28 @@ fn extract(req: &HttpRequest) -> Result<AuthUser, AppError> {
         .ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
     let c = keys.verify(token)?;
     let bad = || AppError::new(ErrorCode::InvalidToken);
-    Ok(AuthUser {
+    let user = AuthUser {
         id: c.sub.parse().map_err(|_| bad())?,
         role: Role::parse(&c.role).ok_or_else(bad)?,
         org_unit_id: c.org.parse().map_err(|_| bad())?,
         scope_path: c.scope,
-    })
+    };
+    Ok((user, c.sid))
 }
 
 impl FromRequest for AuthUser {
     type Error = AppError;
-    type Future = Ready<Result<AuthUser, AppError>>;
+    type Future = LocalBoxFuture<'static, Result<AuthUser, AppError>>;
 
+    /// A valid token of a session still open (`sessions.rs`).
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(extract(req))
+        let token = extract(req);
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (user, sid) = token?;
+            let state = state.ok_or_else(|| AppError::internal(std::io::Error::other("AppState not registered")))?;
+            state.sessions.check(&state.db, user.id, &sid, state.clock.now()).await?;
+            Ok(user)
+        })
     }
 }

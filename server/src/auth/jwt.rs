@@ -28,6 +28,9 @@ pub struct Claims {
     pub iat: i64,
     pub exp: i64,
     pub typ: String,
+    /// The session (refresh-token family) the token was issued for; checked at every request.
+    #[serde(default)]
+    pub sid: String,
 }
 
 /// Signing and verification keys with their fixed validation rules.
@@ -65,7 +68,7 @@ impl JwtKeys {
     }
 
     /// Signs an access token for a user.
-    pub fn issue(&self, user_id: &str, role: &str, org: &str, scope: &str) -> Result<String, AppError> {
+    pub fn issue(&self, user_id: &str, role: &str, org: &str, scope: &str, sid: &str) -> Result<String, AppError> {
         let now = self.clock.now().timestamp();
         let claims = Claims {
             sub: user_id.into(),
@@ -77,6 +80,7 @@ impl JwtKeys {
             iat: now,
             exp: now + self.ttl_secs,
             typ: ACCESS.into(),
+            sid: sid.into(),
         };
         encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(AppError::internal)
     }
@@ -87,7 +91,9 @@ impl JwtKeys {
             .map_err(|_| AppError::new(ErrorCode::InvalidToken))?;
         let c = data.claims;
         let now = self.clock.now().timestamp();
-        if c.typ != ACCESS || c.exp <= now || c.iat > now + 60 {
+        // A token without a session (signed before sessions were named) is refused: the phone
+        // refreshes and gets one.
+        if c.typ != ACCESS || c.exp <= now || c.iat > now + 60 || c.sid.is_empty() {
             return Err(AppError::new(ErrorCode::InvalidToken));
         }
         Ok(c)
@@ -108,7 +114,7 @@ mod tests {
     #[test]
     fn issued_tokens_verify_until_they_expire() {
         let (k, clock) = keys();
-        let t = k.issue("u", "grid_worker", "o", "/o/").unwrap();
+        let t = k.issue("u", "grid_worker", "o", "/o/", "s").unwrap();
         assert_eq!(k.verify(&t).unwrap().sub, "u");
         clock.advance(Duration::seconds(899));
         assert!(k.verify(&t).is_ok());
@@ -120,11 +126,11 @@ mod tests {
     fn other_keys_and_algorithms_are_refused() {
         let (k, clock) = keys();
         let other = JwtKeys::new(&[8u8; 32], clock, 900);
-        let t = other.issue("u", "r", "o", "/o/").unwrap();
+        let t = other.issue("u", "r", "o", "/o/", "s").unwrap();
         assert!(k.verify(&t).is_err());
         let hs512 = encode(
             &Header::new(Algorithm::HS512),
-            &k.verify(&k.issue("u", "r", "o", "/o/").unwrap()).unwrap(),
+            &k.verify(&k.issue("u", "r", "o", "/o/", "s").unwrap()).unwrap(),
             &EncodingKey::from_secret(&[7u8; 32]),
         )
         .unwrap();

@@ -5,6 +5,7 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod refresh;
+pub mod sessions;
 pub mod throttle;
 
 pub use extractor::AuthUser;

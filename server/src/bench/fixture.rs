@@ -60,7 +60,7 @@ impl Fixture {
                 .ok_or_else(|| AppError::validation("template", "no street-shop checklist"))?;
             shop.items.retain(|i| !DROPPED_ITEMS.contains(&i.id.as_str()));
             shop.title = format!("{}（12项）", shop.title);
-            templates::publish(c, &shop, None, now)
+            crate::services::templates::publish_in(c, &shop, None, now)
         })?;
         let templates = templates::latest(&mut *db.conn()?)?
             .iter()
@@ -75,7 +75,10 @@ impl Fixture {
                 org_unit_id: row.org_unit_id.parse()?,
                 scope_path: path,
             };
-            let token = keys.issue(&row.id, &row.role, &row.org_unit_id, &user.scope_path)?;
+            let now = chrono::Utc::now().timestamp_millis();
+            let day = 86_400_000;
+            let (sid, _) = db.write_blocking(|c| services::auth::open_session(c, &row.id, None, now, day, day))?;
+            let token = keys.issue(&row.id, &row.role, &row.org_unit_id, &user.scope_path, &sid)?;
             Ok(Worker { user, token, premises })
         };
 

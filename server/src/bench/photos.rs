@@ -60,9 +60,9 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
     if let Some(bad) = codes.iter().find(|c| **c != 201) {
         return Err(format!("a first upload answered {bad}, not 201").into());
     }
-    let commits = crate::db::pool::commits();
+    let commits = crate::db::commits();
     let (again, codes) = upload_all(&http, &server.base, &shares).await?;
-    let again_commits = crate::db::pool::commits() - commits;
+    let again_commits = crate::db::commits() - commits;
     if let Some(bad) = codes.iter().find(|c| **c != 200) {
         return Err(format!("a repeated upload answered {bad}, not 200").into());
     }

@@ -8,7 +8,6 @@ use super::payload::{self, Outbox};
 use super::report::{Report, Target};
 use super::{BenchError, Sizes};
 use crate::db::inspections::InspectionRow;
-use crate::db::pool;
 use crate::db::schema::{hazards, inspections};
 use crate::error::AppError;
 use chrono::{Duration, Utc};
@@ -68,7 +67,7 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
     let server = InProcess::start(env)?;
     let http = reqwest::Client::new();
     let url = format!("{}/api/v1/sync/push", server.base);
-    let (commits_before, pg_before) = (pool::commits(), env.pg_commits());
+    let (commits_before, pg_before) = (crate::db::commits(), env.pg_commits());
     let mut not_applied = 0;
     let started = Instant::now();
     for body in bodies {
@@ -87,7 +86,7 @@ pub async fn run(env: &Env, fx: &Fixture, sizes: &Sizes, report: &mut Report) ->
         not_applied += answer.results.iter().filter(|r| !r.outcome.applied()).count();
     }
     let push_secs = started.elapsed().as_secs_f64();
-    let commits = pool::commits() - commits_before;
+    let commits = crate::db::commits() - commits_before;
     // The server's connections close when it stops: PostgreSQL counts their transactions then.
     server.stop().await;
     actix_web::rt::time::sleep(std::time::Duration::from_millis(700)).await;

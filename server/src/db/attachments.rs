@@ -1,13 +1,13 @@
 //! Attachment metadata and which records reference which photo (for download permission).
 
-use super::org_units::escape_like;
-use super::schema::{attachment_refs, attachments};
+use super::escape_like;
+use super::schema::{attachment_refs, attachment_uploads, attachments};
 use super::DbConn;
 use crate::error::AppError;
 use diesel::prelude::*;
 use xunjian_shared::PhotoRef;
 
-/// Records an uploaded file (once; a repeat upload is a no-op). Returns whether it was new.
+/// Records an uploaded file (once) and its uploader (once each). Returns whether the file was new.
 pub fn insert_if_absent(
     conn: &mut DbConn,
     sha: &str,
@@ -17,6 +17,7 @@ pub fn insert_if_absent(
     at: i64,
 ) -> Result<bool, AppError> {
     if attachments::table.find(sha).count().get_result::<i64>(conn)? > 0 {
+        record_uploader(conn, sha, by, at)?;
         return Ok(false);
     }
     diesel::insert_into(attachments::table)
@@ -28,12 +29,61 @@ pub fn insert_if_absent(
             attachments::uploaded_at.eq(at),
         ))
         .execute(conn)?;
+    record_uploader(conn, sha, by, at)?;
     Ok(true)
 }
 
-/// The stored file's type and uploader, if uploaded.
-pub fn find(conn: &mut DbConn, sha: &str) -> Result<Option<(String, Option<String>)>, AppError> {
-    Ok(attachments::table.find(sha).select((attachments::mime, attachments::uploaded_by)).first(conn).optional()?)
+fn record_uploader(conn: &mut DbConn, sha: &str, by: &str, at: i64) -> Result<(), AppError> {
+    if !uploaded_by(conn, sha, by)? {
+        diesel::insert_into(attachment_uploads::table)
+            .values((
+                attachment_uploads::sha256.eq(sha),
+                attachment_uploads::user_id.eq(by),
+                attachment_uploads::uploaded_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The stored file's type, if uploaded.
+pub fn find(conn: &mut DbConn, sha: &str) -> Result<Option<String>, AppError> {
+    Ok(attachments::table.find(sha).select(attachments::mime).first(conn).optional()?)
+}
+
+/// Whether the user has sent this photo's bytes.
+pub fn uploaded_by(conn: &mut DbConn, sha: &str, user_id: &str) -> Result<bool, AppError> {
+    let n: i64 = attachment_uploads::table.find((sha, user_id)).count().get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Refuses a record naming a photo its author may not name: one that is stored, that the author
+/// never uploaded, and that no record inside the author's scope references (naming another
+/// township's photo by its hash would otherwise make it downloadable). A photo not uploaded yet
+/// may be named (it shows as pending): only whoever has its bytes can know its hash before that.
+pub fn authorize_refs(conn: &mut DbConn, user_id: &str, scope_path: &str, photos: &[PhotoRef]) -> Result<(), AppError> {
+    if photos.is_empty() {
+        return Ok(());
+    }
+    let mut names: Vec<&str> = photos.iter().map(PhotoRef::as_str).collect();
+    names.sort_unstable();
+    names.dedup();
+    let stored: Vec<String> =
+        attachments::table.filter(attachments::sha256.eq_any(&names)).select(attachments::sha256).load(conn)?;
+    if stored.is_empty() {
+        return Ok(());
+    }
+    let own: Vec<String> = attachment_uploads::table
+        .filter(attachment_uploads::user_id.eq(user_id))
+        .filter(attachment_uploads::sha256.eq_any(&stored))
+        .select(attachment_uploads::sha256)
+        .load(conn)?;
+    for sha in stored.iter().filter(|s| !own.contains(s)) {
+        if !referenced_within(conn, sha, scope_path)? {
+            return Err(AppError::validation("photos", format!("{sha} is not a photo you uploaded")));
+        }
+    }
+    Ok(())
 }
 
 /// Notes that a record (at a unit path) references these photos.

@@ -1,7 +1,7 @@
 //! The change feed devices pull from. Every write of a synced record calls [`record`] in its
 //! transaction; [`after`] reads what a user may see after a cursor.
 
-use super::org_units::escape_like;
+use super::escape_like;
 use super::schema::{changes, server_meta, sync_counter};
 use super::DbConn;
 use crate::error::AppError;
@@ -192,67 +192,4 @@ pub fn new_epoch(conn: &mut DbConn) -> Result<String, AppError> {
         .values((server_meta::key.eq("epoch"), server_meta::value.eq(&v)))
         .execute(conn)?;
     Ok(v)
-}
-
-/// The current state of the records of one kind named by `ids`, by id, in one query per 1,000 ids
-/// (a pull page loads its records kind by kind, not one query per change). Missing ids are left out.
-pub fn records(
-    conn: &mut DbConn,
-    kind: Kind,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, xunjian_shared::sync::Record>, AppError> {
-    use super::schema::{checklist_templates, hazards, inspections, notifications, org_units, premises, road_segments};
-    use super::{hazards::HazardRow, inspections::InspectionRow, notifications::NotificationRow};
-    use super::{org_units::OrgUnitRow, premises::PremiseRow, roads::SegmentRow, templates::TemplateRow};
-    use xunjian_shared::sync::Record;
-    let mut out = std::collections::HashMap::with_capacity(ids.len());
-    macro_rules! load {
-        ($chunk:expr, $table:ident, $row:ty, $variant:ident) => {{
-            let rows: Vec<$row> =
-                $table::table.filter($table::id.eq_any($chunk)).select(<$row>::as_select()).load(conn)?;
-            for r in rows {
-                out.insert(r.id.clone(), Record::$variant(r.to_dto()?));
-            }
-        }};
-    }
-    for chunk in ids.chunks(1000) {
-        match kind {
-            Kind::OrgUnit => load!(chunk, org_units, OrgUnitRow, OrgUnit),
-            Kind::Premise => load!(chunk, premises, PremiseRow, Premise),
-            Kind::Template => load!(chunk, checklist_templates, TemplateRow, Template),
-            Kind::Inspection => load!(chunk, inspections, InspectionRow, Inspection),
-            Kind::Hazard => load!(chunk, hazards, HazardRow, Hazard),
-            Kind::Notification => load!(chunk, notifications, NotificationRow, Notification),
-            Kind::Segment => load!(chunk, road_segments, SegmentRow, Segment),
-            Kind::Road => {
-                for id in chunk {
-                    if let Some(row) = super::roads::find_road(conn, id.parse().map_err(AppError::internal)?)? {
-                        out.insert(row.id.clone(), Record::Road(super::roads::road_dto(conn, &row)?));
-                    }
-                }
-            }
-            Kind::HazardTimeline => {
-                for (id, events) in super::hazards::timelines(conn, chunk)? {
-                    let hazard = id.parse().map_err(AppError::internal)?;
-                    out.insert(
-                        id,
-                        Record::HazardTimeline(xunjian_shared::hazard::HazardTimeline { id: hazard, events }),
-                    );
-                }
-            }
-            Kind::RoadIssue => {
-                for f in super::road_issues::find_many(conn, chunk)? {
-                    out.insert(f.row.id.clone(), Record::RoadIssue(f.row.to_dto(&f.road_id)?));
-                }
-            }
-            Kind::Patrol => {
-                for id in chunk {
-                    if let Some((row, cov)) = super::patrols::find(conn, id.parse().map_err(AppError::internal)?)? {
-                        out.insert(row.id.clone(), Record::Patrol(super::patrols::to_dto(&row, cov)?));
-                    }
-                }
-            }
-        }
-    }
-    Ok(out)
 }

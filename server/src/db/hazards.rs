@@ -1,80 +1,68 @@
 //! Queries on hazards and their append-only timeline.
 
-use super::org_units::escape_like;
-use super::schema::{hazard_events, hazards, org_units, premises, users};
+use super::escape_like;
+use super::overdue_candidates;
+use super::schema::{hazards, org_units, premises};
 use super::{from_millis, DbConn};
 use crate::error::AppError;
 use diesel::prelude::*;
 use xunjian_shared::checklist::{HazardCategory, Severity};
-use xunjian_shared::hazard::{Hazard, HazardEvent, HazardState, HazardStatus, ReferralTarget};
-use xunjian_shared::premise::GeoPoint;
-use xunjian_shared::HazardId;
+use xunjian_shared::hazard::{Hazard, HazardState, HazardStatus, ReferralTarget};
+use xunjian_shared::{HazardId, InspectionId, PremiseId, UserId};
 
-/// A row of `hazards`.
+/// A row of `hazards`, typed: ids and codes read and write themselves (`db/sql_types.rs`).
 #[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = hazards, treat_none_as_null = true)]
 pub struct HazardRow {
-    pub id: String,
-    pub premise_id: String,
-    pub inspection_id: Option<String>,
+    pub id: HazardId,
+    pub premise_id: PremiseId,
+    pub inspection_id: Option<InspectionId>,
     pub item_id: Option<String>,
-    pub category: String,
-    pub severity: String,
-    pub status: String,
+    pub category: HazardCategory,
+    pub severity: Severity,
+    pub status: HazardStatus,
     pub description: String,
     pub deadline: Option<i64>,
-    pub referred_to: Option<String>,
+    pub referred_to: Option<ReferralTarget>,
     pub brigade_accepted: bool,
     pub reminded_deadline: Option<i64>,
     pub photos: String,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<UserId>,
     pub version: i64,
     pub created_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
 }
 
-pub(crate) fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
-}
-
 impl HazardRow {
     /// The part the state machine works on.
     pub fn state(&self) -> Result<HazardState, AppError> {
         Ok(HazardState {
-            status: HazardStatus::parse(&self.status).ok_or_else(|| corrupt("hazards.status"))?,
-            severity: Severity::parse(&self.severity).ok_or_else(|| corrupt("hazards.severity"))?,
+            status: self.status,
+            severity: self.severity,
             deadline: self.deadline.map(from_millis),
-            referred_to: match &self.referred_to {
-                Some(s) => Some(ReferralTarget::parse(s).ok_or_else(|| corrupt("hazards.referred_to"))?),
-                None => None,
-            },
+            referred_to: self.referred_to,
             brigade_accepted: self.brigade_accepted,
         })
     }
 
     /// Writes a new state into the row (version and times are the caller's).
     pub fn set_state(&mut self, s: &HazardState) {
-        self.status = s.status.as_str().into();
-        self.severity = s.severity.as_str().into();
+        self.status = s.status;
+        self.severity = s.severity;
         self.deadline = s.deadline.map(|d| d.timestamp_millis());
-        self.referred_to = s.referred_to.map(|r| r.as_str().into());
+        self.referred_to = s.referred_to;
         self.brigade_accepted = s.brigade_accepted;
     }
 
     /// The API shape.
     pub fn to_dto(&self) -> Result<Hazard, AppError> {
         Ok(Hazard {
-            id: self.id.parse().map_err(|_| corrupt("hazards.id"))?,
-            premise_id: self.premise_id.parse().map_err(|_| corrupt("hazards.premise_id"))?,
-            inspection_id: self
-                .inspection_id
-                .as_deref()
-                .map(str::parse)
-                .transpose()
-                .map_err(|_| corrupt("hazards.inspection_id"))?,
+            id: self.id,
+            premise_id: self.premise_id,
+            inspection_id: self.inspection_id,
             item_id: self.item_id.clone(),
-            category: HazardCategory::parse(&self.category).ok_or_else(|| corrupt("hazards.category"))?,
+            category: self.category,
             description: self.description.clone(),
             photos: serde_json::from_str(&self.photos).map_err(AppError::internal)?,
             state: self.state()?,
@@ -85,41 +73,9 @@ impl HazardRow {
     }
 }
 
-/// A row of `hazard_events`.
-#[derive(Clone, Debug, Queryable, Selectable, Insertable)]
-#[diesel(table_name = hazard_events)]
-pub struct EventRow {
-    pub id: String,
-    pub hazard_id: String,
-    pub version: i64,
-    pub action: String,
-    pub from_status: Option<String>,
-    pub to_status: String,
-    pub actor_id: Option<String>,
-    pub actor_role: String,
-    pub at: i64,
-    pub device_at: Option<i64>,
-    pub lat: Option<f64>,
-    pub lon: Option<f64>,
-    pub note: String,
-    pub payload: String,
-}
-
 /// Inserts a hazard.
 pub fn insert(conn: &mut DbConn, row: &HazardRow) -> Result<(), AppError> {
     diesel::insert_into(hazards::table).values(row).execute(conn)?;
-    Ok(())
-}
-
-/// Appends a timeline entry. `(hazard_id, version)` is unique, so a racing duplicate fails.
-pub fn insert_event(conn: &mut DbConn, row: &EventRow) -> Result<(), AppError> {
-    diesel::insert_into(hazard_events::table).values(row).execute(conn)?;
-    Ok(())
-}
-
-/// Appends the timeline entries of a new hazard in one multi-row insert.
-pub fn insert_events(conn: &mut DbConn, rows: &[EventRow]) -> Result<(), AppError> {
-    crate::insert_many!(conn, hazard_events::table, rows)?;
     Ok(())
 }
 
@@ -131,65 +87,23 @@ pub fn update_if_version(conn: &mut DbConn, row: &HazardRow, old_version: i64) -
     Ok(n == 1)
 }
 
-/// A hazard with its premise's name, address and grid path.
-pub fn find_full(conn: &mut DbConn, id: HazardId) -> Result<Option<(HazardRow, String, String, String)>, AppError> {
+/// A hazard with where it is: its premise's name and address, and its grid's path.
+#[derive(Clone, Debug, Queryable)]
+pub struct HazardFull {
+    pub row: HazardRow,
+    pub premise_name: String,
+    pub premise_address: String,
+    pub grid_path: String,
+}
+
+/// A hazard with where it is.
+pub fn find_full(conn: &mut DbConn, id: &str) -> Result<Option<HazardFull>, AppError> {
     Ok(hazards::table
         .inner_join(premises::table.inner_join(org_units::table))
-        .filter(hazards::id.eq(id.to_string()))
+        .filter(hazards::id.eq(id))
         .select((HazardRow::as_select(), premises::name, premises::address, org_units::path))
         .first(conn)
         .optional()?)
-}
-
-/// The timeline of a hazard, oldest first, with actor names.
-pub fn timeline(conn: &mut DbConn, id: HazardId) -> Result<Vec<HazardEvent>, AppError> {
-    let rows: Vec<(EventRow, Option<String>)> = hazard_events::table
-        .left_join(users::table.on(users::id.nullable().eq(hazard_events::actor_id)))
-        .filter(hazard_events::hazard_id.eq(id.to_string()))
-        .order(hazard_events::version.asc())
-        .select((EventRow::as_select(), users::display_name.nullable()))
-        .load(conn)?;
-    rows.into_iter().map(|(e, name)| event_dto(e, name)).collect()
-}
-
-/// The timelines of several hazards (oldest first each), in one query: for the sync pull.
-pub fn timelines(
-    conn: &mut DbConn,
-    ids: &[String],
-) -> Result<std::collections::HashMap<String, Vec<HazardEvent>>, AppError> {
-    let rows: Vec<(EventRow, Option<String>)> = hazard_events::table
-        .left_join(users::table.on(users::id.nullable().eq(hazard_events::actor_id)))
-        .filter(hazard_events::hazard_id.eq_any(ids))
-        .order((hazard_events::hazard_id.asc(), hazard_events::version.asc()))
-        .select((EventRow::as_select(), users::display_name.nullable()))
-        .load(conn)?;
-    let mut out: std::collections::HashMap<String, Vec<HazardEvent>> = std::collections::HashMap::new();
-    for (e, name) in rows {
-        let id = e.hazard_id.clone();
-        out.entry(id).or_default().push(event_dto(e, name)?);
-    }
-    Ok(out)
-}
-
-/// A timeline row as the API returns it (hazards and road issues share the shape).
-pub fn event_dto(e: EventRow, actor_name: Option<String>) -> Result<HazardEvent, AppError> {
-    Ok(HazardEvent {
-        version: e.version,
-        action: e.action,
-        from_status: e.from_status.as_deref().and_then(HazardStatus::parse),
-        to_status: HazardStatus::parse(&e.to_status).ok_or_else(|| corrupt("events.to_status"))?,
-        actor_id: e.actor_id.as_deref().map(str::parse).transpose().map_err(|_| corrupt("events.actor_id"))?,
-        actor_name,
-        actor_role: e.actor_role,
-        at: from_millis(e.at),
-        device_at: e.device_at.map(from_millis),
-        location: match (e.lat, e.lon) {
-            (Some(lat), Some(lon)) => Some(GeoPoint { lat, lon, accuracy_m: None }),
-            _ => None,
-        },
-        note: e.note,
-        payload: serde_json::from_str(&e.payload).unwrap_or(serde_json::Value::Null),
-    })
 }
 
 /// Filters for hazard lists.
@@ -275,14 +189,15 @@ pub fn list(conn: &mut DbConn, f: &HazardFilter) -> Result<Listing, AppError> {
     Ok(Listing { rows, total, by_status: by_status.into_iter().collect() })
 }
 
-/// Hazards whose running deadline has passed (candidates for the overdue scheduler), oldest first.
-pub fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<HazardRow>, AppError> {
+/// Hazards whose running deadline has passed (candidates for the overdue pass), oldest first:
+/// `(id, version)`.
+pub fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<(String, i64)>, AppError> {
     Ok(hazards::table
-        .filter(hazards::status.eq_any([HazardStatus::RectificationOrdered.as_str(), HazardStatus::Filed.as_str()]))
+        .filter(hazards::status.eq_any(overdue_candidates()))
         .filter(hazards::deadline.le(now))
         .order(hazards::deadline.asc())
         .limit(limit)
-        .select(HazardRow::as_select())
+        .select((hazards::id, hazards::version))
         .load(conn)?)
 }
 
@@ -303,7 +218,7 @@ pub fn due_for_reminder(conn: &mut DbConn, until: i64, limit: i64) -> Result<Vec
 }
 
 /// Claims the reminder for a hazard's current deadline; true for exactly one caller per deadline.
-pub fn claim_reminder(conn: &mut DbConn, id: &str, deadline: i64) -> Result<bool, AppError> {
+pub fn claim_reminder(conn: &mut DbConn, id: HazardId, deadline: i64) -> Result<bool, AppError> {
     let n = diesel::update(
         hazards::table
             .find(id)

@@ -38,17 +38,12 @@ impl NotificationRow {
     }
 }
 
-/// Inserts notifications made at one time (the feed rows take the first one's time).
+/// Inserts notifications.
 pub fn insert_many(conn: &mut DbConn, rows: &[NotificationRow]) -> Result<(), AppError> {
-    use super::changes::{Audience, Kind};
-    let Some(first) = rows.first() else { return Ok(()) };
     for chunk in rows.chunks(super::INSERT_CHUNK) {
         crate::insert_many!(conn, n::table, chunk)?;
     }
-    // New ids: no earlier change to replace.
-    let feed: Vec<_> =
-        rows.iter().map(|r| (Kind::Notification, r.id.as_str(), Audience::User(r.user_id.clone()))).collect();
-    super::changes::created_many(conn, &feed, first.created_at)
+    Ok(())
 }
 
 /// A user's notifications, newest first.
@@ -65,17 +60,13 @@ pub fn for_user(
     Ok(q.order((n::created_at.desc(), n::id.desc())).limit(limit).select(NotificationRow::as_select()).load(conn)?)
 }
 
-/// Marks one of the user's notifications read (keeping the first read time); false if it is not
-/// theirs or does not exist.
-pub fn mark_read(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -> Result<bool, AppError> {
+/// Marks one of the user's notifications read, keeping the first read time: whether this changed
+/// it, or `None` if it is not theirs or does not exist.
+pub fn mark_read(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -> Result<Option<bool>, AppError> {
     let mine = || n::table.find(id.to_string()).filter(n::user_id.eq(user.to_string()));
     let exists: i64 = mine().count().get_result(conn)?;
     let changed = diesel::update(mine().filter(n::read_at.is_null())).set(n::read_at.eq(at)).execute(conn)?;
-    if changed == 1 {
-        let to = super::changes::Audience::User(user.to_string());
-        super::changes::record(conn, super::changes::Kind::Notification, &id.to_string(), &to, false, at)?;
-    }
-    Ok(exists == 1)
+    Ok((exists == 1).then_some(changed == 1))
 }
 
 /// How many unread notifications a user has.

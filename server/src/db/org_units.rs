@@ -2,6 +2,7 @@
 
 use super::schema::org_units;
 use super::DbConn;
+use super::{corrupt, escape_like};
 use crate::error::AppError;
 use diesel::prelude::*;
 use xunjian_shared::org::{OrgLevel, OrgUnit};
@@ -45,14 +46,9 @@ fn parse_id(s: &str) -> Result<OrgUnitId, AppError> {
     s.parse().map_err(|_| corrupt("org_units.id"))
 }
 
-fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
-}
-
 /// Inserts a unit.
 pub fn insert(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
     diesel::insert_into(org_units::table).values(row).execute(conn)?;
-    super::changes::scoped(conn, super::changes::Kind::OrgUnit, &row.id, &row.path, row.updated_at)?;
     Ok(())
 }
 
@@ -107,16 +103,10 @@ pub fn update(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
             org_units::updated_at.eq(row.updated_at),
         ))
         .execute(conn)?;
-    super::changes::scoped(conn, super::changes::Kind::OrgUnit, &row.id, &row.path, row.updated_at)?;
     Ok(())
 }
 
 /// All units, ordered by path (parents before children); for the CLI listing.
 pub fn all(conn: &mut DbConn) -> Result<Vec<OrgUnitRow>, AppError> {
     Ok(org_units::table.select(OrgUnitRow::as_select()).order((org_units::path.asc(),)).load(conn)?)
-}
-
-/// Escapes LIKE wildcards; paths hold only hex digits, `-` and `/`, but a rule should not rely on it.
-pub fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }

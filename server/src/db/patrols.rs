@@ -1,10 +1,11 @@
 //! Queries on on-road records and their coverage.
 
-use super::org_units::escape_like;
+use super::escape_like;
 use super::schema::{patrol_coverage, patrols, users};
-use super::{from_millis, DbConn};
+use super::{corrupt, from_millis, DbConn};
 use crate::error::AppError;
 use diesel::prelude::*;
+use xunjian_shared::road::on_road::{coverage_fault, OnRoadFault};
 use xunjian_shared::road::patrol::{Patrol, SubmitPatrol};
 use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::PatrolId;
@@ -26,6 +27,20 @@ pub struct PatrolRow {
     pub body: String,
     /// The thinned track.
     pub track: String,
+    /// Why it is not an on-road record, as judged when it arrived (JSON; `[]`: it is). None for a
+    /// patrol received before the rule: judged by its coverage alone.
+    pub faults: Option<String>,
+    /// Marks for the road station (JSON `Vec<PatrolFlag>`).
+    pub flags: String,
+}
+
+impl PatrolRow {
+    /// Why it is not an on-road record; none: it is. Every row has its judgement: those received
+    /// before the rule get theirs at start-up ([`judge_unjudged`]).
+    pub fn faults(&self) -> Result<Vec<OnRoadFault>, AppError> {
+        serde_json::from_str(self.faults.as_deref().ok_or_else(|| corrupt("patrols.faults"))?)
+            .map_err(|_| corrupt("patrols.faults"))
+    }
 }
 
 /// Coverage of each segment a patrol names: (segment id, share covered or none without a line).
@@ -58,8 +73,28 @@ pub fn find(conn: &mut DbConn, id: PatrolId) -> Result<Option<(PatrolRow, Covera
     Ok(Some((row, cov)))
 }
 
+/// Judges the patrols received before the on-road rule (2026-12-02) by their coverage alone, as
+/// they were counted then; answers how many. Run at start-up.
+pub fn judge_unjudged(conn: &mut DbConn, min_coverage: f64) -> Result<usize, AppError> {
+    let ids: Vec<String> = patrols::table.filter(patrols::faults.is_null()).select(patrols::id).load(conn)?;
+    for chunk in ids.chunks(500) {
+        let mut cov: std::collections::HashMap<String, Vec<Option<f64>>> = Default::default();
+        for (patrol, _, covered) in coverage_of(conn, chunk)? {
+            cov.entry(patrol).or_default().push(covered);
+        }
+        for id in chunk {
+            let shares = cov.remove(id).unwrap_or_default();
+            let faults: Vec<OnRoadFault> = coverage_fault(&shares, min_coverage).into_iter().collect();
+            let json = serde_json::to_string(&faults).map_err(AppError::internal)?;
+            diesel::update(patrols::table.find(id)).set(patrols::faults.eq(json)).execute(conn)?;
+        }
+    }
+    Ok(ids.len())
+}
+
 /// The API shape of a stored patrol.
 pub fn to_dto(row: &PatrolRow, coverage: Coverage) -> Result<Patrol, AppError> {
+    let faults = row.faults()?;
     let mut submitted: SubmitPatrol = serde_json::from_str(&row.body).map_err(AppError::internal)?;
     submitted.track = serde_json::from_str::<Vec<TrackPoint>>(&row.track).map_err(AppError::internal)?;
     let score = xunjian_shared::road::checklist::score(&submitted.checks);
@@ -73,6 +108,9 @@ pub fn to_dto(row: &PatrolRow, coverage: Coverage) -> Result<Patrol, AppError> {
             .collect::<Result<_, AppError>>()?,
         checklist_score: score,
         received_at: from_millis(row.received_at),
+        on_road: faults.is_empty(),
+        faults,
+        flags: serde_json::from_str(&row.flags).map_err(|_| corrupt("patrols.flags"))?,
     })
 }
 
@@ -93,6 +131,16 @@ pub fn between(
         q = q.filter(patrols::worker_id.eq(w.to_owned()));
     }
     Ok(q.order(patrols::started_at.asc()).select(PatrolRow::as_select()).load(conn)?)
+}
+
+/// The different days of a worker's patrols received at or after `since` (ms).
+pub fn days_received_since(conn: &mut DbConn, worker: &str, since: i64) -> Result<Vec<String>, AppError> {
+    Ok(patrols::table
+        .filter(patrols::worker_id.eq(worker))
+        .filter(patrols::received_at.ge(since))
+        .select(patrols::day)
+        .distinct()
+        .load(conn)?)
 }
 
 /// Coverage rows of a set of patrols: (patrol, segment, covered).

@@ -1,109 +1,19 @@
 //! Connection pool, migrations and the blocking-work bridge for both backends.
 
+use super::connection::{Backend, DbConn, Manager, COMMITS};
 use super::writer::Writer;
 use crate::error::AppError;
 use diesel::connection::SimpleConnection;
-use diesel::connection::TransactionManager;
-use diesel::pg::PgConnection;
-use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
-use diesel::sqlite::SqliteConnection;
+use diesel::r2d2::{Pool, PooledConnection};
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
-
-/// A connection to either backend. Query functions take `&mut DbConn` and are written once.
-#[derive(diesel::MultiConnection)]
-pub enum DbConn {
-    /// Embedded SQLite (the default).
-    Sqlite(SqliteConnection),
-    /// PostgreSQL, for a county or province that needs it.
-    Pg(PgConnection),
-}
-
-/// Which database the server runs on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-impl Backend {
-    /// `postgres://` and `postgresql://` URLs are PostgreSQL; anything else is a SQLite file path.
-    pub fn of_url(url: &str) -> Self {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres
-        } else {
-            Backend::Sqlite
-        }
-    }
-
-    /// The name shown in `/healthz`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
-}
-
-/// Opens connections of the backend chosen by the URL, never guessing by trial: a PostgreSQL URL
-/// that fails to connect must not quietly become a SQLite file of that name.
-#[derive(Debug)]
-pub struct Manager {
-    backend: Backend,
-    url: String,
-}
-
-impl ManageConnection for Manager {
-    type Connection = DbConn;
-    type Error = r2d2::Error;
-
-    fn connect(&self) -> Result<DbConn, r2d2::Error> {
-        let conn = match self.backend {
-            Backend::Postgres => DbConn::Pg(PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?),
-            Backend::Sqlite => {
-                let mut c = SqliteConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
-                // WAL lets readers run beside the writer; synchronous=FULL syncs the WAL at every
-                // commit, so an operation acknowledged to a phone (which then forgets it) survives
-                // a power cut as well as a killed process (docs/sync.md has the cost); the busy
-                // timeout makes a second process (the CLI, a backup) wait instead of failing.
-                // busy_timeout first: switching a new file to WAL takes a lock that other
-                // connections opening at the same moment must wait for, not fail on.
-                c.batch_execute(
-                    "PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                     PRAGMA foreign_keys = ON; PRAGMA cache_size = -1024;",
-                )
-                .map_err(r2d2::Error::QueryError)?;
-                DbConn::Sqlite(c)
-            }
-        };
-        Ok(conn)
-    }
-
-    fn is_valid(&self, conn: &mut DbConn) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
-    }
-
-    fn has_broken(&self, conn: &mut DbConn) -> bool {
-        // A connection given back with a transaction still open (a panic mid-write) is dropped.
-        <<DbConn as Connection>::TransactionManager as TransactionManager<DbConn>>::is_broken_transaction_manager(conn)
-    }
-}
-
-/// Write transactions committed through [`Db::write_blocking`] by this process (`xunjian bench`
-/// reports commits per push batch with it; one relaxed add per commit costs nothing).
-pub(super) static COMMITS: AtomicU64 = AtomicU64::new(0);
-
-/// How many write transactions this process has committed so far.
-pub fn commits() -> u64 {
-    COMMITS.load(Ordering::Relaxed)
-}
 
 /// The database handle the app shares: a pool plus, on SQLite, the single-writer lock.
 #[derive(Clone)]
@@ -286,7 +196,6 @@ where
 mod tests {
     use super::{run_blocking, BLOCKING_THREADS};
     use crate::error::AppError;
-    use std::path::Path;
 
     /// More jobs than threads all finish (they queue), and a job that panics is its own error, not
     /// the end of a pool thread.
@@ -305,36 +214,5 @@ mod tests {
             assert!(failed.is_err());
         }
         assert_eq!(run_blocking(|| Ok(7)).await.unwrap(), 7, "every thread survived its panic");
-    }
-
-    fn sql_of(path: &Path) -> String {
-        std::fs::read_to_string(path)
-            .unwrap()
-            .lines()
-            .filter(|l| !l.trim_start().starts_with("--"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    }
-
-    /// The two migration folders describe one schema (one `schema.rs` serves both): the same
-    /// migrations with the same SQL, comments aside. A backend-specific difference must be made on
-    /// purpose here.
-    #[test]
-    fn sqlite_and_postgres_migrations_are_the_same_schema() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
-        let mut names: Vec<_> =
-            std::fs::read_dir(root.join("sqlite")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        names.sort();
-        let mut pg: Vec<_> =
-            std::fs::read_dir(root.join("postgres")).unwrap().map(|e| e.unwrap().file_name()).collect();
-        pg.sort();
-        assert_eq!(names, pg);
-        assert!(names.len() >= 4);
-        for name in names {
-            for file in ["up.sql", "down.sql"] {
-                let (a, b) = (root.join("sqlite").join(&name).join(file), root.join("postgres").join(&name).join(file));
-                assert_eq!(sql_of(&a), sql_of(&b), "{name:?}/{file}");
-            }
-        }
     }
 }

@@ -1,6 +1,7 @@
 //! Queries on the premises ledger and its history.
 
-use super::org_units::escape_like;
+use super::corrupt;
+use super::escape_like;
 use super::schema::{org_units, premise_history, premises};
 use super::DbConn;
 use crate::error::AppError;
@@ -28,10 +29,6 @@ pub struct PremiseRow {
     pub created_by: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
-}
-
-fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
 }
 
 impl PremiseRow {

@@ -45,6 +45,17 @@ pub fn mark_used(conn: &mut DbConn, id: &str, at: i64) -> Result<bool, AppError>
     Ok(n == 1)
 }
 
+/// Whether a session (a family) of the user is still open: some token of it not revoked.
+pub fn session_open(conn: &mut DbConn, user_id: &str, family_id: &str) -> Result<bool, AppError> {
+    let n: i64 = refresh_tokens::table
+        .filter(refresh_tokens::family_id.eq(family_id))
+        .filter(refresh_tokens::user_id.eq(user_id))
+        .filter(refresh_tokens::revoked_at.is_null())
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// Revokes every token of a family (logout, or reuse of a used token).
 pub fn revoke_family(conn: &mut DbConn, family_id: &str, at: i64) -> Result<usize, AppError> {
     Ok(diesel::update(

@@ -1,6 +1,6 @@
 //! Queries on road checks and their scores.
 
-use super::schema::{road_check_scores as s, road_checks as c};
+use super::schema::{road_check_marks, road_check_scores as s, road_checks as c};
 use super::DbConn;
 use crate::error::AppError;
 use diesel::prelude::*;
@@ -100,4 +100,51 @@ pub struct ScoreRow {
 /// The scoring forms of a check.
 pub fn score_forms(conn: &mut DbConn, check: &str) -> Result<Vec<ScoreRow>, AppError> {
     Ok(s::table.filter(s::check_id.eq(check)).select(ScoreRow::as_select()).load(conn)?)
+}
+
+/// A not-checkable mark as stored.
+#[derive(Clone, Debug, Queryable, Selectable)]
+#[diesel(table_name = road_check_marks)]
+pub struct MarkRow {
+    pub segment_id: String,
+    pub marked_by: Option<String>,
+    pub reason: String,
+    pub at: i64,
+}
+
+/// Marks a drawn segment not checkable, replacing its score or an earlier mark.
+pub fn save_mark(
+    conn: &mut DbConn,
+    check: &str,
+    segment: &str,
+    by: &str,
+    reason: &str,
+    at: i64,
+) -> Result<(), AppError> {
+    use road_check_marks as m;
+    diesel::delete(s::table.find((check, segment))).execute(conn)?;
+    diesel::delete(m::table.find((check, segment))).execute(conn)?;
+    diesel::insert_into(m::table)
+        .values((
+            m::check_id.eq(check),
+            m::segment_id.eq(segment),
+            m::marked_by.eq(by),
+            m::reason.eq(reason),
+            m::at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Removes a segment's not-checkable mark (it is scored after all).
+pub fn clear_mark(conn: &mut DbConn, check: &str, segment: &str) -> Result<(), AppError> {
+    use road_check_marks as m;
+    diesel::delete(m::table.find((check, segment))).execute(conn)?;
+    Ok(())
+}
+
+/// The not-checkable marks of a check.
+pub fn marks(conn: &mut DbConn, check: &str) -> Result<Vec<MarkRow>, AppError> {
+    use road_check_marks as m;
+    Ok(m::table.filter(m::check_id.eq(check)).select(MarkRow::as_select()).load(conn)?)
 }

@@ -1,36 +1,37 @@
 //! Queries on road issues, their timeline (the same shape as a hazard's) and works filings.
 
-use super::hazards::{corrupt, event_dto, EventRow};
-use super::org_units::escape_like;
-use super::schema::{road_issue_events, road_issues, road_segments, road_works, roads, users};
+use super::escape_like;
+use super::schema::{road_issues, road_segments, road_works, roads};
+use super::{corrupt, overdue_candidates};
 use super::{from_millis, DbConn};
 use crate::error::AppError;
 use diesel::prelude::*;
 use xunjian_shared::checklist::Severity;
-use xunjian_shared::hazard::{HazardEvent, HazardState, HazardStatus, ReferralTarget};
+use xunjian_shared::hazard::{HazardState, HazardStatus, ReferralTarget};
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::issue::{FindingCategory, RoadIssue};
 use xunjian_shared::road::works::{FileWorks, Works, WorksKind, WorksStatus};
+use xunjian_shared::{PatrolId, RoadIssueId, SegmentId, UserId, WorksId};
 
-/// A row of `road_issues`.
+/// A row of `road_issues`, typed like `HazardRow`.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = road_issues, treat_none_as_null = true)]
 pub struct IssueRow {
-    pub id: String,
-    pub patrol_id: Option<String>,
-    pub segment_id: String,
+    pub id: RoadIssueId,
+    pub patrol_id: Option<PatrolId>,
+    pub segment_id: SegmentId,
     pub scope_path: String,
-    pub category: String,
+    pub category: FindingCategory,
     pub description: String,
     pub lat: f64,
     pub lon: f64,
     pub photos: String,
-    pub works_id: Option<String>,
-    pub status: String,
+    pub works_id: Option<WorksId>,
+    pub status: HazardStatus,
     pub deadline: Option<i64>,
-    pub referred_to: Option<String>,
+    pub referred_to: Option<ReferralTarget>,
     pub reminded_deadline: Option<i64>,
-    pub registered_by: Option<String>,
+    pub registered_by: Option<UserId>,
     pub version: i64,
     pub found_at: i64,
     pub created_at: i64,
@@ -38,45 +39,38 @@ pub struct IssueRow {
     pub closed_at: Option<i64>,
 }
 
-fn parse_opt<T: std::str::FromStr>(v: &Option<String>, what: &str) -> Result<Option<T>, AppError> {
-    v.as_deref().map(str::parse).transpose().map_err(|_| corrupt(what))
-}
-
 impl IssueRow {
     /// The part the hazard machine works on (road issues are always general).
     pub fn state(&self) -> Result<HazardState, AppError> {
         Ok(HazardState {
-            status: HazardStatus::parse(&self.status).ok_or_else(|| corrupt("road_issues.status"))?,
+            status: self.status,
             severity: Severity::General,
             deadline: self.deadline.map(from_millis),
-            referred_to: match &self.referred_to {
-                Some(s) => Some(ReferralTarget::parse(s).ok_or_else(|| corrupt("road_issues.referred_to"))?),
-                None => None,
-            },
+            referred_to: self.referred_to,
             brigade_accepted: false,
         })
     }
 
     /// Writes a new state into the row (version and times are the caller's).
     pub fn set_state(&mut self, s: &HazardState) {
-        self.status = s.status.as_str().into();
+        self.status = s.status;
         self.deadline = s.deadline.map(|d| d.timestamp_millis());
-        self.referred_to = s.referred_to.map(|r| r.as_str().into());
+        self.referred_to = s.referred_to;
     }
 
     /// The API shape; `road_id` comes from the segment.
     pub fn to_dto(&self, road_id: &str) -> Result<RoadIssue, AppError> {
         Ok(RoadIssue {
-            id: self.id.parse().map_err(|_| corrupt("road_issues.id"))?,
-            patrol_id: parse_opt(&self.patrol_id, "road_issues.patrol_id")?,
+            id: self.id,
+            patrol_id: self.patrol_id,
             road_id: road_id.parse().map_err(|_| corrupt("road_segments.road_id"))?,
-            segment_id: self.segment_id.parse().map_err(|_| corrupt("road_issues.segment_id"))?,
-            category: FindingCategory::parse(&self.category).ok_or_else(|| corrupt("road_issues.category"))?,
+            segment_id: self.segment_id,
+            category: self.category,
             description: self.description.clone(),
             location: GeoPoint { lat: self.lat, lon: self.lon, accuracy_m: None },
             photos: serde_json::from_str(&self.photos).map_err(AppError::internal)?,
-            works_id: parse_opt(&self.works_id, "road_issues.works_id")?,
-            registered_by: parse_opt(&self.registered_by, "road_issues.registered_by")?,
+            works_id: self.works_id,
+            registered_by: self.registered_by,
             state: self.state()?,
             version: self.version,
             found_at: from_millis(self.found_at),
@@ -84,6 +78,10 @@ impl IssueRow {
             closed_at: self.closed_at.map(from_millis),
         })
     }
+}
+
+fn parse_opt<T: std::str::FromStr>(v: &Option<String>, what: &str) -> Result<Option<T>, AppError> {
+    v.as_deref().map(str::parse).transpose().map_err(|_| corrupt(what))
 }
 
 /// A road issue with where it is.
@@ -108,29 +106,6 @@ impl IssueFull {
 /// Inserts a road issue.
 pub fn insert(conn: &mut DbConn, row: &IssueRow) -> Result<(), AppError> {
     diesel::insert_into(road_issues::table).values(row).execute(conn)?;
-    Ok(())
-}
-
-/// Appends a timeline entry; `(issue_id, version)` is unique.
-pub fn insert_event(conn: &mut DbConn, e: &EventRow) -> Result<(), AppError> {
-    diesel::insert_into(road_issue_events::table)
-        .values((
-            road_issue_events::id.eq(&e.id),
-            road_issue_events::issue_id.eq(&e.hazard_id),
-            road_issue_events::version.eq(e.version),
-            road_issue_events::action.eq(&e.action),
-            road_issue_events::from_status.eq(&e.from_status),
-            road_issue_events::to_status.eq(&e.to_status),
-            road_issue_events::actor_id.eq(&e.actor_id),
-            road_issue_events::actor_role.eq(&e.actor_role),
-            road_issue_events::at.eq(e.at),
-            road_issue_events::device_at.eq(e.device_at),
-            road_issue_events::lat.eq(e.lat),
-            road_issue_events::lon.eq(e.lon),
-            road_issue_events::note.eq(&e.note),
-            road_issue_events::payload.eq(&e.payload),
-        ))
-        .execute(conn)?;
     Ok(())
 }
 
@@ -160,74 +135,6 @@ pub fn find_many(conn: &mut DbConn, ids: &[String]) -> Result<Vec<IssueFull>, Ap
             road_segments::worker_id,
         ))
         .load(conn)?)
-}
-
-/// A `road_issue_events` row as selected (the same columns as a hazard event's).
-type EventTuple = (
-    String,
-    String,
-    i64,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    i64,
-    Option<i64>,
-    Option<f64>,
-    Option<f64>,
-    String,
-    String,
-);
-
-/// The timeline of an issue, oldest first.
-pub fn timeline(conn: &mut DbConn, id: &str) -> Result<Vec<HazardEvent>, AppError> {
-    let rows: Vec<(EventRow, Option<String>)> = road_issue_events::table
-        .left_join(users::table.on(users::id.nullable().eq(road_issue_events::actor_id)))
-        .filter(road_issue_events::issue_id.eq(id))
-        .order(road_issue_events::version.asc())
-        .select((
-            (
-                road_issue_events::id,
-                road_issue_events::issue_id,
-                road_issue_events::version,
-                road_issue_events::action,
-                road_issue_events::from_status,
-                road_issue_events::to_status,
-                road_issue_events::actor_id,
-                road_issue_events::actor_role,
-                road_issue_events::at,
-                road_issue_events::device_at,
-                road_issue_events::lat,
-                road_issue_events::lon,
-                road_issue_events::note,
-                road_issue_events::payload,
-            ),
-            users::display_name.nullable(),
-        ))
-        .load::<(EventTuple, Option<String>)>(conn)?
-        .into_iter()
-        .map(|(t, name)| {
-            let e = EventRow {
-                id: t.0,
-                hazard_id: t.1,
-                version: t.2,
-                action: t.3,
-                from_status: t.4,
-                to_status: t.5,
-                actor_id: t.6,
-                actor_role: t.7,
-                at: t.8,
-                device_at: t.9,
-                lat: t.10,
-                lon: t.11,
-                note: t.12,
-                payload: t.13,
-            };
-            (e, name)
-        })
-        .collect();
-    rows.into_iter().map(|(e, name)| event_dto(e, name)).collect()
 }
 
 /// Filters of the road issue list.
@@ -280,7 +187,7 @@ pub fn list(conn: &mut DbConn, f: &IssueFilter) -> Result<IssueListing, AppError
         .limit(f.limit)
         .offset(f.offset)
         .load(conn)?;
-    let seg_ids: Vec<&str> = rows.iter().map(|r| r.segment_id.as_str()).collect();
+    let seg_ids: Vec<String> = rows.iter().map(|r| r.segment_id.to_string()).collect();
     let road_of: std::collections::HashMap<String, String> = road_segments::table
         .filter(road_segments::id.eq_any(seg_ids))
         .select((road_segments::id, road_segments::road_id))
@@ -290,26 +197,26 @@ pub fn list(conn: &mut DbConn, f: &IssueFilter) -> Result<IssueListing, AppError
     let rows = rows
         .into_iter()
         .map(|r| {
-            let road = road_of.get(&r.segment_id).cloned().unwrap_or_default();
+            let road = road_of.get(&r.segment_id.to_string()).cloned().unwrap_or_default();
             (r, road)
         })
         .collect();
     Ok((rows, total, by_status.into_iter().collect()))
 }
 
-/// Issues whose running deadline has passed, oldest first.
-pub fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<IssueRow>, AppError> {
+/// Issues whose running deadline has passed, oldest first: `(id, version)`.
+pub fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<(String, i64)>, AppError> {
     Ok(road_issues::table
-        .filter(road_issues::status.eq_any([HazardStatus::RectificationOrdered.as_str(), HazardStatus::Filed.as_str()]))
+        .filter(road_issues::status.eq_any(overdue_candidates()))
         .filter(road_issues::deadline.le(now))
         .order(road_issues::deadline.asc())
         .limit(limit)
-        .select(IssueRow::as_select())
+        .select((road_issues::id, road_issues::version))
         .load(conn)?)
 }
 
 /// Links an issue to a works filing.
-pub fn link_works(conn: &mut DbConn, issue_id: &str, works_id: &str) -> Result<(), AppError> {
+pub fn link_works(conn: &mut DbConn, issue_id: RoadIssueId, works_id: &str) -> Result<(), AppError> {
     diesel::update(road_issues::table.find(issue_id)).set(road_issues::works_id.eq(works_id)).execute(conn)?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Queries on the road register: roads, segments and patrol workers' files.
 
-use super::org_units::escape_like;
+use super::corrupt;
+use super::escape_like;
 use super::schema::{patrol_workers, road_segments, roads, users};
 use super::DbConn;
 use crate::error::AppError;
@@ -9,10 +10,6 @@ use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::register::{PatrolWorker, Road, Segment};
 use xunjian_shared::road::{ResponsibleUnit, RoadLevel};
 use xunjian_shared::{RoadId, SegmentId};
-
-fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
-}
 
 /// A row of `roads`.
 #[derive(Clone, Debug, Queryable, Selectable, Insertable)]

@@ -223,6 +223,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    attachment_uploads (sha256, user_id) {
+        sha256 -> Text,
+        user_id -> Text,
+        uploaded_at -> BigInt,
+    }
+}
+
+diesel::table! {
     attachment_refs (sha256, kind, entity_id) {
         sha256 -> Text,
         kind -> Text,
@@ -282,6 +290,55 @@ diesel::table! {
         distance_m -> Double,
         body -> Text,
         track -> Text,
+        faults -> Nullable<Text>,
+        flags -> Text,
+    }
+}
+
+diesel::table! {
+    road_check_marks (check_id, segment_id) {
+        check_id -> Text,
+        segment_id -> Text,
+        marked_by -> Nullable<Text>,
+        reason -> Text,
+        at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_hours (township_id) {
+        township_id -> Text,
+        days -> Text,
+        start_time -> Text,
+        end_time -> Text,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_signers (township_id) {
+        township_id -> Text,
+        deputy_head_id -> Text,
+        head_id -> Text,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_months (township_id, month) {
+        township_id -> Text,
+        month -> Text,
+        sheet -> Text,
+        closed_by -> Text,
+        closed_at -> BigInt,
+        officer_id -> Nullable<Text>,
+        officer_at -> Nullable<BigInt>,
+        deputy_id -> Nullable<Text>,
+        deputy_at -> Nullable<BigInt>,
+        head_id -> Nullable<Text>,
+        head_at -> Nullable<BigInt>,
     }
 }
 
@@ -345,6 +402,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_counter,
     server_meta,
     attachments,
+    attachment_uploads,
     attachment_refs,
     roads,
     road_segments,

@@ -1,7 +1,7 @@
 //! Counting queries for the office's reports: everything grouped by grid (and type, category or
 //! action) in SQL, so a county's quarter costs a few small result sets, never a row per record.
 
-use super::org_units::escape_like;
+use super::escape_like;
 use super::schema::{hazard_events, hazards, inspections, org_units, premises};
 use super::DbConn;
 use crate::error::AppError;

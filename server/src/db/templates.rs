@@ -55,8 +55,6 @@ pub fn publish(
         published_at: at,
     };
     diesel::insert_into(t::table).values(&row).execute(conn)?;
-    let everyone = super::changes::Audience::Everyone;
-    super::changes::record(conn, super::changes::Kind::Template, &row.id, &everyone, false, at)?;
     Ok(row)
 }
 

@@ -1,6 +1,7 @@
 //! Queries on user accounts.
 
-use super::org_units::escape_like;
+use super::corrupt;
+use super::escape_like;
 use super::schema::{org_units, users};
 use super::{from_millis, DbConn};
 use crate::error::AppError;
@@ -48,10 +49,6 @@ impl UserRow {
     pub fn role(&self) -> Result<Role, AppError> {
         Role::parse(&self.role).ok_or_else(|| corrupt("users.role"))
     }
-}
-
-fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
 }
 
 /// Inserts an account.

@@ -13,7 +13,7 @@
 //! and every writer in it gets an error: nothing a writer was told is saved is lost, and nothing
 //! half-written stays.
 
-use super::pool::{Manager, COMMITS};
+use super::connection::{Manager, COMMITS};
 use super::DbConn;
 use crate::error::AppError;
 use diesel::connection::{AnsiTransactionManager, TransactionManager, TransactionManagerStatus};
@@ -237,7 +237,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = Arc::new(Db::open(dir.path().join("w.db").to_str().unwrap()).unwrap());
         db.write_blocking(|c| Ok(c.batch_execute("CREATE TABLE t (k INTEGER PRIMARY KEY)")?)).unwrap();
-        let commits_before = crate::db::pool::commits();
+        let commits_before = crate::db::commits();
         let threads: Vec<_> = (0..16i64)
             .map(|t| {
                 let db = db.clone();
@@ -272,7 +272,7 @@ mod tests {
         assert!(answered.iter().filter(|(k, _)| k % 10 == 3).all(|(_, ok)| !ok));
         // A panic fails at most its group; the other writes are kept.
         assert!(told.len() >= 16 * 40 - 16 * 4 - 4 * super::MAX_GROUP, "most writes kept: {}", told.len());
-        let commits = crate::db::pool::commits() - commits_before;
+        let commits = crate::db::commits() - commits_before;
         assert!(commits as usize <= told.len(), "{commits} commits for {} writes", told.len());
         // Still usable afterwards.
         db.write_blocking(|c| insert(c, 999_999)).unwrap();

@@ -6,11 +6,11 @@ use crate::error::AppError;
 use crate::services::ledger::{self, ImportRequest};
 use crate::services::ledger_io::FileFormat;
 use crate::state::AppState;
-use actix_web::http::{header, StatusCode};
+use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use xunjian_shared::ledger::{ImportResult, MAX_IMPORT_BYTES};
-use xunjian_shared::{ErrorCode, OrgUnitId, Problem};
+use xunjian_shared::{OrgUnitId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
@@ -34,13 +34,9 @@ pub struct ImportQuery {
     pub skip_duplicates: Option<bool>,
 }
 
-/// The body could not be read: over the limit is 413, anything else 400.
+/// An office file's body that could not be read: over the limit is 413, anything else 400.
 pub(crate) fn body_error(e: actix_web::Error) -> AppError {
-    if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::with_detail(ErrorCode::PayloadTooLarge, format!("limit is {MAX_IMPORT_BYTES} bytes"))
-    } else {
-        AppError::with_detail(ErrorCode::InvalidParameter, format!("body: {e}"))
-    }
+    super::extractors::body_error(e, MAX_IMPORT_BYTES)
 }
 
 /// Import a township's ledger file (台账导入): CSV or XLSX with a header row (Chinese or English
@@ -48,7 +44,7 @@ pub(crate) fn body_error(e: actix_web::Error) -> AppError {
 /// the report and writes nothing. A real import writes all rows in one transaction; if any row has
 /// an error nothing is written and the answer is 422 `validation_failed` whose `detail` is the
 /// report (an `ImportReport`) as JSON. Duplicates are warnings (or skipped with `skip_duplicates`).
-#[utoipa::path(post, path = "/api/v1/premises/import", tag = "premises", security(("bearer" = [])), params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/premises/import", operation_id = "import_ledger", tag = "premises", security(("bearer" = [])), params(ImportQuery),
     request_body(description = "The ledger file, raw", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, body = ImportResult), (status = 403, description = "forbidden, out_of_scope", body = Problem),
         (status = 413, body = Problem), (status = 415, body = Problem),
@@ -86,7 +82,7 @@ pub struct ExportQuery {
 
 /// Download the ledger (active premises) as a file with the import's columns, sorted by township,
 /// village, grid and name; it imports again as is. Named `ledger-<unit code>-<date>.<ext>`.
-#[utoipa::path(get, path = "/api/v1/premises/export", tag = "premises", security(("bearer" = [])), params(ExportQuery),
+#[utoipa::path(get, path = "/api/v1/premises/export", operation_id = "export_ledger", tag = "premises", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn export(

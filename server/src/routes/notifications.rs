@@ -24,7 +24,7 @@ pub struct NotificationQuery {
 }
 
 /// The caller's notifications, newest first.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), params(NotificationQuery),
+#[utoipa::path(get, path = "/api/v1/notifications", operation_id = "list_notifications", tag = "notifications", security(("bearer" = [])), params(NotificationQuery),
     responses((status = 200, body = Vec<Notification>)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -35,7 +35,7 @@ pub async fn list(
 }
 
 /// Mark one of the caller's notifications read.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", security(("bearer" = [])),
+#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", operation_id = "mark_notification_read", tag = "notifications", security(("bearer" = [])),
     responses((status = 204, description = "read"), (status = 404, body = Problem)))]
 pub async fn read(
     state: web::Data<AppState>,
@@ -48,7 +48,7 @@ pub async fn read(
 
 /// What the caller should do now: premises due for inspection in their scope, hazards waiting for
 /// them (re-checks, overdue, filings, referrals, reviews), unread notifications.
-#[utoipa::path(get, path = "/api/v1/today", tag = "notifications", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/today", operation_id = "get_today", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = xunjian_shared::today::Today)))]
 pub async fn today(
     state: web::Data<AppState>,

@@ -1,5 +1,6 @@
 //! `/api/v1/org-units`.
 
+use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
 use crate::services::org;
@@ -28,7 +29,7 @@ pub struct UnitQuery {
 }
 
 /// Units in the caller's subtree (their own unit included), by code.
-#[utoipa::path(get, path = "/api/v1/org-units", tag = "org", security(("bearer" = [])), params(UnitQuery),
+#[utoipa::path(get, path = "/api/v1/org-units", operation_id = "list_org_units", tag = "org", security(("bearer" = [])), params(UnitQuery),
     responses((status = 200, body = inline(List<OrgUnit>)), (status = 401, body = Problem)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -41,7 +42,7 @@ pub async fn list(
 }
 
 /// One unit in the caller's subtree.
-#[utoipa::path(get, path = "/api/v1/org-units/{id}", tag = "org", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/org-units/{id}", operation_id = "get_org_unit", tag = "org", security(("bearer" = [])),
     responses((status = 200, body = OrgUnit), (status = 404, body = Problem)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -52,25 +53,25 @@ pub async fn get(
 }
 
 /// Create a unit one level below a parent in the caller's subtree (county_admin, township_office).
-#[utoipa::path(post, path = "/api/v1/org-units", tag = "org", security(("bearer" = [])), request_body = CreateOrgUnit,
+#[utoipa::path(post, path = "/api/v1/org-units", operation_id = "create_org_unit", tag = "org", security(("bearer" = [])), request_body = CreateOrgUnit,
     responses((status = 201, body = OrgUnit), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateOrgUnit>,
+    body: Json<CreateOrgUnit>,
 ) -> Result<HttpResponse, AppError> {
     let unit = org::create(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(unit))
 }
 
 /// Rename, re-code, activate or deactivate a unit below the caller's own.
-#[utoipa::path(patch, path = "/api/v1/org-units/{id}", tag = "org", security(("bearer" = [])), request_body = UpdateOrgUnit,
+#[utoipa::path(patch, path = "/api/v1/org-units/{id}", operation_id = "update_org_unit", tag = "org", security(("bearer" = [])), request_body = UpdateOrgUnit,
     responses((status = 200, body = OrgUnit), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<OrgUnitId>,
-    body: web::Json<UpdateOrgUnit>,
+    body: Json<UpdateOrgUnit>,
 ) -> Result<web::Json<OrgUnit>, AppError> {
     Ok(web::Json(org::update(&state, &user, id.into_inner(), body.into_inner()).await?))
 }

@@ -1,5 +1,6 @@
 //! `/api/v1/premises`: the ledger.
 
+use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
 use crate::services::premises::{self, LedgerQuery};
@@ -38,7 +39,7 @@ pub struct PremiseQuery {
 }
 
 /// The ledger in the caller's scope, by name.
-#[utoipa::path(get, path = "/api/v1/premises", tag = "premises", security(("bearer" = [])), params(PremiseQuery),
+#[utoipa::path(get, path = "/api/v1/premises", operation_id = "list_premises", tag = "premises", security(("bearer" = [])), params(PremiseQuery),
     responses((status = 200, body = PremisePage), (status = 403, body = Problem)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -58,18 +59,18 @@ pub async fn list(
 }
 
 /// Register a premise in a grid of the caller's scope.
-#[utoipa::path(post, path = "/api/v1/premises", tag = "premises", security(("bearer" = [])), request_body = CreatePremise,
+#[utoipa::path(post, path = "/api/v1/premises", operation_id = "create_premise", tag = "premises", security(("bearer" = [])), request_body = CreatePremise,
     responses((status = 201, body = Premise), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreatePremise>,
+    body: Json<CreatePremise>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(premises::create(&state, &user, body.into_inner()).await?))
 }
 
 /// One premise.
-#[utoipa::path(get, path = "/api/v1/premises/{id}", tag = "premises", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/premises/{id}", operation_id = "get_premise", tag = "premises", security(("bearer" = [])),
     responses((status = 200, body = Premise), (status = 404, body = Problem)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -80,19 +81,19 @@ pub async fn get(
 }
 
 /// Edit, move or deactivate a premise; `expected_version` guards against overwriting a newer edit.
-#[utoipa::path(patch, path = "/api/v1/premises/{id}", tag = "premises", security(("bearer" = [])), request_body = UpdatePremise,
+#[utoipa::path(patch, path = "/api/v1/premises/{id}", operation_id = "update_premise", tag = "premises", security(("bearer" = [])), request_body = UpdatePremise,
     responses((status = 200, body = Premise), (status = 404, body = Problem), (status = 409, description = "stale_version", body = Problem)))]
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<PremiseId>,
-    body: web::Json<UpdatePremise>,
+    body: Json<UpdatePremise>,
 ) -> Result<web::Json<Premise>, AppError> {
     Ok(web::Json(premises::update(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Every change to a premise, oldest first.
-#[utoipa::path(get, path = "/api/v1/premises/{id}/history", tag = "premises", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/premises/{id}/history", operation_id = "get_premise_history", tag = "premises", security(("bearer" = [])),
     responses((status = 200, body = Vec<PremiseChange>), (status = 404, body = Problem)))]
 pub async fn history(
     state: web::Data<AppState>,
@@ -103,7 +104,7 @@ pub async fn history(
 }
 
 /// A premise's inspections, newest first.
-#[utoipa::path(get, path = "/api/v1/premises/{id}/inspections", tag = "premises", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/premises/{id}/inspections", operation_id = "list_premise_inspections", tag = "premises", security(("bearer" = [])),
     responses((status = 200, body = Vec<Inspection>), (status = 404, body = Problem)))]
 pub async fn inspections(
     state: web::Data<AppState>,

@@ -1,9 +1,12 @@
 //! `/api/v1/road-issues` (patrol findings carried to closed) and `/api/v1/road-works` (works
 //! filings in the road area).
 
+use super::extractors::Json;
 use super::hazards::parse_statuses;
 use crate::auth::AuthUser;
+use crate::db::road_issues::IssueFull;
 use crate::error::AppError;
+use crate::services::lifecycle;
 use crate::services::road_issues::{self, IssueQuery};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -29,6 +32,7 @@ pub struct IssueListQuery {
     /// Only under this unit inside the caller's scope.
     pub org_unit_id: Option<OrgUnitId>,
     /// Comma-separated statuses (the hazard statuses), e.g. `registered,referred`.
+    #[param(value_type = Option<Vec<xunjian_shared::hazard::HazardStatus>>, style = Form, explode = false, min_items = 1)]
     pub status: Option<String>,
     /// Only referred to `enforcement`.
     pub referred_to: Option<ReferralTarget>,
@@ -41,7 +45,7 @@ pub struct IssueListQuery {
 }
 
 /// Road issues in the caller's scope (a patrol worker: the ones they found), newest first.
-#[utoipa::path(get, path = "/api/v1/road-issues", tag = "roads", security(("bearer" = [])), params(IssueListQuery),
+#[utoipa::path(get, path = "/api/v1/road-issues", operation_id = "list_road_issues", tag = "roads", security(("bearer" = [])), params(IssueListQuery),
     responses((status = 200, body = RoadIssuePage), (status = 400, body = Problem)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -61,19 +65,19 @@ pub async fn list(
 }
 
 /// A road issue with its timeline and the actions the caller may take now.
-#[utoipa::path(get, path = "/api/v1/road-issues/{id}", tag = "roads", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/road-issues/{id}", operation_id = "get_road_issue", tag = "roads", security(("bearer" = [])),
     responses((status = 200, body = RoadIssueDetail), (status = 404, body = Problem)))]
 pub async fn get(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<RoadIssueId>,
 ) -> Result<web::Json<RoadIssueDetail>, AppError> {
-    Ok(web::Json(road_issues::detail(&state, &user, id.into_inner()).await?))
+    Ok(web::Json(lifecycle::detail::<IssueFull>(&state, &user, id.to_string()).await?))
 }
 
 /// Take an action on a road issue: the hazard actions with road roles (the road station orders
 /// rectification, refers to enforcement, closes; enforcement accepts, returns, records the outcome).
-#[utoipa::path(post, path = "/api/v1/road-issues/{id}/actions", tag = "roads", security(("bearer" = [])), request_body = ActOnHazard,
+#[utoipa::path(post, path = "/api/v1/road-issues/{id}/actions", operation_id = "act_on_road_issue", tag = "roads", security(("bearer" = [])), request_body = ActOnHazard,
     responses((status = 200, body = RoadIssueDetail), (status = 404, body = Problem),
         (status = 409, description = "transition_not_allowed, role_not_allowed, not_the_receiver (referral to the fire brigade), stale_version", body = Problem),
         (status = 422, description = "invalid_deadline, evidence_required, reason_required", body = Problem)))]
@@ -81,9 +85,9 @@ pub async fn act(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<RoadIssueId>,
-    body: web::Json<ActOnHazard>,
+    body: Json<ActOnHazard>,
 ) -> Result<web::Json<RoadIssueDetail>, AppError> {
-    Ok(web::Json(road_issues::act(&state, &user, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(lifecycle::act_for::<IssueFull>(&state, &user, id.to_string(), body.into_inner()).await?))
 }
 
 /// Filters of `GET /api/v1/road-works`.
@@ -97,7 +101,7 @@ pub struct WorksListQuery {
 }
 
 /// Works filings in the caller's scope, newest first (at most 500).
-#[utoipa::path(get, path = "/api/v1/road-works", tag = "roads", security(("bearer" = [])), params(WorksListQuery),
+#[utoipa::path(get, path = "/api/v1/road-works", operation_id = "list_road_works", tag = "roads", security(("bearer" = [])), params(WorksListQuery),
     responses((status = 200, body = [Works]), (status = 403, body = Problem)))]
 pub async fn list_works(
     state: web::Data<AppState>,
@@ -110,19 +114,19 @@ pub async fn list_works(
 
 /// File works in the road area before approval (先报备); `issue_id` links a finding of the same
 /// works done unfiled.
-#[utoipa::path(post, path = "/api/v1/road-works", tag = "roads", security(("bearer" = [])), request_body = FileWorks,
+#[utoipa::path(post, path = "/api/v1/road-works", operation_id = "file_road_works", tag = "roads", security(("bearer" = [])), request_body = FileWorks,
     responses((status = 201, body = Works), (status = 403, body = Problem), (status = 404, body = Problem),
         (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn file_works(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<FileWorks>,
+    body: Json<FileWorks>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(road_issues::file_works(&state, &user, body.into_inner()).await?))
 }
 
 /// Approve (再批复), refuse, or report done (后实施) a filing.
-#[utoipa::path(post, path = "/api/v1/road-works/{id}/actions", tag = "roads", security(("bearer" = [])), request_body = ActOnWorks,
+#[utoipa::path(post, path = "/api/v1/road-works/{id}/actions", operation_id = "act_on_road_works", tag = "roads", security(("bearer" = [])), request_body = ActOnWorks,
     responses((status = 200, body = Works), (status = 404, body = Problem),
         (status = 409, description = "transition_not_allowed, role_not_allowed, stale_version", body = Problem),
         (status = 422, description = "reason_required", body = Problem)))]
@@ -130,7 +134,7 @@ pub async fn act_on_works(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<WorksId>,
-    body: web::Json<ActOnWorks>,
+    body: Json<ActOnWorks>,
 ) -> Result<web::Json<Works>, AppError> {
     Ok(web::Json(road_issues::act_on_works(&state, &user, id.into_inner(), body.into_inner()).await?))
 }

@@ -1,5 +1,6 @@
 //! Road patrol: `/api/v1/roads`, `/segments`, `/patrol-workers`, `/patrols`, `/road-checks`.
 
+use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
 use crate::routes::ledger::{body_error, ExportQuery};
@@ -11,7 +12,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use xunjian_shared::ledger::MAX_IMPORT_BYTES;
-use xunjian_shared::road::check::CheckDetail;
+use xunjian_shared::road::check::{CheckDetail, MarkNotCheckable};
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
     AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail, PatrolSummary, ScoreSegment,
@@ -55,41 +56,42 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/road-checks", web::get().to(list_checks))
         .route("/road-checks/{id}", web::get().to(get_check))
         .route("/road-checks/{id}/scores/{segment_id}", web::put().to(score))
+        .route("/road-checks/{id}/not-checkable/{segment_id}", web::put().to(mark_not_checkable))
         .route("/road-checks/{id}/publish", web::post().to(publish))
         .route("/road-checks/{id}/ranking", web::get().to(ranking));
 }
 
 /// The road register.
-#[utoipa::path(get, path = "/api/v1/roads", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Road>)))]
+#[utoipa::path(get, path = "/api/v1/roads", operation_id = "list_roads", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Road>)))]
 pub async fn list_roads(state: web::Data<AppState>, _user: AuthUser) -> Result<web::Json<Vec<Road>>, AppError> {
     Ok(web::Json(roads::list_roads(&state).await?))
 }
 
 /// Register a road (county admin).
-#[utoipa::path(post, path = "/api/v1/roads", tag = "roads", security(("bearer" = [])), request_body = CreateRoad,
+#[utoipa::path(post, path = "/api/v1/roads", operation_id = "create_road", tag = "roads", security(("bearer" = [])), request_body = CreateRoad,
     responses((status = 201, body = Road), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn create_road(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateRoad>,
+    body: Json<CreateRoad>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(roads::create_road(&state, &user, body.into_inner()).await?))
 }
 
 /// Add a segment (km range in one township, optional surveyed line, optional worker).
-#[utoipa::path(post, path = "/api/v1/roads/{id}/segments", tag = "roads", security(("bearer" = [])), request_body = CreateSegment,
+#[utoipa::path(post, path = "/api/v1/roads/{id}/segments", operation_id = "create_segment", tag = "roads", security(("bearer" = [])), request_body = CreateSegment,
     responses((status = 201, body = Segment), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create_segment(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<RoadId>,
-    body: web::Json<CreateSegment>,
+    body: Json<CreateSegment>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(roads::create_segment(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Segments: a patrol worker's own, otherwise those in the caller's scope.
-#[utoipa::path(get, path = "/api/v1/segments", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Segment>)))]
+#[utoipa::path(get, path = "/api/v1/segments", operation_id = "list_segments", tag = "roads", security(("bearer" = [])), responses((status = 200, body = Vec<Segment>)))]
 pub async fn list_segments(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<Segment>>, AppError> {
     Ok(web::Json(roads::list_segments(&state, &user).await?))
 }
@@ -98,25 +100,25 @@ pub async fn list_segments(state: web::Data<AppState>, user: AuthUser) -> Result
 /// unassign (`null`) its patrol worker, and/or set its surveyed line from points (`polyline`, 2 to
 /// 2,000 WGS-84 points) or from a patrol of it alone (`polyline_from_patrol`: its thinned track). Fields
 /// left out are left as they are.
-#[utoipa::path(patch, path = "/api/v1/segments/{id}", tag = "roads", security(("bearer" = [])), request_body = UpdateSegment,
+#[utoipa::path(patch, path = "/api/v1/segments/{id}", operation_id = "update_segment", tag = "roads", security(("bearer" = [])), request_body = UpdateSegment,
     responses((status = 200, body = Segment), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub async fn assign(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<SegmentId>,
-    body: web::Json<UpdateSegment>,
+    body: Json<UpdateSegment>,
 ) -> Result<web::Json<Segment>, AppError> {
     Ok(web::Json(roads::update_segment(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Save a patrol worker's file (birth date, probation, contract, insurance).
-#[utoipa::path(put, path = "/api/v1/patrol-workers/{user_id}", tag = "roads", security(("bearer" = [])), request_body = PatrolWorker,
+#[utoipa::path(put, path = "/api/v1/patrol-workers/{user_id}", operation_id = "save_patrol_worker", tag = "roads", security(("bearer" = [])), request_body = PatrolWorker,
     responses((status = 200, body = PatrolWorker), (status = 404, body = Problem)))]
 pub async fn save_worker(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<UserId>,
-    body: web::Json<PatrolWorker>,
+    body: Json<PatrolWorker>,
 ) -> Result<web::Json<PatrolWorker>, AppError> {
     let w = PatrolWorker { user_id: id.into_inner(), ..body.into_inner() };
     Ok(web::Json(roads::save_worker(&state, &user, w).await?))
@@ -131,7 +133,7 @@ pub struct UnitQuery {
 }
 
 /// Unassigned km, workers over 5 km (第十一条) and workers' files to fix (第十二、十三、二十三条).
-#[utoipa::path(get, path = "/api/v1/roads/assignments", tag = "roads", security(("bearer" = [])), params(UnitQuery),
+#[utoipa::path(get, path = "/api/v1/roads/assignments", operation_id = "get_road_assignments", tag = "roads", security(("bearer" = [])), params(UnitQuery),
     responses((status = 200, body = AssignmentReport)))]
 pub async fn assignments(
     state: web::Data<AppState>,
@@ -142,18 +144,18 @@ pub async fn assignments(
 }
 
 /// Submit an on-road record (patrol worker); the same id again answers the stored one.
-#[utoipa::path(post, path = "/api/v1/patrols", tag = "roads", security(("bearer" = [])), request_body = SubmitPatrol,
+#[utoipa::path(post, path = "/api/v1/patrols", operation_id = "submit_patrol", tag = "roads", security(("bearer" = [])), request_body = SubmitPatrol,
     responses((status = 201, body = Patrol), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_patrol(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<SubmitPatrol>,
+    body: Json<SubmitPatrol>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(patrols::submit(&state, &user, body.into_inner()).await?))
 }
 
 /// One on-road record.
-#[utoipa::path(get, path = "/api/v1/patrols/{id}", tag = "roads", security(("bearer" = [])), responses((status = 200, body = PatrolDetail), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/patrols/{id}", operation_id = "get_patrol", tag = "roads", security(("bearer" = [])), responses((status = 200, body = PatrolDetail), (status = 404, body = Problem)))]
 pub async fn get_patrol(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -169,6 +171,7 @@ pub struct MonthQuery {
     /// The township.
     pub township_id: OrgUnitId,
     /// `YYYY-MM`.
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
     /// `xlsx` or `csv` for a file (default: JSON).
     pub format: Option<FileFormat>,
@@ -179,6 +182,7 @@ pub struct MonthQuery {
 #[serde(deny_unknown_fields)]
 pub struct PatrolListQuery {
     /// `YYYY-MM` (days in China time).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
     /// Only this township (inside the caller's scope).
     pub township_id: Option<OrgUnitId>,
@@ -187,7 +191,7 @@ pub struct PatrolListQuery {
 }
 
 /// The on-road records of a month, oldest first, without their tracks (a patrol worker: their own).
-#[utoipa::path(get, path = "/api/v1/patrols", tag = "roads", security(("bearer" = [])), params(PatrolListQuery),
+#[utoipa::path(get, path = "/api/v1/patrols", operation_id = "list_patrols", tag = "roads", security(("bearer" = [])), params(PatrolListQuery),
     responses((status = 200, body = Vec<PatrolSummary>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn list_patrols(
     state: web::Data<AppState>,
@@ -203,6 +207,7 @@ pub async fn list_patrols(
 #[serde(deny_unknown_fields)]
 pub struct SegmentMonthQuery {
     /// `YYYY-MM` (days in China time).
+    #[param(pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
     pub month: String,
     /// Only this township (inside the caller's scope).
     pub township_id: Option<OrgUnitId>,
@@ -210,7 +215,7 @@ pub struct SegmentMonthQuery {
 
 /// Each segment's month: the patrols that named it, their days, and how much of its line they
 /// covered together (a patrol worker: their own segments).
-#[utoipa::path(get, path = "/api/v1/segments/coverage", tag = "roads", security(("bearer" = [])), params(SegmentMonthQuery),
+#[utoipa::path(get, path = "/api/v1/segments/coverage", operation_id = "list_segment_coverage", tag = "roads", security(("bearer" = [])), params(SegmentMonthQuery),
     responses((status = 200, body = Vec<SegmentMonth>), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn segment_coverage(
     state: web::Data<AppState>,
@@ -222,8 +227,9 @@ pub async fn segment_coverage(
 }
 
 /// Each patrol worker's month: days on the road, km covered.
-#[utoipa::path(get, path = "/api/v1/patrols/months", tag = "roads", security(("bearer" = [])), params(MonthQuery),
-    responses((status = 200, body = Vec<WorkerMonth>)))]
+#[utoipa::path(get, path = "/api/v1/patrols/months", operation_id = "list_worker_months", tag = "roads", security(("bearer" = [])), params(MonthQuery),
+    responses((status = 200, description = "The months, or the file (attachment) with `format`",
+        content((Vec<WorkerMonth> = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv")))))]
 pub async fn months(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -231,7 +237,7 @@ pub async fn months(
 ) -> Result<web::Json<Vec<WorkerMonth>>, AppError> {
     let q = q.into_inner();
     Ok(web::Json(
-        road_money::pay_sheet(&state, &user, q.township_id, q.month)
+        crate::services::road_months::pay_sheet(&state, &user, q.township_id, q.month)
             .await?
             .lines
             .into_iter()
@@ -241,15 +247,16 @@ pub async fn months(
 }
 
 /// The pay sheet of a township's month (第二十、二十一、二十六条).
-#[utoipa::path(get, path = "/api/v1/roads/pay-sheet", tag = "roads", security(("bearer" = [])), params(MonthQuery),
-    responses((status = 200, body = PaySheet), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/roads/pay-sheet", operation_id = "get_pay_sheet", tag = "roads", security(("bearer" = [])), params(MonthQuery),
+    responses((status = 200, description = "The pay sheet, or the file (attachment) with `format`",
+        content((PaySheet = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))), (status = 403, body = Problem)))]
 pub async fn pay_sheet(
     state: web::Data<AppState>,
     user: AuthUser,
     q: web::Query<MonthQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let sheet = road_money::pay_sheet(&state, &user, q.township_id, q.month).await?;
+    let sheet = crate::services::road_months::pay_sheet(&state, &user, q.township_id, q.month).await?;
     Ok(match q.format {
         Some(f) => respond(road_files::pay_sheet(&sheet, f)?),
         None => HttpResponse::Ok().json(sheet),
@@ -266,8 +273,9 @@ pub struct YearQuery {
 }
 
 /// The year's fund allocation by km and level (第二十条).
-#[utoipa::path(get, path = "/api/v1/roads/funds", tag = "roads", security(("bearer" = [])), params(YearQuery),
-    responses((status = 200, body = Allocation), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/roads/funds", operation_id = "get_road_funds", tag = "roads", security(("bearer" = [])), params(YearQuery),
+    responses((status = 200, description = "The allocation, or the file (attachment) with `format`",
+        content((Allocation = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))), (status = 403, body = Problem)))]
 pub async fn funds(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -281,19 +289,19 @@ pub async fn funds(
 }
 
 /// Start a monthly random check or quarterly full inspection, with its double-random draw.
-#[utoipa::path(post, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])), request_body = CreateCheck,
+#[utoipa::path(post, path = "/api/v1/road-checks", operation_id = "create_road_check", tag = "roads", security(("bearer" = [])), request_body = CreateCheck,
     responses((status = 201, body = Check), (status = 403, body = Problem), (status = 409, body = Problem)))]
 pub async fn create_check(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateCheck>,
+    body: Json<CreateCheck>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(road_checks::create(&state, &user, body.into_inner()).await?))
 }
 
 /// The checks held so far, newest period first (at most 100): what a county user picks up again.
 /// The county admin sees every check; other roles only published ones; patrol workers none (403).
-#[utoipa::path(get, path = "/api/v1/road-checks", tag = "roads", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/road-checks", operation_id = "list_road_checks", tag = "roads", security(("bearer" = [])),
     responses((status = 200, body = Vec<Check>), (status = 403, body = Problem)))]
 pub async fn list_checks(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<Check>>, AppError> {
     Ok(web::Json(road_checks::list(&state, &user).await?))
@@ -301,7 +309,7 @@ pub async fn list_checks(state: web::Data<AppState>, user: AuthUser) -> Result<w
 
 /// One check with its draw and the scoring forms of its scored segments (the seven items, score,
 /// inspector, time). An unpublished check is 404 to all but the county admin; patrol workers 403.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}", tag = "roads", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}", operation_id = "get_road_check", tag = "roads", security(("bearer" = [])),
     responses((status = 200, body = CheckDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn get_check(
     state: web::Data<AppState>,
@@ -311,23 +319,40 @@ pub async fn get_check(
     Ok(web::Json(road_checks::get(&state, &user, id.into_inner()).await?))
 }
 
-/// Score a drawn segment (the seven items).
-#[utoipa::path(put, path = "/api/v1/road-checks/{id}/scores/{segment_id}", tag = "roads", security(("bearer" = [])), request_body = ScoreSegment,
-    responses((status = 200, body = Check), (status = 409, body = Problem), (status = 422, body = Problem)))]
+/// Score a drawn segment (the seven items). Only an inspector drawn for the check scores
+/// (`not_an_inspector` to any other county admin).
+#[utoipa::path(put, path = "/api/v1/road-checks/{id}/scores/{segment_id}", operation_id = "score_segment", tag = "roads", security(("bearer" = [])), request_body = ScoreSegment,
+    responses((status = 200, body = Check), (status = 403, description = "account_disabled, forbidden, not_an_inspector: only a drawn inspector scores", body = Problem), (status = 404, description = "not_found: no such check", body = Problem), (status = 409, description = "conflict: the check is published", body = Problem), (status = 422, body = Problem)))]
 pub async fn score(
     state: web::Data<AppState>,
     user: AuthUser,
     path: web::Path<(CheckId, SegmentId)>,
-    body: web::Json<ScoreSegment>,
+    body: Json<ScoreSegment>,
 ) -> Result<web::Json<Check>, AppError> {
     let (id, seg) = path.into_inner();
     Ok(web::Json(road_checks::score_segment(&state, &user, id, seg, body.into_inner()).await?))
 }
 
+/// Mark a drawn segment not checkable (不具备检查条件) with the reason, as a drawn inspector: it is
+/// left out of its township's mean (a township all of whose drawn segments are marked has no score
+/// and is not ranked on one); it replaces the segment's score, and a later score replaces it.
+#[utoipa::path(put, path = "/api/v1/road-checks/{id}/not-checkable/{segment_id}", operation_id = "mark_segment_not_checkable", tag = "roads", security(("bearer" = [])), request_body = MarkNotCheckable,
+    responses((status = 200, body = CheckDetail), (status = 403, description = "account_disabled, forbidden, not_an_inspector: only a drawn inspector marks", body = Problem), (status = 404, description = "not_found: no such check", body = Problem), (status = 409, description = "conflict: the check is published", body = Problem), (status = 422, description = "validation_failed: no reason, or the segment is not drawn", body = Problem)))]
+pub async fn mark_not_checkable(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    path: web::Path<(CheckId, SegmentId)>,
+    body: Json<MarkNotCheckable>,
+) -> Result<web::Json<CheckDetail>, AppError> {
+    let (id, seg) = path.into_inner();
+    Ok(web::Json(road_checks::mark_not_checkable(&state, &user, id, seg, body.into_inner()).await?))
+}
+
 /// Publish a check's results (county admin): the ranking as it stands is kept and answered from
-/// then on; publishing again changes nothing.
-#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", tag = "roads", security(("bearer" = [])),
-    responses((status = 200, body = Check), (status = 403, body = Problem), (status = 404, body = Problem)))]
+/// then on; publishing again changes nothing. Every drawn segment must be scored or marked not
+/// checkable first (409 `segments_unscored`, the detail says how many are left).
+#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", operation_id = "publish_road_check", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = Check), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "segments_unscored: drawn segments neither scored nor marked not checkable", body = Problem)))]
 pub async fn publish(
     state: web::Data<AppState>,
     user: AuthUser,
@@ -349,7 +374,7 @@ pub struct FormatQuery {
 /// printable file for the notice (通报), named `ranking-<kind>-<period>.<ext>`. A published check
 /// answers the ranking as it stood when published; before that only the county admin may read it
 /// (computed live; 404 to others); patrol workers 403.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", tag = "roads", security(("bearer" = [])), params(FormatQuery),
+#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", operation_id = "get_road_ranking", tag = "roads", security(("bearer" = [])), params(FormatQuery),
     responses((status = 200, description = "The ranking, or the file (attachment) with `format`",
         content((Vec<Ranked> = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 403, body = Problem), (status = 404, body = Problem)))]
@@ -369,7 +394,7 @@ pub async fn ranking(
 /// Download the road register (路线台账) with the import's columns: one line a segment (路线编码, 路线名称,
 /// 行政等级, 里程, 管养单位, 乡镇, 起点桩号, 止点桩号, 管护员账号, 管护员), sorted by road code and km; it imports again
 /// as is. County admin and road station; named `roads-<unit code>-<date>.<ext>`.
-#[utoipa::path(get, path = "/api/v1/roads/export", tag = "roads", security(("bearer" = [])), params(ExportQuery),
+#[utoipa::path(get, path = "/api/v1/roads/export", operation_id = "export_road_register", tag = "roads", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 403, body = Problem)))]
 pub async fn export_roads(
@@ -401,7 +426,7 @@ fn upload_format(req: &HttpRequest, body: &[u8]) -> Result<FileFormat, AppError>
 /// township). A dry run (the default) answers the report and writes nothing; a real import writes
 /// every row in one transaction or, if any row has an error, nothing: 422 `validation_failed` whose
 /// `detail` is the `RegisterImportReport` as JSON.
-#[utoipa::path(post, path = "/api/v1/roads/import", tag = "roads", security(("bearer" = [])), params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/roads/import", operation_id = "import_road_register", tag = "roads", security(("bearer" = [])), params(ImportQuery),
     request_body(description = "The file, raw", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, body = RoadImportResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, description = "validation_failed: `detail` is the RegisterImportReport as JSON (row errors), or `file: …`", body = Problem)))]
@@ -420,7 +445,7 @@ pub async fn import_roads(
 /// Download the patrol workers' files in scope (管护员档案): 乡镇, 账号, 姓名, 出生日期, 年龄, 超过60岁, 试用月份,
 /// 签订协议, 意外保险, 管护里程(公里) and the flags of 第十二、十三、二十三条 (问题). County admin and road station;
 /// named `patrol-workers-<unit code>-<date>.<ext>`.
-#[utoipa::path(get, path = "/api/v1/patrol-workers/export", tag = "roads", security(("bearer" = [])), params(ExportQuery),
+#[utoipa::path(get, path = "/api/v1/patrol-workers/export", operation_id = "export_patrol_workers", tag = "roads", security(("bearer" = [])), params(ExportQuery),
     responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 403, body = Problem)))]
 pub async fn export_workers(
@@ -436,7 +461,7 @@ pub async fn export_workers(
 /// Import patrol workers' files (账号, 出生日期, 试用月份, 签订协议, 意外保险; 姓名 checked when given) for
 /// workers in the caller's scope. Dry run by default; a real import saves every row or nothing (422
 /// with the `RegisterImportReport` as JSON in `detail`).
-#[utoipa::path(post, path = "/api/v1/patrol-workers/import", tag = "roads", security(("bearer" = [])), params(ImportQuery),
+#[utoipa::path(post, path = "/api/v1/patrol-workers/import", operation_id = "import_patrol_workers", tag = "roads", security(("bearer" = [])), params(ImportQuery),
     request_body(description = "The file, raw", content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
     responses((status = 200, body = WorkerImportResult), (status = 403, body = Problem), (status = 413, body = Problem), (status = 415, body = Problem),
         (status = 422, description = "validation_failed: `detail` is the RegisterImportReport as JSON (row errors), or `file: …`", body = Problem)))]

@@ -34,7 +34,7 @@ pub struct DashboardQuery {
 /// The office dashboard: this month's inspection progress per unit below (villages of a township,
 /// townships of the county), open hazards by status and severity, overdue, referrals out and
 /// returned, major hazards waiting for the brigade, and a 12-month trend.
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "stats", security(("bearer" = [])), params(DashboardQuery),
+#[utoipa::path(get, path = "/api/v1/dashboard", operation_id = "get_dashboard", tag = "stats", security(("bearer" = [])), params(DashboardQuery),
     responses((status = 200, body = Dashboard), (status = 403, description = "forbidden, out_of_scope", body = Problem)))]
 pub async fn dashboard(
     state: web::Data<AppState>,
@@ -58,9 +58,11 @@ pub enum StatsFormat {
 pub struct QuarterQuery {
     /// The county, a township or a village inside the caller's scope (default: the caller's unit).
     pub org_unit_id: Option<OrgUnitId>,
-    /// Year, e.g. 2026.
+    /// Year, 2000–2100.
+    #[param(minimum = 2000, maximum = 2100)]
     pub year: i32,
     /// Quarter, 1–4 (China time: Q1 is 1 January 00:00 to 1 April 00:00 UTC+8).
+    #[param(minimum = 1, maximum = 4)]
     pub quarter: u32,
     /// `json` (default) or `xlsx` (printable, with a title row).
     #[param(inline)]
@@ -70,7 +72,7 @@ pub struct QuarterQuery {
 /// Quarterly statistics for the joint meeting (联席会议): one row per unit directly below the one
 /// asked for (the villages of a township, the townships of the county) and the total. Definitions in
 /// docs/ledger.md.
-#[utoipa::path(get, path = "/api/v1/stats/quarter", tag = "stats", security(("bearer" = [])), params(QuarterQuery),
+#[utoipa::path(get, path = "/api/v1/stats/quarter", operation_id = "get_quarter_stats", tag = "stats", security(("bearer" = [])), params(QuarterQuery),
     responses((status = 200, body = QuarterStats,
         content((QuarterStats = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 400, body = Problem), (status = 403, description = "forbidden, out_of_scope", body = Problem)))]
@@ -99,6 +101,7 @@ pub struct HazardExportQuery {
     /// Only under this unit (township, village or grid) inside the caller's scope.
     pub org_unit_id: Option<OrgUnitId>,
     /// Comma-separated statuses, e.g. `filed,supervised`.
+    #[param(value_type = Option<Vec<xunjian_shared::hazard::HazardStatus>>, style = Form, explode = false, min_items = 1)]
     pub status: Option<String>,
     /// 一般 `general` or 重大 `major`.
     pub severity: Option<Severity>,
@@ -116,7 +119,7 @@ pub struct HazardExportQuery {
 
 /// Download the hazards matching the list filters (newest first, at most 10,000; `X-Total-Count`
 /// tells how many matched) with Chinese headers: 场所, 地址, 类别, 等级, 状态, 登记时间, 期限, 移交至.
-#[utoipa::path(get, path = "/api/v1/hazards/export", tag = "hazards", security(("bearer" = [])), params(HazardExportQuery),
+#[utoipa::path(get, path = "/api/v1/hazards/export", operation_id = "export_hazards", tag = "hazards", security(("bearer" = [])), params(HazardExportQuery),
     responses((status = 200, description = "The file (attachment)", content(("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
         (status = 400, body = Problem), (status = 403, body = Problem)))]
 pub async fn export_hazards(

@@ -1,5 +1,6 @@
 //! `/api/v1/templates`: the county's checklists.
 
+use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
 use crate::services::templates;
@@ -25,7 +26,7 @@ pub struct TemplateQuery {
 }
 
 /// The latest checklist of every premise type, or every version of one type.
-#[utoipa::path(get, path = "/api/v1/templates", tag = "templates", security(("bearer" = [])), params(TemplateQuery),
+#[utoipa::path(get, path = "/api/v1/templates", operation_id = "list_templates", tag = "templates", security(("bearer" = [])), params(TemplateQuery),
     responses((status = 200, body = Vec<Template>)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -39,7 +40,7 @@ pub async fn list(
 }
 
 /// One template version.
-#[utoipa::path(get, path = "/api/v1/templates/{id}", tag = "templates", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/templates/{id}", operation_id = "get_template", tag = "templates", security(("bearer" = [])),
     responses((status = 200, body = Template), (status = 404, body = Problem)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -50,12 +51,12 @@ pub async fn get(
 }
 
 /// Publish a new version of a premise type's checklist (county_admin).
-#[utoipa::path(post, path = "/api/v1/templates", tag = "templates", security(("bearer" = [])), request_body = TemplateContent,
+#[utoipa::path(post, path = "/api/v1/templates", operation_id = "publish_template", tag = "templates", security(("bearer" = [])), request_body = TemplateContent,
     responses((status = 201, body = Template), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn publish(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<TemplateContent>,
+    body: Json<TemplateContent>,
 ) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Created().json(templates::publish(&state, &user, body.into_inner()).await?))
 }

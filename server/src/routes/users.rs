@@ -1,5 +1,6 @@
 //! `/api/v1/users`.
 
+use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::db::users::UserFilter;
 use crate::error::AppError;
@@ -36,7 +37,7 @@ pub struct UserQuery {
 }
 
 /// Accounts in the caller's subtree, by username.
-#[utoipa::path(get, path = "/api/v1/users", tag = "users", security(("bearer" = [])), params(UserQuery),
+#[utoipa::path(get, path = "/api/v1/users", operation_id = "list_users", tag = "users", security(("bearer" = [])), params(UserQuery),
     responses((status = 200, body = inline(List<User>)), (status = 403, body = Problem)))]
 pub async fn list(
     state: web::Data<AppState>,
@@ -55,7 +56,7 @@ pub async fn list(
 }
 
 /// One account in the caller's subtree.
-#[utoipa::path(get, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/api/v1/users/{id}", operation_id = "get_user", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = User), (status = 404, body = Problem)))]
 pub async fn get(
     state: web::Data<AppState>,
@@ -66,25 +67,25 @@ pub async fn get(
 }
 
 /// Create an account of a role the caller manages, bound to a unit in their subtree.
-#[utoipa::path(post, path = "/api/v1/users", tag = "users", security(("bearer" = [])), request_body = CreateUser,
+#[utoipa::path(post, path = "/api/v1/users", operation_id = "create_user", tag = "users", security(("bearer" = [])), request_body = CreateUser,
     responses((status = 201, body = User), (status = 403, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 pub async fn create(
     state: web::Data<AppState>,
     user: AuthUser,
-    body: web::Json<CreateUser>,
+    body: Json<CreateUser>,
 ) -> Result<HttpResponse, AppError> {
     let created = users::create(&state, &user, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
 
 /// Change, move, disable or reset the password of an account the caller manages.
-#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", security(("bearer" = [])), request_body = UpdateUser,
+#[utoipa::path(patch, path = "/api/v1/users/{id}", operation_id = "update_user", tag = "users", security(("bearer" = [])), request_body = UpdateUser,
     responses((status = 200, body = User), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub async fn update(
     state: web::Data<AppState>,
     user: AuthUser,
     id: web::Path<UserId>,
-    body: web::Json<UpdateUser>,
+    body: Json<UpdateUser>,
 ) -> Result<web::Json<User>, AppError> {
     Ok(web::Json(users::update(&state, &user, id.into_inner(), body.into_inner()).await?))
 }
@@ -97,7 +98,7 @@ pub struct Revoked {
 }
 
 /// Cut off every device of an account (a lost phone): refresh tokens stop at once.
-#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "users", security(("bearer" = [])),
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", operation_id = "end_user_sessions", tag = "users", security(("bearer" = [])),
     responses((status = 200, body = Revoked), (status = 404, body = Problem)))]
 pub async fn revoke_sessions(
     state: web::Data<AppState>,

@@ -66,14 +66,19 @@ pub async fn upload(
         if !dest.exists() {
             write_atomically(&dest, &bytes).map_err(AppError::internal)?;
         }
-        // Sent again (a retry after a lost answer): nothing to write, so no write transaction — a
-        // retry never queues behind the single SQLite writer.
-        if attachments::find(&mut *db.conn()?, sha.as_str())?.is_some() {
+        // Sent again by the same user (a retry after a lost answer): nothing to write, so no write
+        // transaction — a retry never queues behind the single SQLite writer.
+        if attachments::uploaded_by(&mut *db.conn()?, sha.as_str(), &by)? {
             return Ok(false);
         }
         db.write_blocking(|conn| attachments::insert_if_absent(conn, sha.as_str(), bytes.len() as i64, mime, &by, now))
     })
     .await
+}
+
+/// Refuses a request naming photos its author may not name (`db::attachments::authorize_refs`).
+pub fn may_reference(conn: &mut crate::db::DbConn, user: &AuthUser, photos: &[PhotoRef]) -> Result<(), AppError> {
+    attachments::authorize_refs(conn, &user.id.to_string(), &user.scope_path, photos)
 }
 
 /// The photo's bytes and type, if the user may see it: they uploaded it, or a record inside their
@@ -82,10 +87,9 @@ pub async fn download(state: &AppState, user: &AuthUser, sha: PhotoRef) -> Resul
     let (db, dir, uid) = (state.db.clone(), state.attachments_dir.clone(), user.id);
     run_blocking(move || {
         let conn = &mut *db.conn()?;
-        let (mime, uploader) =
-            attachments::find(conn, sha.as_str())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+        let mime = attachments::find(conn, sha.as_str())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
         let (_, scope) = users::find_with_path(conn, uid)?.ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
-        let mine = uploader.as_deref() == Some(uid.to_string().as_str());
+        let mine = attachments::uploaded_by(conn, sha.as_str(), &uid.to_string())?;
         if !mine && !attachments::referenced_within(conn, sha.as_str(), &scope)? {
             return Err(AppError::new(ErrorCode::NotFound));
         }

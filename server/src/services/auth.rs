@@ -45,7 +45,7 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
     let (idle, max) = (state.refresh_idle_secs * 1000, state.refresh_max_secs * 1000);
     let jwt = state.jwt.clone();
     let rules = field_rules(state);
-    state
+    let response = state
         .db
         .write(move |conn| {
             refresh_tokens::delete_expired_for_user(conn, &user.id, now)?;
@@ -60,27 +60,44 @@ pub async fn login(state: &AppState, req: LoginRequest, client_ip: &str) -> Resu
                 }
                 None => None,
             };
-            let token = refresh::generate();
-            refresh_tokens::insert(
-                conn,
-                &RefreshTokenRow {
-                    id: Uuid::now_v7().to_string(),
-                    user_id: user.id.clone(),
-                    family_id: Uuid::now_v7().to_string(),
-                    token_hash: refresh::digest(&token),
-                    device_name: device,
-                    created_at: now,
-                    expires_at: now + idle.min(max),
-                    family_expires_at: now + max,
-                    used_at: None,
-                    revoked_at: None,
-                },
-            )?;
-            let mut response = token_response(conn, &jwt, &user.id, token, idle.min(max) / 1000, &rules)?;
+            let (sid, token) = open_session(conn, &user.id, device, now, idle.min(max), max)?;
+            let mut response = token_response(conn, &jwt, &user.id, &sid, token, idle.min(max) / 1000, &rules)?;
             response.open_session_here = open_here.and_then(chrono::DateTime::from_timestamp_millis);
             Ok(response)
         })
-        .await
+        .await;
+    // A session this login ended on the device is cut off now, not when its token expires.
+    state.sessions.forget_all();
+    response
+}
+
+/// Opens a session (a new refresh-token family) for a user: its id and first refresh token.
+pub fn open_session(
+    conn: &mut DbConn,
+    user_id: &str,
+    device: Option<String>,
+    now: i64,
+    idle_ms: i64,
+    max_ms: i64,
+) -> Result<(String, String), AppError> {
+    let token = refresh::generate();
+    let family_id = Uuid::now_v7().to_string();
+    refresh_tokens::insert(
+        conn,
+        &RefreshTokenRow {
+            id: Uuid::now_v7().to_string(),
+            user_id: user_id.to_owned(),
+            family_id: family_id.clone(),
+            token_hash: refresh::digest(&token),
+            device_name: device,
+            created_at: now,
+            expires_at: now + idle_ms,
+            family_expires_at: now + max_ms,
+            used_at: None,
+            revoked_at: None,
+        },
+    )?;
+    Ok((family_id, token))
 }
 
 enum Rotation {
@@ -131,13 +148,18 @@ pub async fn refresh(state: &AppState, token: String) -> Result<TokenResponse, A
                     ..row.clone()
                 },
             )?;
-            let res = token_response(conn, &jwt, &row.user_id, next, (expires_at - now) / 1000, &rules)?;
+            let res =
+                token_response(conn, &jwt, &row.user_id, &row.family_id, next, (expires_at - now) / 1000, &rules)?;
             Ok(Rotation::Issued(Box::new(res)))
         })
         .await?;
     match outcome {
         Rotation::Issued(res) => Ok(*res),
-        Rotation::Refused => Err(AppError::new(ErrorCode::InvalidRefreshToken)),
+        Rotation::Refused => {
+            // A reused token revoked its family: its access tokens stop too.
+            state.sessions.forget_all();
+            Err(AppError::new(ErrorCode::InvalidRefreshToken))
+        }
     }
 }
 
@@ -152,7 +174,9 @@ pub async fn logout(state: &AppState, token: String) -> Result<(), AppError> {
             }
             Ok(())
         })
-        .await
+        .await?;
+    state.sessions.forget_all();
+    Ok(())
 }
 
 /// The county's rules phones apply offline, from the server's settings.
@@ -178,6 +202,7 @@ fn token_response(
     conn: &mut DbConn,
     jwt: &crate::auth::JwtKeys,
     user_id: &str,
+    sid: &str,
     refresh_token: String,
     refresh_expires_in: i64,
     rules: &FieldRules,
@@ -186,7 +211,7 @@ fn token_response(
     let scope = org_units::find(conn, me.user.org_unit_id)?
         .ok_or_else(|| AppError::internal(std::io::Error::other("user's unit missing")))?
         .path;
-    let access = jwt.issue(user_id, me.user.role.as_str(), &me.user.org_unit_id.to_string(), &scope)?;
+    let access = jwt.issue(user_id, me.user.role.as_str(), &me.user.org_unit_id.to_string(), &scope, sid)?;
     Ok(TokenResponse {
         access_token: access,
         token_type: "Bearer".into(),

@@ -1,38 +1,73 @@
 //! The hazard loop on the server: registration, actions through the shared state machine with a
 //! version guard, the timeline, lists and notifications.
 
+use super::lifecycle::{self, action_event, event, evidence, Acting, Machine, Tracked};
 use super::{notify, scope};
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
-use crate::db::hazards::{self, EventRow, HazardFilter, HazardRow};
+use crate::db::hazards::{self, HazardFilter, HazardFull, HazardRow};
 use crate::db::premises::PremiseRow;
+use crate::db::timelines::Timeline;
 use crate::db::{attachments, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use xunjian_shared::checklist::{HazardCategory, Severity};
 use xunjian_shared::hazard::{
-    allowed_actions, apply, notices_on_register, ActOnHazard, Actor, HazardAction, HazardDetail, HazardPage,
-    HazardState, HazardStatus, ReferralTarget, RegisterHazard,
+    allowed_actions, apply, notices_on_register, ActionKind, Actor, DeadlinePolicy, HazardAction, HazardDetail,
+    HazardPage, HazardState, HazardStatus, NoticeKind, ReferralTarget, RegisterHazard,
 };
-use xunjian_shared::premise::GeoPoint;
-use xunjian_shared::{ErrorCode, HazardId, InspectionId, OrgUnitId, PhotoRef};
+use xunjian_shared::text::MAX_FREE_TEXT;
+use xunjian_shared::{ErrorCode, HazardId, InspectionId, OrgUnitId, PhotoRef, Role};
 
-/// Who did something to a hazard, and from where.
-pub struct Acting<'a> {
-    pub actor: Actor,
-    pub user_id: Option<String>,
-    pub device_time: Option<DateTime<Utc>>,
-    pub location: Option<GeoPoint>,
-    pub note: &'a str,
-}
+/// A hazard in the shared lifecycle: seen by its grid's scope, notices to the roles over its grid.
+impl Tracked for HazardFull {
+    type Detail = HazardDetail;
+    const NOUN: &'static str = "hazard";
+    const OWNER: &'static str = "hazard";
+    const MACHINE: Machine = apply;
+    const ALLOWED: fn(&HazardState, Role, DateTime<Utc>) -> Vec<ActionKind> =
+        |state, role, now| allowed_actions(state, Actor::User(role), now);
+    const TIMELINE: Timeline = Timeline::Hazards;
 
-impl Acting<'_> {
-    pub fn role_name(&self) -> &'static str {
-        match self.actor {
-            Actor::User(r) => r.as_str(),
-            Actor::System => "system",
-        }
+    lifecycle::row_accessors!();
+
+    fn find(conn: &mut DbConn, id: &str) -> Result<Option<Self>, AppError> {
+        hazards::find_full(conn, id)
+    }
+    fn visible_to(&self, user: &AuthUser) -> bool {
+        user.can_see(&self.grid_path)
+    }
+    fn scope_path(&self) -> &str {
+        &self.grid_path
+    }
+    fn save_if_version(&self, conn: &mut DbConn, old_version: i64) -> Result<bool, AppError> {
+        hazards::update_if_version(conn, &self.row, old_version)
+    }
+    fn feed(&self, conn: &mut DbConn, at: i64) -> Result<(), AppError> {
+        let id = self.row.id.to_string();
+        changes::scoped(conn, Kind::Hazard, &id, &self.grid_path, at)?;
+        changes::scoped(conn, Kind::HazardTimeline, &id, &self.grid_path, at).map(drop)
+    }
+    fn tell(&self, conn: &mut DbConn, notices: &[(Role, NoticeKind)], at: i64) -> Result<(), AppError> {
+        let about = notify::About::Hazard { id: self.row.id, premise_name: &self.premise_name };
+        notify::send(conn, notices, about, &self.grid_path, at).map(drop)
+    }
+    fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<(String, i64)>, AppError> {
+        hazards::past_deadline(conn, now, limit)
+    }
+    fn current(&self) -> Result<serde_json::Value, AppError> {
+        serde_json::to_value(self.row.to_dto()?).map_err(AppError::internal)
+    }
+    fn detail(self, conn: &mut DbConn, user: &AuthUser, now: DateTime<Utc>) -> Result<HazardDetail, AppError> {
+        let hazard = self.row.to_dto()?;
+        Ok(HazardDetail {
+            timeline: Timeline::Hazards.of(conn, &self.row.id.to_string())?,
+            allowed_actions: HazardFull::ALLOWED(&hazard.state, user.role, now),
+            hazard,
+            premise_name: self.premise_name,
+            premise_address: self.premise_address,
+        })
     }
 }
 
@@ -47,58 +82,6 @@ pub struct NewHazard {
     pub photos: Vec<PhotoRef>,
 }
 
-/// A timeline entry for the record `(id, version)` now at `to_status` (hazards and road issues
-/// share the shape).
-pub fn event(
-    (id, version, to_status): (&str, i64, &str),
-    action: &str,
-    from: Option<&str>,
-    by: &Acting<'_>,
-    now: i64,
-    payload: serde_json::Value,
-) -> EventRow {
-    EventRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        hazard_id: id.to_owned(),
-        version,
-        action: action.into(),
-        from_status: from.map(str::to_owned),
-        to_status: to_status.to_owned(),
-        actor_id: by.user_id.clone(),
-        actor_role: by.role_name().into(),
-        at: now,
-        device_at: by.device_time.map(|t| t.timestamp_millis()),
-        lat: by.location.map(|l| l.lat),
-        lon: by.location.map(|l| l.lon),
-        note: by.note.trim().to_owned(),
-        payload: payload.to_string(),
-    }
-}
-
-/// The photos an action brings (the fixed state, the rectification, the re-check), if any.
-pub fn evidence(action: &HazardAction) -> &[PhotoRef] {
-    match action {
-        HazardAction::FixOnSpot { evidence }
-        | HazardAction::ReportRectified { evidence }
-        | HazardAction::RecheckPass { evidence } => evidence,
-        _ => &[],
-    }
-}
-
-/// The timeline entry of an action taken on `(id, version, to_status)`, from status `from`: named by
-/// the action kind's wire name, with the action as sent for its payload.
-pub fn action_event(
-    record: (&str, i64, &str),
-    action: &HazardAction,
-    from: &str,
-    by: &Acting<'_>,
-    at: i64,
-) -> Result<EventRow, AppError> {
-    let payload = serde_json::to_value(action).map_err(AppError::internal)?;
-    let kind = serde_json::to_value(action.kind()).map_err(AppError::internal)?;
-    Ok(event(record, kind.as_str().unwrap_or("action"), Some(from), by, at, payload))
-}
-
 /// Registers a hazard at a premise (version 1, status registered) in the caller's transaction,
 /// and reports a major one to the fire brigade.
 pub fn register(
@@ -110,7 +93,7 @@ pub fn register(
     now: DateTime<Utc>,
 ) -> Result<HazardRow, AppError> {
     // No actions: no deadline is computed, so the policy is not consulted.
-    let policy = xunjian_shared::hazard::DeadlinePolicy::default();
+    let policy = DeadlinePolicy::default();
     register_with(conn, premise, grid_path, h, &[], by, now, &policy)
 }
 
@@ -128,24 +111,24 @@ pub fn register_with(
     actions: &[HazardAction],
     by: &Acting<'_>,
     now: DateTime<Utc>,
-    policy: &xunjian_shared::hazard::DeadlinePolicy,
+    policy: &DeadlinePolicy,
 ) -> Result<HazardRow, AppError> {
     let at = now.timestamp_millis();
     let mut row = HazardRow {
-        id: h.id.to_string(),
-        premise_id: premise.id.clone(),
-        inspection_id: h.inspection_id.map(|i| i.to_string()),
+        id: h.id,
+        premise_id: premise.id.parse().map_err(|_| crate::db::corrupt("premises.id"))?,
+        inspection_id: h.inspection_id,
         item_id: h.item_id,
-        category: h.category.as_str().into(),
-        severity: String::new(),
-        status: String::new(),
+        category: h.category,
+        severity: h.severity,
+        status: HazardStatus::Registered,
         description: h.description,
         deadline: None,
         referred_to: None,
         brigade_accepted: false,
         reminded_deadline: None,
         photos: serde_json::to_string(&h.photos).map_err(AppError::internal)?,
-        registered_by: by.user_id.clone(),
+        registered_by: by.user_id.as_deref().map(str::parse).transpose().map_err(AppError::internal)?,
         version: 1,
         created_at: at,
         updated_at: at,
@@ -153,151 +136,30 @@ pub fn register_with(
     };
     row.set_state(&HazardState::registered(h.severity));
     let payload = serde_json::json!({ "photos": h.photos });
-    let mut events = vec![event((&row.id, row.version, &row.status), "register", None, by, at, payload)];
+    let id = row.id.to_string();
+    let mut events = vec![event((&id, row.version, row.status.as_str()), "register", None, by, at, payload)];
     let mut notices = notices_on_register(h.severity);
     let mut photos = h.photos;
     for action in actions {
         let t = apply(&row.state()?, action, by.actor, now, policy).map_err(|r| AppError::new(ErrorCode::from(r)))?;
-        let from = std::mem::take(&mut row.status);
+        let from = row.status;
         row.set_state(&t.state);
         row.version += 1;
         if t.state.status == HazardStatus::Closed {
             row.closed_at = Some(at);
         }
-        events.push(action_event((&row.id, row.version, &row.status), action, &from, by, at)?);
+        events.push(action_event((&id, row.version, row.status.as_str()), action, from.as_str(), by, at)?);
         notices.extend(t.notices);
         photos.extend(evidence(action).iter().cloned());
     }
     hazards::insert(conn, &row)?;
     let scope = changes::Audience::Scope(grid_path.to_owned());
-    changes::created_many(conn, &[(Kind::Hazard, &row.id, scope.clone()), (Kind::HazardTimeline, &row.id, scope)], at)?;
-    attachments::add_refs_new(conn, &photos, "hazard", &row.id, grid_path)?;
-    hazards::insert_events(conn, &events)?;
-    let about = notify::About::Hazard { id: &row.id, premise_name: &premise.name };
+    changes::created_many(conn, &[(Kind::Hazard, &id, scope.clone()), (Kind::HazardTimeline, &id, scope)], at)?;
+    attachments::add_refs_new(conn, &photos, "hazard", &id, grid_path)?;
+    Timeline::Hazards.insert(conn, &events)?;
+    let about = notify::About::Hazard { id: row.id, premise_name: &premise.name };
     notify::send(conn, &notices, about, grid_path, at)?;
     Ok(row)
-}
-
-/// Where a hazard is: its premise's name (for messages) and its grid's path (for notices).
-pub struct Place<'a> {
-    pub premise_name: &'a str,
-    pub grid_path: &'a str,
-}
-
-/// Applies an action to a loaded hazard in the caller's transaction: state machine, version guard,
-/// timeline entry, notifications. Returns the updated row.
-pub fn transition(
-    conn: &mut DbConn,
-    mut row: HazardRow,
-    place: &Place<'_>,
-    action: &HazardAction,
-    by: &Acting<'_>,
-    now: DateTime<Utc>,
-    policy: &xunjian_shared::hazard::DeadlinePolicy,
-) -> Result<HazardRow, AppError> {
-    let before = row.state()?;
-    let t = apply(&before, action, by.actor, now, policy).map_err(|r| AppError::new(ErrorCode::from(r)))?;
-    let old_version = row.version;
-    let from = row.status.clone();
-    row.set_state(&t.state);
-    row.version += 1;
-    row.updated_at = now.timestamp_millis();
-    if t.state.status == HazardStatus::Closed {
-        row.closed_at = Some(row.updated_at);
-    }
-    if !hazards::update_if_version(conn, &row, old_version)? {
-        return Err(AppError::new(ErrorCode::StaleVersion));
-    }
-    changes::scoped(conn, Kind::Hazard, &row.id, place.grid_path, row.updated_at)?;
-    changes::scoped(conn, Kind::HazardTimeline, &row.id, place.grid_path, row.updated_at)?;
-    attachments::add_refs(conn, evidence(action), "hazard", &row.id, place.grid_path)?;
-    hazards::insert_event(
-        conn,
-        &action_event((&row.id, row.version, &row.status), action, &from, by, row.updated_at)?,
-    )?;
-    let about = notify::About::Hazard { id: &row.id, premise_name: place.premise_name };
-    notify::send(conn, &t.notices, about, place.grid_path, row.updated_at)?;
-    Ok(row)
-}
-
-fn detail_of(conn: &mut DbConn, user: &AuthUser, id: HazardId, now: DateTime<Utc>) -> Result<HazardDetail, AppError> {
-    let (row, name, address, path) = hazards::find_full(conn, id)?
-        .filter(|(_, _, _, path)| user.can_see(path))
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    let _ = path;
-    let hazard = row.to_dto()?;
-    let allowed = allowed_actions(&hazard.state, Actor::User(user.role), now);
-    Ok(HazardDetail {
-        timeline: hazards::timeline(conn, id)?,
-        hazard,
-        premise_name: name,
-        premise_address: address,
-        allowed_actions: allowed,
-    })
-}
-
-/// A hazard with its timeline and the caller's allowed actions.
-pub async fn detail(state: &AppState, user: &AuthUser, id: HazardId) -> Result<HazardDetail, AppError> {
-    let user = user.clone();
-    let now = state.clock.now();
-    state.db.read(move |conn| detail_of(conn, &user, id, now)).await
-}
-
-/// How an action sent against an older version is treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Staleness {
-    /// Refuse it (`stale_version`): an office user acting on what they see now.
-    Refuse,
-    /// Re-validate it against the current state with the shared machine: still allowed → apply;
-    /// not allowed → the caller reports a conflict. For operations made offline.
-    Revalidate,
-}
-
-fn check_act(req: &ActOnHazard) -> Result<(), AppError> {
-    if let Some(loc) = &req.location {
-        loc.validate().map_err(|e| AppError::validation("location", e))?;
-    }
-    if req.note.chars().count() > 2000 {
-        return Err(AppError::validation("note", "at most 2000 characters"));
-    }
-    Ok(())
-}
-
-/// Takes an action in the caller's transaction; answers the hazard's detail after it.
-pub fn act_in(
-    conn: &mut DbConn,
-    user: &AuthUser,
-    id: HazardId,
-    req: &ActOnHazard,
-    staleness: Staleness,
-    now: DateTime<Utc>,
-    policy: &xunjian_shared::hazard::DeadlinePolicy,
-) -> Result<HazardDetail, AppError> {
-    check_act(req)?;
-    let (row, name, _, path) = hazards::find_full(conn, id)?
-        .filter(|(_, _, _, path)| user.can_see(path))
-        .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-    if row.version != req.expected_version && staleness == Staleness::Refuse {
-        return Err(AppError::with_detail(ErrorCode::StaleVersion, format!("current version is {}", row.version)));
-    }
-    let by = Acting {
-        actor: Actor::User(user.role),
-        user_id: Some(user.id.to_string()),
-        device_time: req.device_time,
-        location: req.location,
-        note: &req.note,
-    };
-    transition(conn, row, &Place { premise_name: &name, grid_path: &path }, &req.action, &by, now, policy)?;
-    detail_of(conn, user, id, now)
-}
-
-/// Takes an action on a hazard for a signed-in user.
-pub async fn act(state: &AppState, user: &AuthUser, id: HazardId, req: ActOnHazard) -> Result<HazardDetail, AppError> {
-    check_act(&req)?;
-    let user = user.clone();
-    let now = state.clock.now();
-    let policy = state.deadlines.clone();
-    state.db.write(move |conn| act_in(conn, &user, id, &req, Staleness::Refuse, now, &policy)).await
 }
 
 /// Registers a reported hazard in the caller's transaction.
@@ -311,8 +173,8 @@ pub fn register_in(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let n = req.description.trim().chars().count();
-    if n == 0 || n > 2000 {
-        return Err(AppError::validation("description", "1 to 2000 characters"));
+    if n == 0 || n > MAX_FREE_TEXT {
+        return Err(AppError::validation("description", format!("1 to {MAX_FREE_TEXT} characters")));
     }
     if let Some(loc) = &req.location {
         loc.validate().map_err(|e| AppError::validation("location", e))?;
@@ -320,16 +182,11 @@ pub fn register_in(
     let found = crate::db::premises::find_with_path(conn, req.premise_id)?;
     let (premise, path) = found.filter(|(_, p)| user.can_see(p)).ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
     let id = req.id.unwrap_or_default();
-    if hazards::find_full(conn, id)?.is_some() {
+    if hazards::find_full(conn, &id.to_string())?.is_some() {
         return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
     }
-    let by = Acting {
-        actor: Actor::User(user.role),
-        user_id: Some(user.id.to_string()),
-        device_time: req.device_time,
-        location: req.location,
-        note: "",
-    };
+    super::attachments::may_reference(conn, user, &req.photos)?;
+    let by = Acting::user(user, req.device_time, req.location, "");
     let h = NewHazard {
         id,
         inspection_id: None,
@@ -339,8 +196,9 @@ pub fn register_in(
         description: req.description.trim().to_owned(),
         photos: req.photos.clone(),
     };
-    register(conn, &premise, &path, h, &by, now)?;
-    detail_of(conn, user, id, now)
+    let row = register(conn, &premise, &path, h, &by, now)?;
+    let full = HazardFull { row, premise_name: premise.name, premise_address: premise.address, grid_path: path };
+    full.detail(conn, user, now)
 }
 
 /// Registers a hazard reported outside an inspection (public report verified in the field).

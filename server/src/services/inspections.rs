@@ -1,7 +1,8 @@
 //! Submitting an inspection: checks it against its template version, stores it unchanged, and
 //! registers one hazard per failed item — fixed on the spot and closed, or ordered to rectify.
 
-use super::hazards::{register_with, Acting, NewHazard};
+use super::hazards::{register_with, NewHazard};
+use super::lifecycle::Acting;
 use super::scope;
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Kind};
@@ -17,6 +18,7 @@ use xunjian_shared::checklist::{failed_items, validate_answers};
 use xunjian_shared::hazard::{Actor, DeadlinePolicy, HazardAction};
 use xunjian_shared::inspection::{hazard_id_for, Inspection, SubmitInspection};
 use xunjian_shared::premise::PremiseType;
+use xunjian_shared::text::MAX_FREE_TEXT;
 use xunjian_shared::{ErrorCode, InspectionId, PhotoRef};
 
 /// Checks an inspection's times, position and notes.
@@ -34,8 +36,8 @@ pub fn check_times(req: &SubmitInspection, now: DateTime<Utc>) -> Result<(), App
     if let Some(loc) = &req.location {
         loc.validate().map_err(|e| AppError::validation("location", e))?;
     }
-    if req.notes.chars().count() > 2000 {
-        return Err(AppError::validation("notes", "at most 2000 characters"));
+    if req.notes.chars().count() > MAX_FREE_TEXT {
+        return Err(AppError::validation("notes", format!("at most {MAX_FREE_TEXT} characters")));
     }
     Ok(())
 }
@@ -146,6 +148,7 @@ pub fn submit_in(
             return Err(AppError::validation("corrects", "no such inspection of this premise"));
         }
     }
+    super::attachments::may_reference(conn, user, &c.photos())?;
     // The inspection row first: hazards reference it.
     inspections::insert(conn, &c.row)?;
     changes::created(conn, Kind::Inspection, &c.row.id, &c.path, now.timestamp_millis())?;

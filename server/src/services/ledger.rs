@@ -17,6 +17,7 @@ use xunjian_shared::ledger::{
     MAX_IMPORT_ROWS,
 };
 use xunjian_shared::premise::{GeoPoint, Premise, PremiseType};
+use xunjian_shared::time::china_date;
 use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId, PremiseId};
 
 /// Most premises one export holds (a county's ledger is tens of thousands).
@@ -294,10 +295,9 @@ pub struct Download {
     pub total: Option<i64>,
 }
 
-/// Today in China, for file names.
-pub fn china_date(state: &AppState) -> String {
-    let cst = chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset");
-    state.clock.now().with_timezone(&cst).format("%Y-%m-%d").to_string()
+/// Today in China, as file names carry it (`2026-05-01`).
+pub fn file_date(state: &AppState) -> String {
+    china_date(state.clock.now()).to_string()
 }
 
 /// The active premises in scope (or under one unit in it) as a ledger file, sorted by township,
@@ -339,7 +339,7 @@ pub async fn export(
         })
         .await?;
     rows.sort_by(|a, b| a.0.cmp(&b.0));
-    let filename = format!("ledger-{}-{}.{}", root.code, china_date(state), format.extension());
+    let filename = format!("ledger-{}-{}.{}", root.code, file_date(state), format.extension());
     let sheet = Sheet {
         name: "台账".into(),
         headers: LedgerColumn::ALL.iter().map(|c| c.header_zh().to_owned()).collect(),

@@ -2,6 +2,8 @@
 //! Windows) and XLSX (first sheet). Out: CSV (UTF-8 with a BOM, which Excel needs to show Chinese)
 //! and printable XLSX. No domain rules here: `ledger` and `stats` decide what the cells mean.
 
+mod unzip_bounds;
+
 use crate::error::AppError;
 use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook, XlsxError};
@@ -13,6 +15,15 @@ use xunjian_shared::ErrorCode;
 pub const XLSX_MIME: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// Columns read from a sheet; cells further right are ignored.
 const MAX_COLUMNS: usize = 64;
+/// Cells of a sheet visited, kept or not. 5,010 rows by 64 columns is the most a table we read holds;
+/// three times that leaves room for blank cells that only carry a style.
+const MAX_CELLS: usize = 1_000_000;
+/// Text in the cells of a sheet, blank or not. Shared strings let a short sheet show one long string in
+/// every cell (1 MiB in 5,000 cells took 5 GiB); 8 MiB is what the largest CSV we accept can hold (5 MiB
+/// of GB18030 is at most 7.5 MiB of UTF-8).
+const MAX_TEXT_BYTES: usize = 8 * 1024 * 1024;
+/// What makes Excel and WPS read a CSV cell as a formula (OWASP, "CSV injection", CWE-1236).
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A file format for office files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize, utoipa::ToSchema)]
@@ -75,12 +86,32 @@ fn too_many(max_rows: usize) -> AppError {
 }
 
 /// Reads the non-blank rows of a file, at most `max_rows` of them (more is an error, found
-/// without reading the rest).
+/// without reading the rest). Every cell keeps to the text rule (`xunjian_shared::text`): a cell
+/// holding a control character refuses the file, naming the cell (`row 3, column B`).
 pub fn read_table(format: FileFormat, bytes: &[u8], max_rows: usize) -> Result<Vec<TextRow>, AppError> {
-    match format {
-        FileFormat::Csv => read_csv(bytes, max_rows),
-        FileFormat::Xlsx => read_xlsx(bytes, max_rows),
+    let rows = match format {
+        FileFormat::Csv => read_csv(bytes, max_rows)?,
+        FileFormat::Xlsx => read_xlsx(bytes, max_rows)?,
+    };
+    for r in &rows {
+        for (c, cell) in r.cells.iter().enumerate() {
+            if let Err(why) = xunjian_shared::text::check(cell) {
+                return Err(AppError::validation("file", format!("row {}, column {}: {why}", r.row, column_name(c))));
+            }
+        }
     }
+    Ok(rows)
+}
+
+/// A column as a spreadsheet names it: A, B, …, Z, AA, AB, …
+fn column_name(index: usize) -> String {
+    let (mut n, mut name) = (index + 1, Vec::new());
+    while n > 0 {
+        name.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    name.reverse();
+    String::from_utf8(name).unwrap_or_default()
 }
 
 /// UTF-8 (with or without BOM), else GB18030 (a superset of GBK, Excel's "CSV" on Chinese Windows).
@@ -105,7 +136,7 @@ fn read_csv(bytes: &[u8], max_rows: usize) -> Result<Vec<TextRow>, AppError> {
         if out.len() == max_rows {
             return Err(too_many(max_rows));
         }
-        let cells = record.iter().take(MAX_COLUMNS).map(str::to_owned).collect();
+        let cells = record.iter().take(MAX_COLUMNS).map(|c| unescape_formula(c).to_owned()).collect();
         out.push(TextRow { row: i as u32 + 1, cells });
     }
     Ok(out)
@@ -132,17 +163,45 @@ fn cell_text(v: &DataRef<'_>) -> String {
     }
 }
 
+/// The bytes of a cell's text, if it is text (other values are short, and only 64 to a row are kept).
+fn text_len(v: &DataRef<'_>) -> usize {
+    match v {
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.len(),
+        DataRef::SharedString(s) => s.len(),
+        _ => 0,
+    }
+}
+
 fn read_xlsx(bytes: &[u8], max_rows: usize) -> Result<Vec<TextRow>, AppError> {
+    unzip_bounds::check(bytes)?;
     let unreadable = |e: calamine::XlsxError| AppError::validation("file", format!("not a readable XLSX file ({e})"));
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).map_err(unreadable)?;
     let first = book.sheet_names().into_iter().next().ok_or_else(|| AppError::validation("file", "no sheet"))?;
     let mut cells = book.worksheet_cells_reader(&first).map_err(unreadable)?;
     // Streamed cell by cell, so a sheet with a million rows is refused without being held.
     let mut rows: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let (mut visited, mut kept) = (0, 0);
     while let Some(cell) = cells.next_cell().map_err(unreadable)? {
+        visited += 1;
+        if visited > MAX_CELLS {
+            return Err(AppError::validation(
+                "file",
+                format!("more than {MAX_CELLS} cells in the sheet; split the file"),
+            ));
+        }
         let (r, c) = cell.get_position();
+        if c as usize >= MAX_COLUMNS {
+            continue;
+        }
+        // Counted before it is copied: one cell may hold a whole part.
+        kept += text_len(cell.get_value());
+        if kept > MAX_TEXT_BYTES {
+            let limit = MAX_TEXT_BYTES >> 20;
+            let detail = format!("file: the sheet holds more than {limit} MiB of text (the limit); split the file");
+            return Err(AppError::with_detail(ErrorCode::PayloadTooLarge, detail));
+        }
         let text = cell_text(cell.get_value());
-        if c as usize >= MAX_COLUMNS || text.trim().is_empty() {
+        if text.trim().is_empty() {
             continue;
         }
         if !rows.contains_key(&r) && rows.len() == max_rows {
@@ -205,18 +264,39 @@ pub struct Sheet {
     pub landscape: bool,
 }
 
-/// The sheet as CSV: UTF-8 with a BOM; title lines (if any) above the header.
+/// Text as written to a CSV cell: with one `'` more in front when, after its own leading `'`s, it
+/// starts like a formula, so that Excel shows it instead of evaluating it: `=1+1` is written `'=1+1`,
+/// and `'=1+1` is written `''=1+1`, so that `unescape_formula` gives back exactly the text.
+fn escape_formula(s: &str) -> Cow<'_, str> {
+    if s.trim_start_matches('\'').starts_with(FORMULA_START) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// A CSV cell as read: the `'` that `escape_formula` put before a formula character taken off again,
+/// so that an exported file imports back unchanged.
+fn unescape_formula(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
+        _ => s,
+    }
+}
+
+/// The sheet as CSV: UTF-8 with a BOM; title lines (if any) above the header. Text that starts like
+/// a formula is written with a `'` in front (`escape_formula`); numbers are written as numbers.
 pub fn to_csv(sheet: &Sheet) -> Result<Vec<u8>, AppError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(&mut out);
         for line in sheet.title.iter().chain(&sheet.subtitle) {
-            w.write_record([line]).map_err(AppError::internal)?;
+            w.write_record([escape_formula(line).as_ref()]).map_err(AppError::internal)?;
         }
-        w.write_record(&sheet.headers).map_err(AppError::internal)?;
+        w.write_record(sheet.headers.iter().map(|h| escape_formula(h).into_owned())).map_err(AppError::internal)?;
         for row in &sheet.rows {
             w.write_record(row.iter().map(|c| match c {
-                Cell::Text(s) => s.clone(),
+                Cell::Text(s) => escape_formula(s).into_owned(),
                 Cell::Number(n) => n.to_string(),
                 Cell::Empty => String::new(),
             }))
@@ -291,6 +371,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_control_character_in_a_cell_refuses_the_file_naming_the_cell() {
+        let csv = "名称,地址\n好店,东街1号\n坏店,东街\u{0}2号\n".as_bytes();
+        let e = read_table(FileFormat::Csv, csv, 10).unwrap_err();
+        assert_eq!(e.detail.as_deref(), Some("file: row 3, column B: control character U+0000 is not allowed"));
+        assert_eq!(
+            (column_name(0), column_name(25), column_name(26), column_name(27)),
+            ("A".into(), "Z".into(), "AA".into(), "AB".into())
+        );
+        assert!(read_table(FileFormat::Csv, "名称\n两行\n备注\t制表\n".as_bytes(), 10).is_ok());
+    }
+
+    #[test]
     fn csv_in_utf8_with_bom_and_in_gbk() {
         let text = "名称,类型\n张记五金店,门店\n,\n\"多行\n备注\",单位\n";
         for bytes in
@@ -335,6 +427,132 @@ mod tests {
         ws.write_datetime_with_format(0, 1, &at, &Format::new().set_num_format("yyyy-mm-dd hh:mm:ss")).unwrap();
         let t = read_table(FileFormat::Xlsx, &book.save_to_buffer().unwrap(), 10).unwrap();
         assert_eq!(t[0].cells, ["1966-05-01", "2026-03-02 08:30:00"]);
+    }
+
+    #[test]
+    fn text_that_starts_like_a_formula_is_escaped_in_csv_and_read_back_unchanged() {
+        let texts = ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "'=1+1", "''@x", "'plain", "a=b", "'"];
+        let sheet = Sheet {
+            title: Some("=标题".into()),
+            headers: vec!["-列".into(), "名称".into()],
+            rows: texts.iter().map(|t| vec![Cell::from(*t), Cell::Number(-3.5)]).collect(),
+            ..Default::default()
+        };
+        let csv = to_csv(&sheet).unwrap();
+        let mut written = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&csv[3..]);
+        let written: Vec<Vec<String>> =
+            written.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+        assert_eq!((written[0][0].as_str(), written[1][0].as_str()), ("'=标题", "'-列"));
+        let cells: Vec<&str> = written[2..].iter().map(|r| r[0].as_str()).collect();
+        let escaped = ["'=1+1", "'+1", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx", "''=1+1", "'''@x", "'plain", "a=b", "'"];
+        assert_eq!(cells, escaped);
+        assert!(written[2..].iter().all(|r| r[1] == "-3.5"), "numbers stay numbers");
+        let read = read_table(FileFormat::Csv, &csv, 20).unwrap();
+        assert_eq!((read[0].cells[0].as_str(), read[1].cells[0].as_str()), ("=标题", "-列"));
+        let back: Vec<&str> = read[2..].iter().map(|r| r.cells[0].as_str()).collect();
+        assert_eq!(back, texts);
+        // A `'` before a formula character is taken off whoever wrote the file; any other `'` stays.
+        let typed = read_table(FileFormat::Csv, "'=A1,'x,'+\n".as_bytes(), 2).unwrap();
+        assert_eq!(typed[0].cells, ["=A1", "'x", "+"]);
+    }
+
+    /// A copy of a workbook with some parts replaced (or added), for files rust_xlsxwriter will not write.
+    fn with_parts(book: Vec<u8>, parts: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut from = zip::ZipArchive::new(std::io::Cursor::new(book)).unwrap();
+        let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        for i in 0..from.len() {
+            let part = from.by_index_raw(i).unwrap();
+            if !parts.iter().any(|(name, _)| part.name().unwrap() == *name) {
+                to.raw_copy_file(part).unwrap();
+            }
+        }
+        for (name, data) in parts {
+            to.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+            to.write_all(data).unwrap();
+        }
+        to.finish().unwrap().into_inner()
+    }
+
+    /// A workbook of one sheet with a shared string, to be given hostile parts.
+    fn book() -> Vec<u8> {
+        let mut book = Workbook::new();
+        book.add_worksheet().write_string(0, 0, "名称").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    const NS: &str = r#"xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main""#;
+    /// The rows an import reads (5,000 and a header or title).
+    const MAX_ROWS: usize = 5_010;
+
+    fn refused(bytes: &[u8]) -> (ErrorCode, String) {
+        let e = read_table(FileFormat::Xlsx, bytes, MAX_ROWS).unwrap_err();
+        (e.code, e.detail.unwrap_or_default())
+    }
+
+    #[test]
+    fn a_full_ledger_is_within_bounds() {
+        // 5,010 rows of 11 different cells of 30 Chinese characters (the first two tell them apart).
+        let cell = |r: u32, c: u16| -> String {
+            let n = r * 11 + u32::from(c);
+            let han = |k: u32| char::from_u32(0x4E00 + k % 20_000).unwrap();
+            [han(n), han(n / 20_000)].into_iter().chain((2..30).map(|i| han(n + i))).collect()
+        };
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        for r in 0..MAX_ROWS as u32 {
+            for c in 0..11 {
+                ws.write_string(r, c, cell(r, c)).unwrap();
+            }
+        }
+        let bytes = book.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).unwrap();
+        let size = |zip: &mut zip::ZipArchive<_>, name| zip.by_name(name).unwrap().size() as f64 / (1 << 20) as f64;
+        let (strings, sheet) = (size(&mut zip, "xl/sharedStrings.xml"), size(&mut zip, "xl/worksheets/sheet1.xml"));
+        assert!(strings > 5.5 && sheet > 1.9, "the ledger of the module's comment: {strings:.1} and {sheet:.1} MiB");
+        let t = read_table(FileFormat::Xlsx, &bytes, MAX_ROWS).unwrap();
+        assert_eq!((t.len(), t[5_009].cells[10].as_str()), (MAX_ROWS, cell(5_009, 10).as_str()));
+    }
+
+    #[test]
+    fn an_announced_count_of_shared_strings_is_bounded_before_calamine_reserves_it() {
+        // Unchecked, calamine reserves 10^11 strings (2.4 TB) and the allocator aborts the server.
+        let strings = format!(r#"<sst {NS} count="1" uniqueCount="0100000000000"><si><t>名称</t></si></sst>"#);
+        let (code, detail) = refused(&with_parts(book(), &[("xl/sharedStrings.xml", strings.as_bytes())]));
+        assert_eq!(code, ErrorCode::ValidationFailed);
+        assert!(detail.contains("100000000000 shared strings; at most 1000000"), "{detail}");
+    }
+
+    #[test]
+    fn a_part_over_16_mib_is_refused_by_what_it_unpacks_to() {
+        let mut strings = format!(r#"<sst {NS} count="1" uniqueCount="1"><si><t>"#).into_bytes();
+        strings.resize(strings.len() + (16 << 20), b'a');
+        strings.extend(b"</t></si></sst>");
+        let (code, detail) = refused(&with_parts(book(), &[("xl/sharedStrings.xml", &strings)]));
+        assert_eq!(code, ErrorCode::PayloadTooLarge);
+        assert!(detail.starts_with("file: a part of the XLSX unpacks to 16 MiB") && detail.contains("16 MiB in one"));
+    }
+
+    #[test]
+    fn a_sheet_repeating_a_long_shared_string_is_refused_past_8_mib_of_text() {
+        let mut strings = format!(r#"<sst {NS} count="9" uniqueCount="1"><si><t>"#).into_bytes();
+        strings.resize(strings.len() + (1 << 20), b'a');
+        strings.extend(b"</t></si></sst>");
+        let cells: String = (1..=9).map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#)).collect();
+        let sheet = format!("<worksheet {NS}><sheetData>{cells}</sheetData></worksheet>");
+        let parts = [("xl/sharedStrings.xml", strings.as_slice()), ("xl/worksheets/sheet1.xml", sheet.as_bytes())];
+        let (code, detail) = refused(&with_parts(book(), &parts));
+        assert_eq!(code, ErrorCode::PayloadTooLarge);
+        assert_eq!(detail, "file: the sheet holds more than 8 MiB of text (the limit); split the file");
+    }
+
+    #[test]
+    fn more_than_a_million_cells_are_refused_even_blank() {
+        let row = format!("<row>{}</row>", "<c/>".repeat(1_000));
+        let sheet = format!("<worksheet {NS}><sheetData>{}</sheetData></worksheet>", row.repeat(1_001));
+        let (code, detail) = refused(&with_parts(book(), &[("xl/worksheets/sheet1.xml", sheet.as_bytes())]));
+        assert_eq!(code, ErrorCode::ValidationFailed);
+        assert_eq!(detail, "file: more than 1000000 cells in the sheet; split the file");
     }
 
     #[test]

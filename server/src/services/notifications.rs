@@ -1,11 +1,12 @@
 //! A user's own notifications.
 
 use crate::auth::AuthUser;
-use crate::db::notifications;
+use crate::db::changes::{self, Audience, Kind};
+use crate::db::{notifications, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use xunjian_shared::notification::Notification;
-use xunjian_shared::{ErrorCode, NotificationId};
+use xunjian_shared::{ErrorCode, NotificationId, UserId};
 
 /// The caller's notifications, newest first (at most 200).
 pub async fn mine(state: &AppState, user: &AuthUser, unread_only: bool) -> Result<Vec<Notification>, AppError> {
@@ -16,13 +17,21 @@ pub async fn mine(state: &AppState, user: &AuthUser, unread_only: bool) -> Resul
         .await
 }
 
-/// Marks one of the caller's notifications read; someone else's is "not found".
+/// Marks one of `user`'s notifications read in the caller's transaction (the first time, the change
+/// reaches their devices); someone else's, or none, is "not found".
+pub fn mark_read_in(conn: &mut DbConn, user: UserId, id: NotificationId, at: i64) -> Result<(), AppError> {
+    match notifications::mark_read(conn, user, id, at)? {
+        None => Err(AppError::new(ErrorCode::NotFound)),
+        Some(false) => Ok(()),
+        Some(true) => {
+            let to = Audience::User(user.to_string());
+            changes::record(conn, Kind::Notification, &id.to_string(), &to, false, at).map(drop)
+        }
+    }
+}
+
+/// Marks one of the caller's notifications read.
 pub async fn mark_read(state: &AppState, user: &AuthUser, id: NotificationId) -> Result<(), AppError> {
     let (uid, now) = (user.id, state.now_ms());
-    let found = state.db.write(move |conn| notifications::mark_read(conn, uid, id, now)).await?;
-    if found {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::NotFound))
-    }
+    state.db.write(move |conn| mark_read_in(conn, uid, id, now)).await
 }

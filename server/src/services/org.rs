@@ -1,6 +1,7 @@
 //! The county tree: listing inside one's scope, creating and changing units below one's own.
 
 use crate::auth::AuthUser;
+use crate::db::changes::{self, Kind};
 use crate::db::org_units::{self, OrgUnitRow};
 use crate::db::{audit, DbConn};
 use crate::error::AppError;
@@ -79,7 +80,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateOrgUnit) -> Re
             if org_units::find_by_code(conn, &row.code)?.is_some() {
                 return Err(AppError::with_detail(ErrorCode::AlreadyExists, "code"));
             }
-            org_units::insert(conn, &row)?;
+            insert_unit(conn, &row)?;
             let actor = user.id.to_string();
             audit::record(
                 conn,
@@ -125,7 +126,7 @@ pub async fn update(state: &AppState, user: &AuthUser, id: OrgUnitId, req: Updat
                 row.active = active;
             }
             row.updated_at = now;
-            org_units::update(conn, &row)?;
+            update_unit(conn, &row)?;
             let after = json!({"code": row.code, "name": row.name, "active": row.active});
             let actor = user.id.to_string();
             audit::record(
@@ -140,4 +141,16 @@ pub async fn update(state: &AppState, user: &AuthUser, id: OrgUnitId, req: Updat
             row.to_dto()
         })
         .await
+}
+
+/// Adds a unit in the caller's transaction; the users in its scope get it with their next pull.
+pub fn insert_unit(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
+    org_units::insert(conn, row)?;
+    changes::scoped(conn, Kind::OrgUnit, &row.id, &row.path, row.updated_at).map(drop)
+}
+
+/// Saves a unit's name, code and state in the caller's transaction, and feeds the change.
+pub fn update_unit(conn: &mut DbConn, row: &OrgUnitRow) -> Result<(), AppError> {
+    org_units::update(conn, row)?;
+    changes::scoped(conn, Kind::OrgUnit, &row.id, &row.path, row.updated_at).map(drop)
 }

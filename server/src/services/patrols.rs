@@ -4,21 +4,19 @@
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
 use crate::db::patrols::{self, Coverage, PatrolRow};
-use crate::db::{attachments, roads, DbConn};
+use crate::db::{attachments, road_hours, roads, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use xunjian_shared::road::attendance::{flags, BURST_WINDOW};
 use xunjian_shared::road::checklist::validate_checks;
+use xunjian_shared::road::on_road::{judge, OnRoadRule};
 use xunjian_shared::road::patrol::{Patrol, PatrolDetail, PatrolSummary, SegmentMonth, SubmitPatrol};
-use xunjian_shared::road::pay::{reached_the_road, WorkerMonth};
+use xunjian_shared::road::pay::WorkerMonth;
 use xunjian_shared::road::track::{coverage, coverage_by_all, distance_m, thin, TrackPoint};
+use xunjian_shared::time::china_date;
 use xunjian_shared::{ErrorCode, PatrolId, PhotoRef, Role};
-
-/// The county's calendar day of an instant (China time).
-pub fn china_day(t: DateTime<Utc>) -> NaiveDate {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
-}
 
 fn check(req: &SubmitPatrol, now: DateTime<Utc>) -> Result<(), AppError> {
     if req.ended_at < req.started_at || req.ended_at - req.started_at > Duration::hours(24) {
@@ -45,6 +43,7 @@ pub fn submit_in(
     user: &AuthUser,
     req: &SubmitPatrol,
     now: DateTime<Utc>,
+    rule: &OnRoadRule,
 ) -> Result<Patrol, AppError> {
     if user.role != Role::PatrolWorker {
         return Err(AppError::new(ErrorCode::Forbidden));
@@ -66,6 +65,9 @@ pub fn submit_in(
         )?;
         segments.push(s);
     }
+    let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
+    let found: Vec<PhotoRef> = req.findings.iter().flat_map(|f| f.photos.iter().cloned()).collect();
+    super::attachments::may_reference(conn, user, &[photos.as_slice(), found.as_slice()].concat())?;
     let track = thin(&req.track);
     let mut cov = Vec::new();
     for s in &segments {
@@ -73,6 +75,16 @@ pub fn submit_in(
             serde_json::from_str(&s.polyline).map_err(AppError::internal)?;
         cov.push((s.id.clone(), coverage(&line, &track)));
     }
+    let shares: Vec<Option<f64>> = cov.iter().map(|(_, c)| *c).collect();
+    let faults = judge(rule, req.started_at, req.ended_at, &track, &shares);
+    let hours = road_hours::of(conn, &segments[0].township_id)?;
+    let day = china_date(req.started_at).to_string();
+    let since = (now - BURST_WINDOW).timestamp_millis();
+    let mut days = patrols::days_received_since(conn, &me, since)?;
+    days.push(day.clone());
+    days.sort();
+    days.dedup();
+    let flags = flags(&hours, req.started_at, req.ended_at, now, days.len() as u32);
     let row = PatrolRow {
         id: req.id.to_string(),
         worker_id: me.clone(),
@@ -80,15 +92,16 @@ pub fn submit_in(
         started_at: req.started_at.timestamp_millis(),
         ended_at: req.ended_at.timestamp_millis(),
         received_at: now.timestamp_millis(),
-        day: china_day(req.started_at).to_string(),
+        day,
         distance_m: distance_m(&track),
         body,
         track: serde_json::to_string(&track).map_err(AppError::internal)?,
+        faults: Some(serde_json::to_string(&faults).map_err(AppError::internal)?),
+        flags: serde_json::to_string(&flags).map_err(AppError::internal)?,
     };
     patrols::insert(conn, &row, &cov)?;
     changes::created(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
     changes::record(conn, Kind::Patrol, &row.id, &Audience::User(me), false, row.received_at)?;
-    let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
     attachments::add_refs_new(conn, &photos, "patrol", &row.id, &row.scope_path)?;
     super::road_issues::register_findings(conn, user, req.id, &req.findings, &segments, now)?;
     patrols::to_dto(&row, cov)
@@ -98,7 +111,8 @@ pub fn submit_in(
 pub async fn submit(state: &AppState, user: &AuthUser, req: SubmitPatrol) -> Result<Patrol, AppError> {
     let user = user.clone();
     let now = state.clock.now();
-    state.db.write(move |conn| submit_in(conn, &user, &req, now)).await
+    let rule = state.pay_rules.on_road();
+    state.db.write(move |conn| submit_in(conn, &user, &req, now, &rule)).await
 }
 
 /// One patrol: its worker's own, or in the caller's scope.
@@ -154,6 +168,9 @@ pub async fn list(
                         coverage: p.coverage,
                         checklist_score: p.checklist_score,
                         findings: p.submitted.findings.len(),
+                        on_road: p.on_road,
+                        faults: p.faults,
+                        flags: p.flags,
                     })
                 })
                 .collect()
@@ -182,21 +199,21 @@ fn month_patrols(
 
 /// The first and last day of a month `YYYY-MM`.
 pub fn month_days(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
-    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
-        .map_err(|_| AppError::validation("month", "YYYY-MM"))?;
+    let first = xunjian_shared::period::parse_month(month)
+        .and_then(|(y, m)| NaiveDate::from_ymd_opt(y, m, 1))
+        .ok_or_else(|| AppError::validation("month", "YYYY-MM"))?;
     let last = first.checked_add_months(chrono::Months::new(1)).map(|d| d - Duration::days(1)).unwrap_or(first);
     Ok((first, last))
 }
 
 /// Each patrol worker's month under a unit path: days on the road and km of segment covered. Only
-/// patrols that reached the road count ([`reached_the_road`] with `min_coverage`, the `[pay]`
-/// setting); the others stay stored and listed with their coverage.
+/// on-road records count (no faults, as judged when they arrived: `xunjian_shared::road::on_road`);
+/// the others stay stored and listed with their faults.
 pub fn worker_months(
     conn: &mut DbConn,
     path: &str,
     from: NaiveDate,
     to: NaiveDate,
-    min_coverage: f64,
 ) -> Result<Vec<WorkerMonth>, AppError> {
     let workers = patrols::workers_within(conn, path)?;
     let (rows, coverage) = month_patrols(conn, path, None, from, to)?;
@@ -208,8 +225,7 @@ pub fn worker_months(
     let mut days: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for r in &rows {
         let cov = coverage.get(&r.id).map(Vec::as_slice).unwrap_or_default();
-        let shares: Vec<Option<f64>> = cov.iter().map(|(_, c)| *c).collect();
-        if !reached_the_road(&shares, min_coverage) {
+        if !r.faults()?.is_empty() {
             continue;
         }
         days.entry(r.worker_id.as_str()).or_default().insert(r.day.as_str());

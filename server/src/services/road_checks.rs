@@ -3,13 +3,16 @@
 
 use super::patrols::{month_days, worker_months};
 use crate::auth::AuthUser;
+use crate::db::corrupt;
 use crate::db::road_checks::{self, CheckRow};
 use crate::db::{org_units, roads, users, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::BTreeMap;
 use xunjian_shared::org::OrgLevel;
-use xunjian_shared::road::check::{may_see_check, CheckDetail, SegmentScoreCard};
+use xunjian_shared::road::check::{
+    may_score, may_see_check, unsettled, validate_reason, CheckDetail, MarkNotCheckable, NotCheckable, SegmentScoreCard,
+};
 use xunjian_shared::road::checklist::{score, validate_checks, RoadCheck};
 use xunjian_shared::road::draw::{draw, township_seed, Draw};
 use xunjian_shared::road::patrol::{validate_period, Check, CheckKind, CreateCheck, ScoreSegment};
@@ -33,10 +36,6 @@ fn visible(user: &AuthUser, row: Option<CheckRow>) -> Result<CheckRow, AppError>
     row.filter(|r| may_see_check(user.role, r.published_at.is_some())).ok_or_else(|| AppError::new(ErrorCode::NotFound))
 }
 
-fn corrupt(what: &str) -> AppError {
-    AppError::internal(std::io::Error::other(format!("corrupt value in {what}")))
-}
-
 fn to_dto(conn: &mut DbConn, row: &CheckRow) -> Result<Check, AppError> {
     let scored = road_checks::scores(conn, &row.id)?
         .into_iter()
@@ -57,6 +56,16 @@ fn to_dto(conn: &mut DbConn, row: &CheckRow) -> Result<Check, AppError> {
 pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Result<Check, AppError> {
     county_only(user)?;
     validate_period(req.kind, &req.period).map_err(|e| AppError::validation("period", e))?;
+    // Stored as a signed 64-bit integer, and published: a seed anyone can type into any tool.
+    if req.seed.is_some_and(|s| s > i64::MAX as u64) {
+        return Err(AppError::validation("seed", format!("at most {}", i64::MAX)));
+    }
+    use xunjian_shared::road::patrol::MAX_DRAWN;
+    for (field, n) in [("segments_per_township", req.segments_per_township), ("inspectors", req.inspectors)] {
+        if n.is_some_and(|n| n > MAX_DRAWN) {
+            return Err(AppError::validation(field, format!("at most {MAX_DRAWN}")));
+        }
+    }
     let seed = req.seed.unwrap_or_else(|| rand::random::<u64>() >> 1);
     let now = state.now_ms();
     let user = user.clone();
@@ -112,7 +121,8 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
         .await
 }
 
-/// Records an inspector's seven-item scoring of a drawn segment.
+/// Records an inspector's seven-item scoring of a drawn segment: only an inspector drawn for the
+/// check scores (others 403 `not_an_inspector`).
 pub async fn score_segment(
     state: &AppState,
     user: &AuthUser,
@@ -132,10 +142,17 @@ pub async fn score_segment(
                 return Err(AppError::with_detail(ErrorCode::Conflict, "the check is published"));
             }
             let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
+            if !may_score(&d.inspectors, &user.id) {
+                return Err(AppError::with_detail(
+                    ErrorCode::NotAnInspector,
+                    "only the inspectors drawn for this check score its segments",
+                ));
+            }
             if !d.segments.contains(&segment.to_string()) {
                 return Err(AppError::validation("segment_id", "not drawn for this check"));
             }
             let items = serde_json::to_string(&req.items).map_err(AppError::internal)?;
+            road_checks::clear_mark(conn, &row.id, &segment.to_string())?;
             road_checks::save_score(
                 conn,
                 &row.id,
@@ -148,6 +165,66 @@ pub async fn score_segment(
             to_dto(conn, &row)
         })
         .await
+}
+
+/// Marks a drawn segment not checkable (不具备检查条件) with the reason: a drawn inspector only
+/// (others 403 `not_an_inspector`), before publishing (409). It replaces the segment's score, and a
+/// score given later replaces the mark. Answers the check with its forms and marks.
+pub async fn mark_not_checkable(
+    state: &AppState,
+    user: &AuthUser,
+    id: xunjian_shared::CheckId,
+    segment: SegmentId,
+    req: MarkNotCheckable,
+) -> Result<CheckDetail, AppError> {
+    county_only(user)?;
+    validate_reason(&req.reason).map_err(|e| AppError::validation("reason", e))?;
+    let now = state.now_ms();
+    let who = user.clone();
+    state
+        .db
+        .write(move |conn| {
+            let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+            if row.published_at.is_some() {
+                return Err(AppError::with_detail(ErrorCode::Conflict, "the check is published"));
+            }
+            let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
+            if !may_score(&d.inspectors, &who.id) {
+                return Err(AppError::with_detail(
+                    ErrorCode::NotAnInspector,
+                    "only the inspectors drawn for this check mark its segments",
+                ));
+            }
+            if !d.segments.contains(&segment.to_string()) {
+                return Err(AppError::validation("segment_id", "not drawn for this check"));
+            }
+            road_checks::save_mark(conn, &row.id, &segment.to_string(), &who.id.to_string(), req.reason.trim(), now)
+        })
+        .await?;
+    get(state, user, id).await
+}
+
+/// The segment's township.
+fn township_of(
+    conn: &mut DbConn,
+    segment: SegmentId,
+    what: &'static str,
+) -> Result<xunjian_shared::OrgUnitId, AppError> {
+    roads::find_segment(conn, segment)?
+        .ok_or_else(|| corrupt(what))?
+        .township_id
+        .parse()
+        .map_err(|_| corrupt("road_segments.township_id"))
+}
+
+/// A user's name, or nothing.
+fn name_of(conn: &mut DbConn, id: Option<&str>) -> Result<(Option<xunjian_shared::UserId>, String), AppError> {
+    let id: Option<xunjian_shared::UserId> = id.map(str::parse).transpose().map_err(|_| corrupt("user id"))?;
+    let name = match id {
+        Some(u) => users::find(conn, u)?.map(|u| u.display_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    Ok((id, name))
 }
 
 /// One check with its scoring forms (see [`visible`]).
@@ -184,7 +261,22 @@ pub async fn get(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId)
             }
             let order = |s: &SegmentScoreCard| check.draw.segments.iter().position(|d| *d == s.segment_id.to_string());
             scores.sort_by_key(order);
-            Ok(CheckDetail { check, scores })
+            let mut not_checkable = Vec::new();
+            for m in road_checks::marks(conn, &row.id)? {
+                let segment: SegmentId = m.segment_id.parse().map_err(|_| corrupt("road_check_marks.segment_id"))?;
+                let township_id = township_of(conn, segment, "road_check_marks.segment_id")?;
+                let (marked_by, marked_by_name) = name_of(conn, m.marked_by.as_deref())?;
+                not_checkable.push(NotCheckable {
+                    segment_id: segment,
+                    township_id,
+                    reason: m.reason,
+                    marked_by,
+                    marked_by_name,
+                    marked_at: crate::db::from_millis(m.at),
+                });
+            }
+            not_checkable.sort_by_key(|m| check.draw.segments.iter().position(|d| *d == m.segment_id.to_string()));
+            Ok(CheckDetail { check, scores, not_checkable })
         })
         .await
 }
@@ -207,13 +299,26 @@ pub async fn list(state: &AppState, user: &AuthUser) -> Result<Vec<Check>, AppEr
 pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<Check, AppError> {
     county_only(user)?;
     let now = state.now_ms();
-    let min_coverage = state.pay_rules.min_coverage;
     state
         .db
         .write(move |conn| {
             let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
             if row.published_at.is_none() {
-                let ranked = live_ranking(conn, &row, min_coverage)?;
+                let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
+                let scored: Vec<String> = road_checks::scores(conn, &row.id)?.into_iter().map(|(s, _)| s).collect();
+                let marked: Vec<String> =
+                    road_checks::marks(conn, &row.id)?.into_iter().map(|m| m.segment_id).collect();
+                let missing = unsettled(&d.segments, &scored, &marked).len();
+                if missing > 0 {
+                    return Err(AppError::with_detail(
+                        ErrorCode::SegmentsUnscored,
+                        format!(
+                            "{missing} of {} drawn segments are neither scored nor marked not checkable",
+                            d.segments.len()
+                        ),
+                    ));
+                }
+                let ranked = live_ranking(conn, &row)?;
                 let snapshot = serde_json::to_string(&ranked).map_err(AppError::internal)?;
                 road_checks::publish(conn, &row.id, now, &snapshot)?;
             }
@@ -259,9 +364,11 @@ fn previous_period(kind: CheckKind, period: &str) -> String {
 
 /// Township results of a check: mean segment score, and workers with no on-road record in a
 /// month of the period (第二十六条).
-fn results(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<TownshipResult>, AppError> {
+fn results(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<TownshipResult>, AppError> {
     let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
     let scores: BTreeMap<String, f64> = road_checks::scores(conn, &row.id)?.into_iter().collect();
+    let marked: Vec<String> = road_checks::marks(conn, &row.id)?.into_iter().map(|m| m.segment_id).collect();
+    let drawn: Vec<String> = serde_json::from_str::<Draw>(&row.draw).map_err(AppError::internal)?.segments;
     let county = org_units::list_within(conn, "/", Some(OrgLevel::County), None)?;
     let path = county.first().map(|c| c.path.clone()).unwrap_or_else(|| "/".into());
     let mut out = Vec::new();
@@ -270,42 +377,44 @@ fn results(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<T
         if segs.is_empty() {
             continue; // no road to maintain, nothing to rank
         }
+        // Marked segments have no score: they are left out of the mean.
         let seg_scores: Vec<f64> = segs.iter().filter_map(|s| scores.get(&s.id).copied()).collect();
+        let town_drawn: Vec<&String> = segs.iter().map(|s| &s.id).filter(|s| drawn.contains(s)).collect();
+        let not_checkable = !town_drawn.is_empty() && town_drawn.iter().all(|s| marked.contains(s));
         let mut missing = 0;
         for month in months_of(kind, &row.period) {
             let (from, to) = month_days(&month)?;
-            missing +=
-                worker_months(conn, &town.path, from, to, min_coverage)?.iter().filter(|w| w.days_on_road == 0).count()
-                    as u32;
+            missing += worker_months(conn, &town.path, from, to)?.iter().filter(|w| w.days_on_road == 0).count() as u32;
         }
         out.push(TownshipResult {
             township_id: town.id,
             name: town.name,
             score: township_score(&seg_scores),
             workers_without_record: missing,
+            not_checkable,
         });
     }
     Ok(out)
 }
 
 /// A check's ranking: the snapshot taken when it was published, else computed now.
-fn ranking_of(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<Ranked>, AppError> {
+fn ranking_of(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<Ranked>, AppError> {
     match &row.ranking {
         Some(snapshot) => serde_json::from_str(snapshot).map_err(AppError::internal),
-        None => live_ranking(conn, row, min_coverage),
+        None => live_ranking(conn, row),
     }
 }
 
 /// The ranking computed from today's register, patrols and scores, with the flags of 第二十五、二十六条
 /// (the previous check of the same kind, as published or as it stands, decides "twice in a row").
-fn live_ranking(conn: &mut DbConn, row: &CheckRow, min_coverage: f64) -> Result<Vec<Ranked>, AppError> {
+fn live_ranking(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<Ranked>, AppError> {
     let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
     let previous = match road_checks::find_period(conn, &row.kind, &previous_period(kind, &row.period))? {
-        Some(p) if p.ranking.is_some() => Some(ranking_of(conn, &p, min_coverage)?),
-        Some(p) => Some(rank(&results(conn, &p, min_coverage)?, None)),
+        Some(p) if p.ranking.is_some() => Some(ranking_of(conn, &p)?),
+        Some(p) => Some(rank(&results(conn, &p)?, None)),
         None => None,
     };
-    Ok(rank(&results(conn, row, min_coverage)?, previous.as_deref()))
+    Ok(rank(&results(conn, row)?, previous.as_deref()))
 }
 
 /// The ranking of a check for the county admin, road stations and township offices (others 403),
@@ -320,12 +429,11 @@ pub async fn ranking(
         return Err(AppError::new(ErrorCode::Forbidden));
     }
     let user = user.clone();
-    let min_coverage = state.pay_rules.min_coverage;
     state
         .db
         .read(move |conn| {
             let row = visible(&user, road_checks::find(conn, &id.to_string())?)?;
-            let ranked = ranking_of(conn, &row, min_coverage)?;
+            let ranked = ranking_of(conn, &row)?;
             Ok((to_dto(conn, &row)?, ranked))
         })
         .await

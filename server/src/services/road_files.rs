@@ -9,6 +9,7 @@ use xunjian_shared::road::patrol::{Check, CheckKind};
 use xunjian_shared::road::pay::PaySheet;
 use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::road::{ResponsibleUnit, RoadLevel};
+use xunjian_shared::time::china_date;
 
 fn render(sheet: &Sheet, format: FileFormat, filename: String) -> Result<Download, AppError> {
     let bytes = match format {
@@ -18,7 +19,8 @@ fn render(sheet: &Sheet, format: FileFormat, filename: String) -> Result<Downloa
     Ok(Download { filename, content_type: format.content_type(), bytes, total: None })
 }
 
-/// The pay sheet with the two signature lines of 第二十一条 under the total.
+/// The pay sheet with its corrections and the signature lines of 第二十一条 (with who signed, once
+/// they have) under the total.
 pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError> {
     let mut rows: Vec<Vec<Cell>> = s
         .lines
@@ -35,6 +37,18 @@ pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError>
             ]
         })
         .collect();
+    // Late records for earlier closed months (docs/roads.md, month close): a line each.
+    for c in &s.corrections {
+        rows.push(vec![
+            c.name.as_str().into(),
+            Cell::Number(f64::from(c.days_now) - f64::from(c.days_was)),
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Number(c.yuan),
+            format!("{}补记更正（{}天→{}天）", c.month, c.days_was, c.days_now).into(),
+        ]);
+    }
     let total_row = rows.len();
     rows.push(vec![
         "合计".into(),
@@ -46,12 +60,12 @@ pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError>
         Cell::Empty,
     ]);
     rows.push(vec![
-        "交管员签字：".into(),
+        format!("交管员签字：{}", s.signed_by_road_officer).into(),
         Cell::Empty,
         Cell::Empty,
-        "分管副职签字：".into(),
+        format!("分管副职签字：{}", s.signed_by_deputy_head).into(),
         Cell::Empty,
-        Cell::Empty,
+        format!("乡(镇)长审批：{}", s.approved_by_head).into(),
         Cell::Empty,
     ]);
     let sheet = Sheet {
@@ -140,12 +154,7 @@ pub fn ranking(check: &Check, ranked: &[Ranked], format: FileFormat) -> Result<D
         CheckKind::MonthlyRandom => "月度随机抽查",
         CheckKind::QuarterlyFull => "季度全面检查",
     };
-    let published = check.published_at.map_or("未通报".to_owned(), |t| {
-        format!(
-            "{} 通报",
-            t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("valid offset")).format("%Y-%m-%d")
-        )
-    });
+    let published = check.published_at.map_or("未通报".to_owned(), |t| format!("{} 通报", china_date(t)));
     let sheet = Sheet {
         name: "考核排名".into(),
         title: Some(format!("{} 五级公路管护{}排名", check.period, kind)),

@@ -2,47 +2,111 @@
 //! machine with road roles (`xunjian_shared::road::issue`), the timeline, lists and notifications,
 //! and works filings (先报备、再批复、后实施) that unfiled-works findings link to.
 
-use super::hazards::{action_event, event, evidence, Acting};
+use super::lifecycle::{self, event, Acting, Machine, Tracked};
 use super::{notify, scope};
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
 use crate::db::road_issues::{self as db, IssueFilter, IssueFull, IssueRow, WorksRow};
 use crate::db::roads::SegmentRow;
+use crate::db::timelines::Timeline;
 use crate::db::{attachments, roads, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use xunjian_shared::hazard::{Actor, DeadlinePolicy, HazardAction, HazardStatus, NoticeKind, ReferralTarget, Refusal};
+use xunjian_shared::hazard::{ActionKind, HazardState, HazardStatus, NoticeKind, ReferralTarget};
 use xunjian_shared::road::issue::{
     allowed_road_actions, apply_road, registered, RoadFinding, RoadIssueDetail, RoadIssuePage,
 };
 use xunjian_shared::road::works::{
     may_manage_works, works_next, ActOnWorks, FileWorks, Works, WorksAction, WorksStatus,
 };
-use xunjian_shared::{ErrorCode, OrgUnitId, PatrolId, RoadIssueId, Role, SegmentId, WorksId};
+use xunjian_shared::{ErrorCode, OrgUnitId, PatrolId, Role, SegmentId, WorksId};
 
-/// Whether `user` may see an issue: a patrol worker the ones they found or on their segments;
-/// others the ones in their scope.
-fn may_see(user: &AuthUser, f: &IssueFull) -> bool {
-    let me = user.id.to_string();
-    if user.role == Role::PatrolWorker {
-        f.row.registered_by.as_deref() == Some(me.as_str()) || f.worker_id.as_deref() == Some(me.as_str())
-    } else {
-        user.can_see(&f.row.scope_path)
+/// A road issue in the shared lifecycle, with road roles: a patrol worker sees the ones they found
+/// or on their segments, others the ones in their scope; the feed reaches the township's users,
+/// the segment's worker and the finder.
+impl Tracked for IssueFull {
+    type Detail = RoadIssueDetail;
+    const NOUN: &'static str = "road issue";
+    const OWNER: &'static str = "road_issue";
+    const MACHINE: Machine = apply_road;
+    const ALLOWED: fn(&HazardState, Role, DateTime<Utc>) -> Vec<ActionKind> = allowed_road_actions;
+    const TIMELINE: Timeline = Timeline::RoadIssues;
+
+    lifecycle::row_accessors!();
+
+    fn find(conn: &mut DbConn, id: &str) -> Result<Option<Self>, AppError> {
+        db::find_full(conn, id)
+    }
+    fn visible_to(&self, user: &AuthUser) -> bool {
+        let me = user.id.to_string();
+        if user.role == Role::PatrolWorker {
+            self.row.registered_by == Some(user.id) || self.worker_id.as_deref() == Some(me.as_str())
+        } else {
+            user.can_see(&self.row.scope_path)
+        }
+    }
+    fn scope_path(&self) -> &str {
+        &self.row.scope_path
+    }
+    fn save_if_version(&self, conn: &mut DbConn, old_version: i64) -> Result<bool, AppError> {
+        db::update_if_version(conn, &self.row, old_version)
+    }
+    fn feed(&self, conn: &mut DbConn, at: i64) -> Result<(), AppError> {
+        feed(conn, &self.row, self.worker_id.as_deref(), at)
+    }
+    /// A notice for the patrol workers goes to the finder and the segment's worker, not to every
+    /// patrol worker of the township; one for a unit's role (the road station, the receiver of a
+    /// referral) to that role's users over the township.
+    fn tell(&self, conn: &mut DbConn, notices: &[(Role, NoticeKind)], at: i64) -> Result<(), AppError> {
+        let place = self.place();
+        let about = notify::About::RoadIssue { id: self.row.id, place: &place };
+        let people = self.people(conn)?;
+        let mut to: Vec<(String, NoticeKind)> = Vec::new();
+        for (role, kind) in notices {
+            if *role == Role::PatrolWorker {
+                to.extend(people.iter().map(|p| (p.clone(), *kind)));
+            } else {
+                to.extend(notify::users_over(conn, *role, &self.row.scope_path)?.into_iter().map(|u| (u, *kind)));
+            }
+        }
+        notify::send_to(conn, &to, about, at).map(drop)
+    }
+    fn past_deadline(conn: &mut DbConn, now: i64, limit: i64) -> Result<Vec<(String, i64)>, AppError> {
+        db::past_deadline(conn, now, limit)
+    }
+    fn current(&self) -> Result<serde_json::Value, AppError> {
+        serde_json::to_value(self.row.to_dto(&self.road_id)?).map_err(AppError::internal)
+    }
+    fn detail(self, conn: &mut DbConn, user: &AuthUser, now: DateTime<Utc>) -> Result<RoadIssueDetail, AppError> {
+        let issue = self.row.to_dto(&self.road_id)?;
+        Ok(RoadIssueDetail {
+            allowed_actions: IssueFull::ALLOWED(&issue.state, user.role, now),
+            timeline: Timeline::RoadIssues.of(conn, &self.row.id.to_string())?,
+            place: self.place(),
+            issue,
+        })
     }
 }
 
-fn find_visible(conn: &mut DbConn, user: &AuthUser, id: RoadIssueId) -> Result<IssueFull, AppError> {
-    db::find_full(conn, &id.to_string())?.filter(|f| may_see(user, f)).ok_or_else(|| AppError::new(ErrorCode::NotFound))
+impl IssueFull {
+    /// The patrol workers a road issue concerns: the finder and the segment's worker (active ones).
+    fn people(&self, conn: &mut DbConn) -> Result<Vec<String>, AppError> {
+        let ids: Vec<String> =
+            self.row.registered_by.map(|u| u.to_string()).into_iter().chain(self.worker_id.clone()).collect();
+        notify::active_users(conn, &ids)
+    }
 }
 
 /// Records the change for the township's users, the segment's worker and the finder.
 fn feed(conn: &mut DbConn, row: &IssueRow, worker: Option<&str>, at: i64) -> Result<(), AppError> {
-    changes::scoped(conn, Kind::RoadIssue, &row.id, &row.scope_path, at)?;
-    let mut people: Vec<&str> = worker.into_iter().chain(row.registered_by.as_deref()).collect();
+    let id = row.id.to_string();
+    changes::scoped(conn, Kind::RoadIssue, &id, &row.scope_path, at)?;
+    let mut people: Vec<String> =
+        worker.map(str::to_owned).into_iter().chain(row.registered_by.map(|u| u.to_string())).collect();
     people.dedup();
     for p in people {
-        changes::record(conn, Kind::RoadIssue, &row.id, &Audience::User(p.to_owned()), false, at)?;
+        changes::record(conn, Kind::RoadIssue, &id, &Audience::User(p), false, at)?;
     }
     Ok(())
 }
@@ -67,21 +131,21 @@ pub fn register_findings(
             return Err(AppError::with_detail(ErrorCode::AlreadyExists, format!("findings[{i}].id")));
         }
         let mut row = IssueRow {
-            id: f.id.to_string(),
-            patrol_id: Some(patrol_id.to_string()),
-            segment_id: seg.id.clone(),
+            id: f.id,
+            patrol_id: Some(patrol_id),
+            segment_id: f.segment_id,
             scope_path: seg.scope_path.clone(),
-            category: f.category.as_str().into(),
+            category: f.category,
             description: f.description.trim().to_owned(),
             lat: f.location.lat,
             lon: f.location.lon,
             photos: serde_json::to_string(&f.photos).map_err(AppError::internal)?,
             works_id: None,
-            status: String::new(),
+            status: registered().status,
             deadline: None,
             referred_to: None,
             reminded_deadline: None,
-            registered_by: Some(user.id.to_string()),
+            registered_by: Some(user.id),
             version: 1,
             found_at: f.found_at.timestamp_millis(),
             created_at: now_ms,
@@ -91,136 +155,18 @@ pub fn register_findings(
         row.set_state(&registered());
         db::insert(conn, &row)?;
         feed(conn, &row, seg.worker_id.as_deref(), now_ms)?;
-        attachments::add_refs_new(conn, &f.photos, "road_issue", &row.id, &row.scope_path)?;
-        let by = Acting {
-            actor: Actor::User(user.role),
-            user_id: Some(user.id.to_string()),
-            device_time: Some(f.found_at),
-            location: Some(f.location),
-            note: "",
-        };
+        let id = row.id.to_string();
+        attachments::add_refs_new(conn, &f.photos, "road_issue", &id, &row.scope_path)?;
+        let by = Acting::user(user, Some(f.found_at), Some(f.location), "");
         let payload = serde_json::json!({ "photos": f.photos, "category": f.category });
-        db::insert_event(conn, &event((&row.id, 1, &row.status), "register", None, &by, now_ms, payload))?;
+        Timeline::RoadIssues
+            .insert(conn, &[event((&id, 1, row.status.as_str()), "register", None, &by, now_ms, payload)])?;
         let road = roads::find_road(conn, seg.road_id.parse().map_err(AppError::internal)?)?;
         let place = format!("{} {}–{} km", road.map(|r| r.code).unwrap_or_default(), seg.from_km, seg.to_km);
-        let about = notify::About::RoadIssue { id: &row.id, place: &place };
+        let about = notify::About::RoadIssue { id: row.id, place: &place };
         notify::send(conn, &[(Role::RoadStation, NoticeKind::NewFinding)], about, &row.scope_path, now_ms)?;
     }
     Ok(())
-}
-
-/// Applies an action to a loaded issue in the caller's transaction: the shared machine with road
-/// roles, the version guard, the timeline entry and notifications.
-pub fn transition(
-    conn: &mut DbConn,
-    full: IssueFull,
-    action: &HazardAction,
-    by: &Acting<'_>,
-    now: DateTime<Utc>,
-    policy: &DeadlinePolicy,
-) -> Result<IssueRow, AppError> {
-    let place = full.place();
-    let mut row = full.row;
-    let t = apply_road(&row.state()?, action, by.actor, now, policy).map_err(|r: Refusal| AppError::new(r.into()))?;
-    let (old_version, from) = (row.version, row.status.clone());
-    row.set_state(&t.state);
-    row.version += 1;
-    row.updated_at = now.timestamp_millis();
-    if t.state.status == HazardStatus::Closed {
-        row.closed_at = Some(row.updated_at);
-    }
-    if !db::update_if_version(conn, &row, old_version)? {
-        return Err(AppError::new(ErrorCode::StaleVersion));
-    }
-    feed(conn, &row, full.worker_id.as_deref(), row.updated_at)?;
-    attachments::add_refs(conn, evidence(action), "road_issue", &row.id, &row.scope_path)?;
-    db::insert_event(conn, &action_event((&row.id, row.version, &row.status), action, &from, by, row.updated_at)?)?;
-    let about = notify::About::RoadIssue { id: &row.id, place: &place };
-    notify::send(conn, &t.notices, about, &row.scope_path, row.updated_at)?;
-    Ok(row)
-}
-
-fn detail_of(
-    conn: &mut DbConn,
-    user: &AuthUser,
-    id: RoadIssueId,
-    now: DateTime<Utc>,
-) -> Result<RoadIssueDetail, AppError> {
-    let full = find_visible(conn, user, id)?;
-    let issue = full.row.to_dto(&full.road_id)?;
-    Ok(RoadIssueDetail {
-        allowed_actions: allowed_road_actions(&issue.state, user.role, now),
-        timeline: db::timeline(conn, &full.row.id)?,
-        place: full.place(),
-        issue,
-    })
-}
-
-/// An issue with its timeline and the caller's allowed actions.
-pub async fn detail(state: &AppState, user: &AuthUser, id: RoadIssueId) -> Result<RoadIssueDetail, AppError> {
-    let user = user.clone();
-    let now = state.clock.now();
-    state.db.read(move |conn| detail_of(conn, &user, id, now)).await
-}
-
-/// Takes an action in the caller's transaction. With `revalidate` (an operation made offline), a
-/// version that moved meanwhile is not refused: the machine decides on the current state.
-pub fn act_in(
-    conn: &mut DbConn,
-    user: &AuthUser,
-    id: RoadIssueId,
-    req: &xunjian_shared::hazard::ActOnHazard,
-    revalidate: bool,
-    now: DateTime<Utc>,
-    policy: &DeadlinePolicy,
-) -> Result<RoadIssueDetail, AppError> {
-    if let Some(loc) = &req.location {
-        loc.validate().map_err(|e| AppError::validation("location", e))?;
-    }
-    if req.note.chars().count() > 2000 {
-        return Err(AppError::validation("note", "at most 2000 characters"));
-    }
-    let full = find_visible(conn, user, id)?;
-    if full.row.version != req.expected_version && !revalidate {
-        return Err(AppError::with_detail(ErrorCode::StaleVersion, format!("current version is {}", full.row.version)));
-    }
-    let by = Acting {
-        actor: Actor::User(user.role),
-        user_id: Some(user.id.to_string()),
-        device_time: req.device_time,
-        location: req.location,
-        note: &req.note,
-    };
-    transition(conn, full, &req.action, &by, now, policy)?;
-    detail_of(conn, user, id, now)
-}
-
-/// The issue's detail if it moved past `seen` (for reporting an offline action's conflict).
-pub fn moved_since(
-    conn: &mut DbConn,
-    user: &AuthUser,
-    id: RoadIssueId,
-    seen: i64,
-    now: DateTime<Utc>,
-) -> Result<Option<RoadIssueDetail>, AppError> {
-    match detail_of(conn, user, id, now) {
-        Ok(d) if d.issue.version != seen => Ok(Some(d)),
-        Ok(_) | Err(AppError { code: ErrorCode::NotFound, .. }) => Ok(None),
-        Err(e) => Err(e),
-    }
-}
-
-/// Takes an action on a road issue for a signed-in user.
-pub async fn act(
-    state: &AppState,
-    user: &AuthUser,
-    id: RoadIssueId,
-    req: xunjian_shared::hazard::ActOnHazard,
-) -> Result<RoadIssueDetail, AppError> {
-    let user = user.clone();
-    let now = state.clock.now();
-    let policy = state.deadlines.clone();
-    state.db.write(move |conn| act_in(conn, &user, id, &req, false, now, &policy)).await
 }
 
 /// Filters of the road issue list.
@@ -279,7 +225,7 @@ pub async fn file_works(state: &AppState, user: &AuthUser, req: FileWorks) -> Re
             }
             let linked = match req.issue_id {
                 Some(issue) => {
-                    let full = find_visible(conn, &user, issue)
+                    let full: IssueFull = lifecycle::find_visible(conn, &user, &issue.to_string())
                         .map_err(|_| AppError::with_detail(ErrorCode::NotFound, "issue_id"))?;
                     if full.row.works_id.is_some() {
                         return Err(AppError::with_detail(
@@ -314,8 +260,8 @@ pub async fn file_works(state: &AppState, user: &AuthUser, req: FileWorks) -> Re
             };
             db::insert_works(conn, &row)?;
             if let Some(issue) = linked {
-                db::link_works(conn, &issue.id, &row.id)?;
-                changes::scoped(conn, Kind::RoadIssue, &issue.id, &issue.scope_path, now)?;
+                db::link_works(conn, issue.id, &row.id)?;
+                changes::scoped(conn, Kind::RoadIssue, &issue.id.to_string(), &issue.scope_path, now)?;
             }
             row.to_dto(&seg.township_id)
         })
@@ -380,38 +326,4 @@ pub async fn list_works(
             db::list_works(conn, &path, status, 500)?.iter().map(|(w, t)| w.to_dto(t)).collect()
         })
         .await
-}
-
-/// One pass of the overdue rule over road issues (the scheduler's, like hazards'): each in its
-/// own transaction guarded by its version, so it happens exactly once.
-pub fn mark_overdue(
-    db: &crate::db::Db,
-    now: DateTime<Utc>,
-    policy: &DeadlinePolicy,
-    batch: i64,
-) -> Result<usize, AppError> {
-    let candidates = db::past_deadline(&mut *db.conn()?, now.timestamp_millis(), batch)?;
-    let mut moved = 0;
-    for c in candidates {
-        let done = db.write_blocking(|conn| {
-            let Some(full) = db::find_full(conn, &c.id)? else { return Ok(false) };
-            if full.row.version != c.version {
-                return Ok(false);
-            }
-            let by = Acting {
-                actor: Actor::System,
-                user_id: None,
-                device_time: None,
-                location: None,
-                note: "逾期未整改，转入限时督办",
-            };
-            match transition(conn, full, &HazardAction::MarkOverdue, &by, now, policy) {
-                Ok(_) => Ok(true),
-                Err(e) if crate::scheduler::lost_race(&e) => Ok(false),
-                Err(e) => Err(e),
-            }
-        })?;
-        moved += usize::from(done);
-    }
-    Ok(moved)
 }

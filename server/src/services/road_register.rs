@@ -3,7 +3,7 @@
 //! admin registers and changes roads; a road station adds segments and (re)assigns their workers in
 //! its township. Segments missing from a file are left as they are.
 
-use super::ledger::{china_date, Download};
+use super::ledger::{file_date, Download};
 use super::ledger_io::{self, Cell, FileFormat, Sheet, TextRow};
 use super::roads::segment_changed;
 use super::scope;
@@ -475,7 +475,7 @@ pub async fn export(
         rows,
         ..Default::default()
     };
-    let filename = format!("roads-{code}-{}.{}", china_date(state), format.extension());
+    let filename = format!("roads-{code}-{}.{}", file_date(state), format.extension());
     render(sheet, format, filename).await
 }
 

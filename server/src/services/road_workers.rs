@@ -2,10 +2,10 @@
 //! the km assigned; in (birth date, probation month, agreement, insurance) checked row by row and
 //! saved in one transaction or not at all.
 
-use super::ledger::{china_date, Download};
+use super::ledger::{file_date, Download};
 use super::ledger_io::{Cell, FileFormat, Sheet};
 use super::road_register::{read_upload, render, Mapped, Townships};
-use super::{patrols, scope};
+use super::scope;
 use crate::auth::AuthUser;
 use crate::db::{roads, users, DbConn};
 use crate::error::AppError;
@@ -18,6 +18,7 @@ use xunjian_shared::road::register_file::{
     flag_label_zh, read_worker_row, yes_no, RegisterImportReport, RegisterRowReport, RowOutcome, WorkerColumn,
     WorkerImportResult,
 };
+use xunjian_shared::time::china_date;
 use xunjian_shared::{ErrorCode, OrgUnitId, Role};
 
 fn manager(user: &AuthUser) -> Result<(), AppError> {
@@ -30,7 +31,7 @@ fn manager(user: &AuthUser) -> Result<(), AppError> {
 
 /// Today in China (ages and flags are as of this day).
 fn today(state: &AppState) -> NaiveDate {
-    patrols::china_day(state.clock.now())
+    china_date(state.clock.now())
 }
 
 /// Checks every row against the accounts in the caller's scope; writes nothing.
@@ -209,7 +210,7 @@ pub async fn export(
         rows,
         ..Default::default()
     };
-    let filename = format!("patrol-workers-{code}-{}.{}", china_date(state), format.extension());
+    let filename = format!("patrol-workers-{code}-{}.{}", file_date(state), format.extension());
     render(sheet, format, filename).await
 }
 

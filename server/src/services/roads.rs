@@ -296,7 +296,7 @@ pub async fn assignment_report(
 ) -> Result<AssignmentReport, AppError> {
     manager(user)?;
     let user = user.clone();
-    let today = state.clock.now().date_naive();
+    let today = xunjian_shared::time::china_date(state.clock.now());
     state
         .db
         .read(move |conn| {
@@ -327,7 +327,25 @@ pub async fn assignment_report(
             for id in ids.iter().filter(|id| !files.iter().any(|w| w.user_id.to_string() == **id)) {
                 flagged.push((id.parse().map_err(AppError::internal)?, vec!["no_file".into()]));
             }
-            Ok(AssignmentReport { unassigned_km, unsegmented_km, unsegmented, over_length, flagged_workers: flagged })
+            let mut unsurveyed = Vec::new();
+            let mut unsurveyed_km = 0.0;
+            for s in &segments {
+                let line = s.to_dto()?.polyline;
+                if line.len() < 2 {
+                    unsurveyed.push(s.id.parse().map_err(AppError::internal)?);
+                    unsurveyed_km += s.to_km - s.from_km;
+                }
+            }
+            let unsurveyed_km = (unsurveyed_km * 1000.0_f64).round() / 1000.0;
+            Ok(AssignmentReport {
+                unassigned_km,
+                unsegmented_km,
+                unsegmented,
+                unsurveyed_km,
+                unsurveyed,
+                over_length,
+                flagged_workers: flagged,
+            })
         })
         .await
 }

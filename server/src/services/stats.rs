@@ -1,7 +1,7 @@
 //! Reports for the office: the quarterly joint-meeting statistics (联席会议) and the hazard list as
 //! a file. Counting happens in SQL, grouped by grid; grids are then summed into the rows here.
 
-use super::ledger::{china_date, Download};
+use super::ledger::{file_date, Download};
 use super::ledger_io::{self, Cell, FileFormat, Sheet};
 use crate::auth::AuthUser;
 use crate::db::hazards as hazard_rows;
@@ -10,13 +10,14 @@ use crate::db::{from_millis, stats as queries, DbConn};
 use crate::error::AppError;
 use crate::services::hazards::HazardQuery;
 use crate::state::AppState;
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use xunjian_shared::cadence::Cadence;
-use xunjian_shared::checklist::{HazardCategory, Severity};
-use xunjian_shared::hazard::{ActionKind, HazardStatus, ReferralTarget};
+use xunjian_shared::checklist::HazardCategory;
+use xunjian_shared::hazard::{ActionKind, ReferralTarget};
 use xunjian_shared::premise::PremiseType;
 use xunjian_shared::stats::{self, inspections_due, quarter_bounds, QuarterCounts, QuarterRow, QuarterStats};
+use xunjian_shared::time::{china_date, in_china};
 use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId};
 
 /// Most hazards one export holds.
@@ -151,10 +152,6 @@ pub async fn quarter(state: &AppState, user: &AuthUser, req: QuarterRequest) -> 
     state.db.read(move |conn| compute(conn, &user, &req, bounds, &cadence)).await
 }
 
-fn cst(t: DateTime<Utc>, fmt: &str) -> String {
-    t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).format(fmt).to_string()
-}
-
 fn counts_cells(c: &QuarterCounts) -> Vec<Cell> {
     let mut cells: Vec<Cell> = vec![
         c.premises.into(),
@@ -205,9 +202,9 @@ pub async fn quarter_xlsx(state: &AppState, s: QuarterStats) -> Result<Download,
         title: Some(s.title_zh()),
         subtitle: Some(format!(
             "统计时段：{} 至 {}（北京时间）    制表日期：{}",
-            cst(s.from, "%Y-%m-%d"),
-            cst(last_day, "%Y-%m-%d"),
-            china_date(state)
+            china_date(s.from),
+            china_date(last_day),
+            file_date(state)
         )),
         headers,
         widths,
@@ -220,8 +217,8 @@ pub async fn quarter_xlsx(state: &AppState, s: QuarterStats) -> Result<Download,
     Ok(Download { filename, content_type: FileFormat::Xlsx.content_type(), bytes, total: None })
 }
 
-fn referral_label(r: &Option<String>) -> String {
-    r.as_deref().and_then(ReferralTarget::parse).map_or_else(String::new, |t| t.role().label_zh().to_owned())
+fn referral_label(r: Option<ReferralTarget>) -> String {
+    r.map_or_else(String::new, |t| t.role().label_zh().to_owned())
 }
 
 /// The hazards a list query matches (newest first, at most [`MAX_HAZARD_EXPORT`]) as a file.
@@ -243,7 +240,7 @@ pub async fn export_hazards(
             // The same filters as GET /api/v1/hazards (services::hazards::list).
             let f = HazardQuery { limit: MAX_HAZARD_EXPORT, offset: 0, ..q }.filter(unit.path.clone(), now);
             let hazard_rows::Listing { rows, total, .. } = hazard_rows::list(conn, &f)?;
-            let ids: Vec<String> = rows.iter().map(|r| r.premise_id.clone()).collect();
+            let ids: Vec<String> = rows.iter().map(|r| r.premise_id.to_string()).collect();
             let labels: HashMap<String, (String, String)> =
                 queries::premise_labels(conn, &ids)?.into_iter().map(|(id, n, a)| (id, (n, a))).collect();
             Ok((unit, rows, labels, total))
@@ -252,17 +249,17 @@ pub async fn export_hazards(
     let mut lines: Vec<Vec<Cell>> = rows
         .iter()
         .map(|h| {
-            let (name, address) = labels.get(&h.premise_id).cloned().unwrap_or_default();
-            let label = |s: Option<&'static str>| s.unwrap_or("").to_owned();
+            let (name, address) = labels.get(&h.premise_id.to_string()).cloned().unwrap_or_default();
             vec![
                 name.into(),
                 address.into(),
-                label(HazardCategory::parse(&h.category).map(HazardCategory::label_zh)).into(),
-                label(Severity::parse(&h.severity).map(Severity::label_zh)).into(),
-                label(HazardStatus::parse(&h.status).map(HazardStatus::label_zh)).into(),
-                cst(from_millis(h.created_at), "%Y-%m-%d %H:%M").into(),
-                h.deadline.map_or(Cell::Empty, |d| cst(from_millis(d), "%Y-%m-%d %H:%M").into()),
-                referral_label(&h.referred_to).into(),
+                h.category.label_zh().to_owned().into(),
+                h.severity.label_zh().to_owned().into(),
+                h.status.label_zh().to_owned().into(),
+                in_china(from_millis(h.created_at)).format("%Y-%m-%d %H:%M").to_string().into(),
+                h.deadline
+                    .map_or(Cell::Empty, |d| in_china(from_millis(d)).format("%Y-%m-%d %H:%M").to_string().into()),
+                referral_label(h.referred_to).into(),
             ]
         })
         .collect();
@@ -276,7 +273,7 @@ pub async fn export_hazards(
         rows: lines,
         ..Default::default()
     };
-    let filename = format!("hazards-{}-{}.{}", unit.code, china_date(state), format.extension());
+    let filename = format!("hazards-{}-{}.{}", unit.code, file_date(state), format.extension());
     let bytes = crate::db::run_blocking(move || match format {
         FileFormat::Csv => ledger_io::to_csv(&sheet),
         FileFormat::Xlsx => ledger_io::to_xlsx(&sheet),

@@ -1,7 +1,9 @@
 //! Checklist templates: the latest per premise type, every version, and publishing a new one.
 
 use crate::auth::AuthUser;
-use crate::db::{templates, DbConn};
+use crate::db::changes::{self, Audience, Kind};
+use crate::db::templates::{self, TemplateRow};
+use crate::db::DbConn;
 use crate::error::AppError;
 use crate::state::AppState;
 use xunjian_shared::checklist::defaults::default_templates;
@@ -16,7 +18,7 @@ pub fn ensure_defaults(conn: &mut DbConn, now: i64) -> Result<usize, AppError> {
     let mut n = 0;
     for content in default_templates() {
         if !have.iter().any(|t| t == content.premise_type.as_str()) {
-            templates::publish(conn, &content, None, now)?;
+            publish_in(conn, &content, None, now)?;
             n += 1;
         }
     }
@@ -50,5 +52,17 @@ pub async fn publish(state: &AppState, user: &AuthUser, content: TemplateContent
     content.validate().map_err(|e| AppError::validation("template", e))?;
     let now = state.now_ms();
     let by = user.id.to_string();
-    state.db.write(move |conn| templates::publish(conn, &content, Some(&by), now)?.to_dto()).await
+    state.db.write(move |conn| publish_in(conn, &content, Some(&by), now)?.to_dto()).await
+}
+
+/// Publishes a version in the caller's transaction; every device gets it with its next pull.
+pub fn publish_in(
+    conn: &mut DbConn,
+    content: &TemplateContent,
+    by: Option<&str>,
+    at: i64,
+) -> Result<TemplateRow, AppError> {
+    let row = templates::publish(conn, content, by, at)?;
+    changes::record(conn, Kind::Template, &row.id, &Audience::Everyone, false, at)?;
+    Ok(row)
 }

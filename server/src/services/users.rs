@@ -156,7 +156,7 @@ pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateU
     };
     let now = state.now_ms();
     let actor = actor.clone();
-    state
+    let updated = state
         .db
         .write(move |conn| {
             let mut row = visible(conn, &actor, id)?;
@@ -194,15 +194,18 @@ pub async fn update(state: &AppState, actor: &AuthUser, id: UserId, req: UpdateU
             audit::record(conn, Some(&actor_id), "user.update", "user", &row.id, detail, now)?;
             row.to_dto()
         })
-        .await
+        .await;
+    // Disabled, moved, or given a new role or password: its access tokens stop now.
+    state.sessions.forget_all();
+    updated
 }
 
-/// Ends every session of an account (a lost or stolen phone): its refresh tokens stop working at
-/// once and its access token within the access lifetime. Returns how many tokens were revoked.
+/// Ends every session of an account (a lost or stolen phone): its refresh and access tokens stop
+/// working at once. Returns how many tokens were revoked.
 pub async fn revoke_sessions(state: &AppState, actor: &AuthUser, id: UserId) -> Result<usize, AppError> {
     let now = state.now_ms();
     let actor = actor.clone();
-    state
+    let revoked = state
         .db
         .write(move |conn| {
             let row = visible(conn, &actor, id)?;
@@ -214,29 +217,36 @@ pub async fn revoke_sessions(state: &AppState, actor: &AuthUser, id: UserId) -> 
             audit::record(conn, Some(&actor_id), "user.revoke_sessions", "user", &row.id, json!({"revoked": n}), now)?;
             Ok(n)
         })
-        .await
+        .await;
+    state.sessions.forget_all();
+    revoked
 }
 
-/// Changes one's own password after checking the current one; other sessions end.
+/// Changes one's own password after checking the current one; every session ends (log in again).
+/// Wrong current passwords count against the login throttle (by username and by address), so a
+/// stolen access token cannot guess the password faster than a login could.
 pub async fn change_own_password(
     state: &AppState,
     actor: &AuthUser,
     current: String,
     new: String,
+    client_ip: &str,
 ) -> Result<(), AppError> {
     let id = actor.id;
     let row =
         state.db.read(move |conn| users::find(conn, id)?.ok_or_else(|| AppError::new(ErrorCode::NotFound))).await?;
-    validate_password(&row.username, &new).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+    if let Err(wait) = state.throttle.check(&row.username, client_ip, state.clock.now()) {
+        return Err(AppError::too_many(wait));
+    }
     let stored = row.password_hash.clone();
-    let hash = run_blocking(move || {
+    let matches = run_blocking(move || Ok(password::verify(&stored, &current))).await?;
+    if !matches {
+        state.throttle.record_failure(&row.username, client_ip, state.clock.now());
         // Not 401: the access token is fine, and a 401 would make the client try to refresh.
-        if !password::verify(&stored, &current) {
-            return Err(AppError::validation("current_password", "does not match"));
-        }
-        password::hash(&new)
-    })
-    .await?;
+        return Err(AppError::validation("current_password", "does not match"));
+    }
+    validate_password(&row.username, &new).map_err(|e| AppError::with_detail(ErrorCode::WeakPassword, e))?;
+    let hash = run_blocking(move || password::hash(&new)).await?;
     let now = state.now_ms();
     state
         .db
@@ -249,5 +259,7 @@ pub async fn change_own_password(
             audit::record(conn, Some(&row.id), "user.change_password", "user", &row.id, json!({}), now)?;
             Ok(())
         })
-        .await
+        .await?;
+    state.sessions.forget_all();
+    Ok(())
 }

@@ -3,6 +3,7 @@
 //! action needs.
 
 use super::types::{ActionKind, HazardAction, ReferralTarget};
+use super::wire::ActOnHazard;
 use crate::checklist::Severity;
 use crate::ids::PhotoRef;
 use chrono::{DateTime, Utc};
@@ -20,6 +21,20 @@ pub struct ActionInputs {
     pub to: ReferralTarget,
     /// The severity for a reclassification.
     pub severity: Severity,
+}
+
+impl ActOnHazard {
+    /// Checks the parts of an action request that need no database (hazards and road issues): where
+    /// the actor was, and the note's length.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let Some(loc) = &self.location {
+            loc.validate().map_err(|e| ("location", e.to_string()))?;
+        }
+        if self.note.chars().count() > crate::text::MAX_FREE_TEXT {
+            return Err(("note", format!("at most {} characters", crate::text::MAX_FREE_TEXT)));
+        }
+        Ok(())
+    }
 }
 
 impl ActionInputs {
@@ -94,6 +109,20 @@ mod tests {
 
     fn inputs() -> ActionInputs {
         ActionInputs::new(ReferralTarget::FireBrigade, Severity::Major)
+    }
+
+    #[test]
+    fn an_action_request_is_checked_for_its_place_and_note() {
+        let act = |note: String, lat: f64| ActOnHazard {
+            action: HazardAction::Close,
+            expected_version: 1,
+            device_time: None,
+            location: Some(crate::premise::GeoPoint { lat, lon: 120.0, accuracy_m: None }),
+            note,
+        };
+        assert_eq!(act("好".repeat(2000), 30.0).validate(), Ok(()));
+        assert_eq!(act("好".repeat(2001), 30.0).validate().unwrap_err().0, "note");
+        assert_eq!(act(String::new(), 91.0).validate().unwrap_err().0, "location");
     }
 
     #[test]

@@ -15,6 +15,7 @@
 mod form;
 mod machine;
 mod types;
+mod wire;
 
 pub use form::{ActionInputs, Missing};
 
@@ -23,6 +24,7 @@ pub use machine::{
     Transition,
 };
 pub use types::*;
+pub use wire::*;
 
 #[cfg(test)]
 mod tests;

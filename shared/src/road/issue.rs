@@ -18,6 +18,7 @@ use crate::hazard::{
 use crate::ids::{PatrolId, PhotoRef, RoadId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
 use crate::role::Role;
+use crate::text::MAX_FREE_TEXT;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +26,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
 pub enum FindingCategory {
     /// 坑槽/路面损坏
     PavementDamage,
@@ -145,8 +148,8 @@ impl RoadFinding {
     /// Checks the parts that need no database.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
         let n = self.description.trim().chars().count();
-        if n == 0 || n > 2000 {
-            return Err(("description", "1 to 2000 characters".into()));
+        if n == 0 || n > MAX_FREE_TEXT {
+            return Err(("description", format!("1 to {MAX_FREE_TEXT} characters")));
         }
         self.location.validate().map_err(|e| ("location", e.to_string()))?;
         if self.photos.len() > 9 {
@@ -305,6 +308,24 @@ mod tests {
 
     fn act(state: &HazardState, role: Role, action: HazardAction) -> Result<Transition, Refusal> {
         apply_road(state, &action, Actor::User(role), now(), &DeadlinePolicy::default())
+    }
+
+    #[test]
+    fn a_finding_says_what_is_wrong_in_at_most_2000_characters() {
+        let mut f = RoadFinding {
+            id: RoadIssueId::new(),
+            segment_id: SegmentId::new(),
+            category: FindingCategory::Rubbish,
+            description: "字".repeat(2000),
+            location: GeoPoint { lat: 35.2, lon: 110.8, accuracy_m: None },
+            photos: vec![],
+            found_at: now(),
+        };
+        assert_eq!(f.validate(), Ok(()));
+        f.description.push('字');
+        assert_eq!(f.validate(), Err(("description", "1 to 2000 characters".to_owned())));
+        f.description = " ".into();
+        assert_eq!(f.validate(), Err(("description", "1 to 2000 characters".to_owned())));
     }
 
     #[test]

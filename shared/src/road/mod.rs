@@ -2,11 +2,14 @@
 //! records with GPS tracks and the seven-item checklist, coverage, checks and ranking, pay and funds.
 //! Pure rules and types; the server stores and enforces them, the phone shows them offline.
 
+pub mod attendance;
 pub mod check;
 pub mod checklist;
 pub mod draw;
 pub mod funds;
 pub mod issue;
+pub mod month_close;
+pub mod on_road;
 pub mod patrol;
 pub mod pay;
 pub mod ranking;

@@ -1,6 +1,8 @@
 //! On-road records (上路记录) and the API shapes of the road register and checks.
 
+use super::attendance::PatrolFlag;
 use super::checklist::RoadCheck;
+use super::on_road::OnRoadFault;
 use super::register::{ResponsibleUnit, RoadLevel};
 use super::track::TrackPoint;
 use crate::ids::{CheckId, OrgUnitId, PatrolId, RoadId, SegmentId, UserId};
@@ -63,6 +65,11 @@ fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Resul
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// A stored copy without a verdict counted: it was kept before the on-road rule.
+fn counted() -> bool {
+    true
+}
+
 /// What the phone sends at the end of a patrol.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -105,6 +112,16 @@ pub struct Patrol {
     pub checklist_score: f64,
     /// Server receipt time.
     pub received_at: DateTime<Utc>,
+    /// Whether it is an on-road record (a day on the road, its km): no faults. (A copy a phone
+    /// stored before 2026-12-02 has neither field: it counted then.)
+    #[serde(default = "counted")]
+    pub on_road: bool,
+    /// Why it is not ([`super::on_road::judge`]), judged when it arrived.
+    #[serde(default)]
+    pub faults: Vec<OnRoadFault>,
+    /// Marks for the road station (上下班管理): outside the hours, entered late, a burst.
+    #[serde(default)]
+    pub flags: Vec<PatrolFlag>,
 }
 
 /// One patrol as `GET /api/v1/patrols/{id}` answers it: the record and who walked it.
@@ -142,6 +159,15 @@ pub struct PatrolSummary {
     pub checklist_score: f64,
     /// Findings reported.
     pub findings: usize,
+    /// Whether it is an on-road record.
+    #[serde(default = "counted")]
+    pub on_road: bool,
+    /// Why it is not.
+    #[serde(default)]
+    pub faults: Vec<OnRoadFault>,
+    /// Marks for the road station.
+    #[serde(default)]
+    pub flags: Vec<PatrolFlag>,
 }
 
 /// A worker's or township's month on the road.
@@ -156,6 +182,13 @@ pub struct AssignmentReport {
     /// Per road, the km not divided into segments (roads with such km only).
     #[serde(default)]
     pub unsegmented: Vec<UnsegmentedRoad>,
+    /// Km of segments without a surveyed line: their patrols are judged on the track alone until
+    /// the station gives them one (`polyline_from_patrol`).
+    #[serde(default)]
+    pub unsurveyed_km: f64,
+    /// Those segments.
+    #[serde(default)]
+    pub unsurveyed: Vec<SegmentId>,
     /// Workers assigned more than 5 km (第十一条), with their km.
     pub over_length: Vec<(UserId, f64)>,
     /// Workers whose files are incomplete or who are over 60: (worker, flags).
@@ -207,17 +240,24 @@ impl CheckKind {
 pub struct CreateCheck {
     pub kind: CheckKind,
     /// `YYYY-MM` for a monthly check, `YYYY-Qn` for a quarterly one.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4}-(0[1-9]|1[0-2]|Q[1-4])$"))]
     pub period: String,
-    /// The seed to draw with (default: made by the server and recorded).
+    /// The seed to draw with, 0 to 2^63 − 1 (default: made by the server and recorded).
+    #[cfg_attr(feature = "openapi", schema(maximum = 9_223_372_036_854_775_807_i64))]
     #[serde(default)]
     pub seed: Option<u64>,
-    /// Segments to draw per township (a quarterly full inspection checks all).
+    /// Segments to draw per township, at most [`MAX_DRAWN`] (a quarterly full inspection checks all).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub segments_per_township: Option<usize>,
-    /// Inspectors to draw.
+    /// Inspectors to draw, at most [`MAX_DRAWN`].
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 100))]
     pub inspectors: Option<usize>,
 }
+
+/// Most segments per township, or inspectors, a check draws (a township has a few dozen segments).
+pub const MAX_DRAWN: usize = 100;
 
 /// A check with its draw.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -246,9 +286,7 @@ pub struct ScoreSegment {
 /// Checks a period string of a check kind.
 pub fn validate_period(kind: CheckKind, period: &str) -> Result<(), String> {
     let ok = match kind {
-        CheckKind::MonthlyRandom => {
-            chrono::NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok() && period.len() == 7
-        }
+        CheckKind::MonthlyRandom => crate::period::parse_month(period).is_some(),
         CheckKind::QuarterlyFull => {
             period.len() == 7
                 && period[..4].parse::<u16>().is_ok()

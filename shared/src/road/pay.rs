@@ -1,6 +1,8 @@
 //! The monthly pay sheet (第二十条, 第二十一条, 第二十六条): 1,500 yuan a month, tied to days on the
 //! road; a month with no on-road record means the pay is withheld.
 
+use super::month_close::{MonthAct, MonthActRecord, PayCorrection};
+use super::on_road::OnRoadRule;
 use serde::{Deserialize, Serialize};
 
 /// How pay is computed; the township may set its own deduction rules.
@@ -16,11 +18,26 @@ pub struct PayRules {
     pub deduction_per_missing_day_yuan: f64,
     /// Share (0–1) of a surveyed segment a patrol must cover to count as a day on the road.
     pub min_coverage: f64,
+    /// Shortest patrol that counts, minutes ([`OnRoadRule`]).
+    pub min_minutes: u32,
+    /// Shortest track that counts, metres.
+    pub min_distance_m: f64,
+    /// Fastest plausible move between two fixes, km/h (faster is a jump).
+    pub max_speed_kmh: f64,
 }
 
 impl Default for PayRules {
     fn default() -> Self {
-        PayRules { base_yuan: 1500.0, required_days: 20, deduction_per_missing_day_yuan: 50.0, min_coverage: 0.2 }
+        let on_road = OnRoadRule::default();
+        PayRules {
+            base_yuan: 1500.0,
+            required_days: 20,
+            deduction_per_missing_day_yuan: 50.0,
+            min_coverage: on_road.min_coverage,
+            min_minutes: on_road.min_minutes,
+            min_distance_m: on_road.min_distance_m,
+            max_speed_kmh: on_road.max_speed_kmh,
+        }
     }
 }
 
@@ -36,17 +53,27 @@ impl PayRules {
         if !(0.0..=1.0).contains(&self.min_coverage) {
             return Err("pay.min_coverage must be a share between 0 and 1".into());
         }
+        if self.min_minutes > 24 * 60 {
+            return Err("pay.min_minutes must be at most a day (1440)".into());
+        }
+        if !(self.min_distance_m.is_finite() && (0.0..=100_000.0).contains(&self.min_distance_m)) {
+            return Err("pay.min_distance_m must be between 0 and 100000 metres".into());
+        }
+        if !(self.max_speed_kmh.is_finite() && self.max_speed_kmh > 0.0 && self.max_speed_kmh <= 1000.0) {
+            return Err("pay.max_speed_kmh must be above 0 and at most 1000".into());
+        }
         Ok(())
     }
-}
 
-/// Whether a patrol is an on-road record (a day on the road, km, 第二十六条): it covered at least
-/// `min_coverage` of one of its segments that has a surveyed line. A patrol none of whose segments
-/// has a line counts, as there is nothing to measure it against; the patrol is stored either way.
-/// `coverage` has one entry per segment walked, `None` for a segment without a line.
-pub fn reached_the_road(coverage: &[Option<f64>], min_coverage: f64) -> bool {
-    let mut measured = coverage.iter().flatten().peekable();
-    measured.peek().is_none() || measured.any(|c| *c + 1e-9 >= min_coverage)
+    /// What an on-road record must meet.
+    pub fn on_road(&self) -> OnRoadRule {
+        OnRoadRule {
+            min_minutes: self.min_minutes,
+            min_distance_m: self.min_distance_m,
+            max_speed_kmh: self.max_speed_kmh,
+            min_coverage: self.min_coverage,
+        }
+    }
 }
 
 /// A worker's month on the road.
@@ -102,7 +129,9 @@ pub fn pay_line(rules: &PayRules, m: &WorkerMonth) -> PayLine {
     }
 }
 
-/// The pay sheet of a township's month, with the two signatures of 第二十一条 left to fill.
+/// The pay sheet of a township's month. Open, it is computed from the records as they stand; once
+/// the road station has closed the month it is the sheet frozen then, with the signatures of
+/// 第二十一条 as they are given ([`super::month_close`]).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaySheet {
@@ -114,12 +143,28 @@ pub struct PaySheet {
     pub month: String,
     /// One line per worker.
     pub lines: Vec<PayLine>,
-    /// Total pay due.
+    /// What late records for earlier closed months add (or take back): on the sheet of the month
+    /// after the last closed one only.
+    #[serde(default)]
+    pub corrections: Vec<PayCorrection>,
+    /// Total pay due: the lines and the corrections.
     pub total_yuan: f64,
-    /// 交管员 signature.
+    /// The acts done on the month, in order: closed, signed, approved (none: open).
+    #[serde(default)]
+    pub acts: Vec<MonthActRecord>,
+    /// The act to do next; none once approved.
+    #[serde(default)]
+    pub next: Option<MonthAct>,
+    /// Records for this month received after it was closed (they are corrections on a later sheet).
+    #[serde(default)]
+    pub late_records: u32,
+    /// 交管员 signature: the name of who signed, blank until then.
     pub signed_by_road_officer: String,
     /// 乡镇分管副职 signature.
     pub signed_by_deputy_head: String,
+    /// 乡(镇)长 approval.
+    #[serde(default)]
+    pub approved_by_head: String,
 }
 
 #[cfg(test)]
@@ -131,26 +176,15 @@ mod tests {
     }
 
     #[test]
-    fn a_patrol_counts_only_when_it_reached_the_road() {
-        let min = PayRules::default().min_coverage;
-        assert_eq!(min, 0.2);
-        assert!(reached_the_road(&[Some(0.95)], min));
-        assert!(reached_the_road(&[Some(0.2)], min), "the minimum itself counts");
-        assert!(!reached_the_road(&[Some(0.19)], min));
-        assert!(!reached_the_road(&[Some(0.0)], min), "300 m beside the road");
-        assert!(reached_the_road(&[Some(0.0), Some(0.5)], min), "one segment covered is enough");
-        assert!(!reached_the_road(&[Some(0.1), None], min), "a segment without a line does not excuse one with");
-        assert!(reached_the_road(&[None, None], min), "no line at all: nothing to measure against");
-        assert!(reached_the_road(&[], min));
-        assert!(reached_the_road(&[Some(0.0)], 0.0), "a minimum of 0 counts every patrol");
-    }
-
-    #[test]
     fn pay_rules_are_checked() {
         assert!(PayRules::default().validate().is_ok());
         assert!(PayRules { min_coverage: 1.5, ..PayRules::default() }.validate().is_err());
         assert!(PayRules { min_coverage: f64::NAN, ..PayRules::default() }.validate().is_err());
         assert!(PayRules { base_yuan: -1.0, ..PayRules::default() }.validate().is_err());
+        assert!(PayRules { min_minutes: 1441, ..PayRules::default() }.validate().is_err());
+        assert!(PayRules { min_distance_m: f64::INFINITY, ..PayRules::default() }.validate().is_err());
+        assert!(PayRules { max_speed_kmh: 0.0, ..PayRules::default() }.validate().is_err());
+        assert_eq!(PayRules::default().on_road(), OnRoadRule::default());
     }
 
     #[test]

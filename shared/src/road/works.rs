@@ -5,6 +5,7 @@
 use crate::ids::{OrgUnitId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
 use crate::role::Role;
+use crate::text::{MAX_FREE_TEXT, MAX_SHORT_TEXT};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -183,12 +184,12 @@ impl FileWorks {
     /// Checks the parts that need no database.
     pub fn validate(&self) -> Result<(), (&'static str, String)> {
         let applicant = self.applicant.trim().chars().count();
-        if applicant == 0 || applicant > 200 {
-            return Err(("applicant", "1 to 200 characters".into()));
+        if applicant == 0 || applicant > MAX_SHORT_TEXT {
+            return Err(("applicant", format!("1 to {MAX_SHORT_TEXT} characters")));
         }
         let n = self.description.trim().chars().count();
-        if n == 0 || n > 2000 {
-            return Err(("description", "1 to 2000 characters".into()));
+        if n == 0 || n > MAX_FREE_TEXT {
+            return Err(("description", format!("1 to {MAX_FREE_TEXT} characters")));
         }
         if self.planned_to < self.planned_from {
             return Err(("planned_to", "ends before it starts".into()));
@@ -292,6 +293,15 @@ mod tests {
         f.planned_to = f.planned_from;
         f.applicant = " ".into();
         assert_eq!(f.validate().unwrap_err().0, "applicant");
+        f.applicant = "字".repeat(200);
+        assert!(f.validate().is_ok());
+        f.applicant.push('字');
+        assert_eq!(f.validate().unwrap_err(), ("applicant", "1 to 200 characters".to_owned()));
+        f.applicant = "某村委会".into();
+        f.description = "字".repeat(2000);
+        assert!(f.validate().is_ok());
+        f.description.push('字');
+        assert_eq!(f.validate().unwrap_err(), ("description", "1 to 2000 characters".to_owned()));
         assert!(["pipe", "pole", "opening", "channel", "other"].iter().all(|k| WorksKind::parse(k).is_some()));
     }
 }

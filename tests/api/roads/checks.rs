@@ -5,6 +5,7 @@
 use super::*;
 use chrono::TimeZone;
 use std::collections::HashMap;
+use xunjian_shared::api;
 use xunjian_shared::api::List;
 use xunjian_shared::org::{OrgLevel, OrgUnit};
 use xunjian_shared::road::check::CheckDetail;
@@ -29,7 +30,7 @@ async fn score_by_township(app: &TestApp, admin: &str, check: &Check, fails: &Ha
         segments(app, admin).await.into_iter().map(|s| (s.id.to_string(), s.township_id)).collect();
     for seg in &check.draw.segments {
         let body = ScoreSegment { items: failing(fails[&town_of[seg]]) };
-        let url = format!("/api/v1/road-checks/{}/scores/{seg}", check.id);
+        let url = api::road_check_score(check.id, seg.parse().unwrap());
         expect_json::<Check>(app.send_json(Method::PUT, &url, Some(admin), &body).await, 200).await;
     }
 }
@@ -43,15 +44,15 @@ async fn new_check(app: &TestApp, admin: &str, kind: CheckKind, period: &str, se
         segments_per_township: Some(50),
         inspectors: Some(1),
     };
-    expect_json(app.send_json(Method::POST, "/api/v1/road-checks", Some(admin), &body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::ROAD_CHECKS, Some(admin), &body).await, 201).await
 }
 
 async fn ranking(app: &TestApp, token: &str, check: &Check) -> Vec<Ranked> {
-    expect_json(app.get(&format!("/api/v1/road-checks/{}/ranking", check.id), token).await, 200).await
+    expect_json(app.get(&api::road_check_ranking(check.id), token).await, 200).await
 }
 
 async fn publish(app: &TestApp, admin: &str, check: &Check) -> Check {
-    let url = format!("/api/v1/road-checks/{}/publish", check.id);
+    let url = api::road_check_publish(check.id);
     expect_json(app.send_json(Method::POST, &url, Some(admin), &()).await, 200).await
 }
 
@@ -75,13 +76,13 @@ async fn patrol_on(app: &TestApp, token: &str, seg: &Segment, start: chrono::Dat
         id: PatrolId::new(),
         segment_ids: vec![seg.id],
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track: walk(&line, off_m, start),
         checks: checks(true),
         findings: vec![],
         notes: String::new(),
     };
-    expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(token), &body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &body).await, 201).await
 }
 
 /// 08:00 China time on a day of 2026.
@@ -90,7 +91,8 @@ fn day(month: u32, d: u32) -> chrono::DateTime<Utc> {
 }
 
 async fn township(app: &TestApp, admin: &str, name: &str) -> OrgUnitId {
-    let all: List<OrgUnit> = expect_json(app.get("/api/v1/org-units?level=township", admin).await, 200).await;
+    let all: List<OrgUnit> =
+        expect_json(app.get(&format!("{}?level=township", api::ORG_UNITS), admin).await, 200).await;
     all.items.iter().find(|u| u.name == name && u.level == OrgLevel::Township).unwrap().id
 }
 
@@ -104,7 +106,7 @@ async fn new_worker(app: &TestApp, admin: &str, username: &str, town: OrgUnitId)
         phone: None,
         password: "patrol-pass-1".into(),
     };
-    let u: User = expect_json(app.send_json(Method::POST, "/api/v1/users", Some(admin), &body).await, 201).await;
+    let u: User = expect_json(app.send_json(Method::POST, api::USERS, Some(admin), &body).await, 201).await;
     let file = PatrolWorker {
         user_id: u.id,
         name: String::new(),
@@ -113,11 +115,8 @@ async fn new_worker(app: &TestApp, admin: &str, username: &str, town: OrgUnitId)
         contract_signed: true,
         insured: true,
     };
-    expect_json::<PatrolWorker>(
-        app.send_json(Method::PUT, &format!("/api/v1/patrol-workers/{}", u.id), Some(admin), &file).await,
-        200,
-    )
-    .await;
+    expect_json::<PatrolWorker>(app.send_json(Method::PUT, &api::patrol_worker(u.id), Some(admin), &file).await, 200)
+        .await;
     let t: xunjian_shared::auth::TokenResponse = expect_json(app.try_login(username, "patrol-pass-1").await, 200).await;
     (u.id, t.access_token)
 }
@@ -140,9 +139,9 @@ async fn road_with_segment(
         length_km: km,
         responsible: None,
     };
-    let road: Road = expect_json(app.send_json(Method::POST, "/api/v1/roads", Some(admin), &road).await, 201).await;
+    let road: Road = expect_json(app.send_json(Method::POST, api::ROADS, Some(admin), &road).await, 201).await;
     let seg = CreateSegment { id: None, township_id: town, from_km: 0.0, to_km: km, polyline, worker_id: Some(worker) };
-    let url = format!("/api/v1/roads/{}/segments", road.id);
+    let url = api::road_segments(road.id);
     expect_json(app.send_json(Method::POST, &url, Some(admin), &seg).await, 201).await
 }
 
@@ -150,18 +149,17 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
     let admin = app.login("admin").await;
     let (admin_id, admin) = (admin.user.user.id, admin.access_token);
     let check = super::start_check(&app, &admin, &super::demo_month_check()).await;
-    let (one, rank_url) =
-        (format!("/api/v1/road-checks/{}", check.id), format!("/api/v1/road-checks/{}/ranking", check.id));
+    let (one, rank_url) = (api::road_check(check.id), api::road_check_ranking(check.id));
     // Patrol workers never see checks; before publishing, nobody but the county does (404 as if out of scope).
     let worker = app.login("yishi.patrol").await.access_token;
-    for url in ["/api/v1/road-checks", one.as_str(), rank_url.as_str()] {
+    for url in [api::ROAD_CHECKS, one.as_str(), rank_url.as_str()] {
         expect_problem(app.get(url, &worker).await, 403, "forbidden").await;
     }
     let station = app.login("yishi.road").await.access_token;
     let office = app.login("niudu.office").await.access_token;
     let grid = app.login("yishi.grid").await.access_token;
     for t in [&station, &office, &grid] {
-        let listed: Vec<Check> = expect_json(app.get("/api/v1/road-checks", t).await, 200).await;
+        let listed: Vec<Check> = expect_json(app.get(api::ROAD_CHECKS, t).await, 200).await;
         assert!(listed.is_empty(), "the draw does not leak: {listed:?}");
         expect_problem(app.get(&one, t).await, 404, "not_found").await;
     }
@@ -176,7 +174,7 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
             .into_iter()
             .map(|c| RoadCheck { pass: !(yishi.contains(seg) && c.item == RoadCheckItem::Ditches), ..c })
             .collect();
-        let url = format!("/api/v1/road-checks/{}/scores/{seg}", check.id);
+        let url = api::road_check_score(check.id, seg.parse().unwrap());
         expect_json::<Check>(app.send_json(Method::PUT, &url, Some(&admin), &ScoreSegment { items }).await, 200).await;
     }
     let before: Vec<Ranked> = expect_json(app.get(&rank_url, &admin).await, 200).await;
@@ -189,7 +187,7 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
     let at = published.published_at.expect("published");
     // Now everyone but the patrol workers sees it, with its scoring forms.
     for t in [&station, &office, &grid] {
-        let listed: Vec<Check> = expect_json(app.get("/api/v1/road-checks", t).await, 200).await;
+        let listed: Vec<Check> = expect_json(app.get(api::ROAD_CHECKS, t).await, 200).await;
         assert_eq!(listed.iter().map(|c| c.id).collect::<Vec<_>>(), [check.id]);
         let d: CheckDetail = expect_json(app.get(&one, t).await, 200).await;
         assert_eq!(d.check, published);
@@ -233,14 +231,14 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
     // …while the figures computed today have changed: 牛杜镇's worker has a February day now, and a
     // check drawn today ranks three townships.
     let niudu_town = township(&app, &admin, "牛杜镇").await;
-    let url = format!("/api/v1/roads/pay-sheet?township_id={niudu_town}&month=2026-02");
+    let url = format!("{}?township_id={niudu_town}&month=2026-02", api::ROADS_PAY_SHEET);
     let sheet: PaySheet = expect_json(app.get(&url, &admin).await, 200).await;
     assert_eq!(sheet.lines.iter().map(|l| l.month.days_on_road).collect::<Vec<_>>(), [1]);
     let q1 = new_check(&app, &admin, CheckKind::QuarterlyFull, "2026-Q1", 9).await;
     assert_eq!(ranking(&app, &admin, &q1).await.len(), 3);
     // Publishing again changes nothing; a published check takes no more scores.
     assert_eq!(publish(&app, &admin, &check).await.published_at, Some(at));
-    let url = format!("/api/v1/road-checks/{}/scores/{}", check.id, check.draw.segments[0]);
+    let url = api::road_check_score(check.id, check.draw.segments[0].parse().unwrap());
     let body = ScoreSegment { items: checks(true) };
     expect_problem(app.send_json(Method::PUT, &url, Some(&admin), &body).await, 409, "conflict").await;
     assert_eq!(ranking(&app, &station, &check).await, before);
@@ -262,19 +260,20 @@ both_backends!(a_walk_beside_the_road_is_stored_but_is_no_day_on_the_road, |app|
     let lazy = patrol_on(&app, &niudu.access_token, &his[0], today, 300.0).await;
     assert_eq!(lazy.coverage, vec![(his[0].id, Some(0.0))]);
     // It is stored and listed with its coverage…
-    let listed: Vec<PatrolSummary> = expect_json(app.get("/api/v1/patrols?month=2026-03", &admin).await, 200).await;
+    let listed: Vec<PatrolSummary> =
+        expect_json(app.get(&format!("{}?month=2026-03", api::PATROLS), &admin).await, 200).await;
     let mine: Vec<&PatrolSummary> = listed.iter().filter(|p| p.worker_id == niudu.user.user.id).collect();
     assert_eq!(mine.len(), 1);
     assert_eq!((mine[0].id, &mine[0].coverage), (lazy.submitted.id, &lazy.coverage));
     // …but it is not an on-road record: no day, no km, the pay withheld (第二十六条).
     let town = niudu.user.org_chain[1].id;
     let sheet: PaySheet =
-        expect_json(app.get(&format!("/api/v1/roads/pay-sheet?township_id={town}&month=2026-03"), &admin).await, 200)
+        expect_json(app.get(&format!("{}?township_id={town}&month=2026-03", api::ROADS_PAY_SHEET), &admin).await, 200)
             .await;
     let line = &sheet.lines[0];
     assert_eq!((line.month.days_on_road, line.month.km_covered, line.withheld), (0, 0.0, true));
     let yishi = app.login("yishi.road").await;
-    let url = format!("/api/v1/roads/pay-sheet?township_id={}&month=2026-03", yishi.user.org_chain[1].id);
+    let url = format!("{}?township_id={}&month=2026-03", api::ROADS_PAY_SHEET, yishi.user.org_chain[1].id);
     let theirs: PaySheet = expect_json(app.get(&url, &yishi.access_token).await, 200).await;
     assert!(theirs.lines.iter().all(|l| l.month.days_on_road == 1 && !l.withheld), "{:?}", theirs.lines);
     // 牛杜镇's roads score better, yet it ranks last.
@@ -319,7 +318,7 @@ both_backends!(four_townships_ranked_over_two_months_and_a_quarter, |app| {
         }
     }
     // A road without a surveyed line: the patrol counts, there is nothing to measure it against.
-    let url = format!("/api/v1/roads/pay-sheet?township_id={chuhou}&month=2026-01");
+    let url = format!("{}?township_id={chuhou}&month=2026-01", api::ROADS_PAY_SHEET);
     let sheet: PaySheet = expect_json(app.get(&url, &admin).await, 200).await;
     assert_eq!(sheet.lines.iter().map(|l| (l.month.days_on_road, l.withheld)).collect::<Vec<_>>(), [(1, false)]);
 
@@ -378,5 +377,154 @@ both_backends!(four_townships_ranked_over_two_months_and_a_quarter, |app| {
     );
     assert_eq!((rq[3].result.score, rq[3].result.workers_without_record), (100.0, 1));
     assert!(rq[..3].iter().all(|r| r.result.workers_without_record == 0));
+    app.stop().await;
+});
+
+/// A new county admin; answers their id and token.
+async fn new_admin(app: &TestApp, admin: &str, username: &str, county: OrgUnitId) -> (UserId, String) {
+    let body = CreateUser {
+        username: username.into(),
+        display_name: format!("{username} 检查员"),
+        role: Role::CountyAdmin,
+        org_unit_id: county,
+        phone: None,
+        password: "inspector-pass-1".into(),
+    };
+    let u: User = expect_json(app.send_json(Method::POST, api::USERS, Some(admin), &body).await, 201).await;
+    let t: xunjian_shared::auth::TokenResponse =
+        expect_json(app.try_login(username, "inspector-pass-1").await, 200).await;
+    (u.id, t.access_token)
+}
+
+both_backends!(only_a_drawn_inspector_scores_a_drawn_segment, |app| {
+    // Issue 16, defect 3: the double-random inspectors were only recorded — a third county admin,
+    // not drawn, scored a drawn segment with 200.
+    let login = app.login("admin").await;
+    let (admin_id, admin) = (login.user.user.id, login.access_token);
+    let county = login.user.org_chain[0].id;
+    let (second, second_t) = new_admin(&app, &admin, "inspector.two", county).await;
+    let (third, third_t) = new_admin(&app, &admin, "inspector.three", county).await;
+    let body = CreateCheck { inspectors: Some(2), ..super::demo_month_check() };
+    let check = super::start_check(&app, &admin, &body).await;
+    assert_eq!(check.draw.inspectors.len(), 2);
+    let tokens: HashMap<String, &str> =
+        [(admin_id.to_string(), admin.as_str()), (second.to_string(), &second_t), (third.to_string(), &third_t)].into();
+    let outsider = tokens.keys().find(|id| !check.draw.inspectors.contains(id)).expect("one of three is not drawn");
+    let url = api::road_check_score(check.id, check.draw.segments[0].parse().unwrap());
+    let body = ScoreSegment { items: checks(true) };
+    let p =
+        expect_problem(app.send_json(Method::PUT, &url, Some(tokens[outsider]), &body).await, 403, "not_an_inspector")
+            .await;
+    assert!(p.message.contains("抽中"), "{}", p.message);
+    // Nothing was recorded for the outsider…
+    let d: CheckDetail = expect_json(app.get(&api::road_check(check.id), &admin).await, 200).await;
+    assert!(d.scores.is_empty() && d.check.scored.is_empty(), "{d:?}");
+    // …while each drawn inspector scores, and is named on the form.
+    for (i, who) in check.draw.inspectors.iter().enumerate() {
+        let url = api::road_check_score(check.id, check.draw.segments[i].parse().unwrap());
+        expect_json::<Check>(app.send_json(Method::PUT, &url, Some(tokens[who]), &body).await, 200).await;
+    }
+    let d: CheckDetail = expect_json(app.get(&api::road_check(check.id), &admin).await, 200).await;
+    let by: Vec<String> = d.scores.iter().map(|s| s.scored_by.unwrap().to_string()).collect();
+    assert_eq!(by, check.draw.inspectors);
+    app.stop().await;
+});
+
+both_backends!(townships_last_by_rule_share_the_last_rank_and_equal_scores_share_a_rank, |app| {
+    // Issue 16, defect 6: two townships last by 第二十六条 ranked 3 and 4 instead of sharing last
+    // place, and equal scores took different ranks by name.
+    let admin = app.login("admin").await.access_token;
+    let (chuhou, meiyang) = (township(&app, &admin, "楚侯乡").await, township(&app, &admin, "嵋阳镇").await);
+    // February: 猗氏镇's workers patrolled (the demo), 牛杜镇's did not; 楚侯乡's worker does not
+    // either, 嵋阳镇's does.
+    let (cw, _) = new_worker(&app, &admin, "chuhou.patrol", chuhou).await;
+    let (mw, mt) = new_worker(&app, &admin, "meiyang.patrol", meiyang).await;
+    road_with_segment(&app, &admin, "C811", 2.0, chuhou, vec![], cw).await;
+    let line = vec![
+        GeoPoint { lat: 35.20, lon: 110.90, accuracy_m: None },
+        GeoPoint { lat: 35.20 + 3.0 / 111.195, lon: 110.90, accuracy_m: None },
+    ];
+    let seg = road_with_segment(&app, &admin, "C812", 3.0, meiyang, line, mw).await;
+    patrol_on(&app, &mt, &seg, day(2, 12), 4.0).await;
+    // Every drawn segment passes everything: 猗氏镇 and 嵋阳镇 score 100 both.
+    let check = new_check(&app, &admin, CheckKind::MonthlyRandom, "2026-02", 41).await;
+    let all_pass: HashMap<OrgUnitId, usize> = [
+        (township(&app, &admin, "猗氏镇").await, 0),
+        (township(&app, &admin, "牛杜镇").await, 0),
+        (chuhou, 0),
+        (meiyang, 0),
+    ]
+    .into();
+    score_by_township(&app, &admin, &check, &all_pass).await;
+    let expected = [
+        ("嵋阳镇".to_string(), 1, false, false, false),
+        ("猗氏镇".into(), 1, false, false, false),
+        ("楚侯乡".into(), 4, true, false, true),
+        ("牛杜镇".into(), 4, true, false, true),
+    ];
+    assert_eq!(marks(&ranking(&app, &admin, &check).await), expected, "shared first and shared last");
+    // The CSV for the notice says the same.
+    let url = format!("{}?format=csv", api::road_check_ranking(check.id));
+    let csv = app.get(&url, &admin).await.text().await.unwrap();
+    assert!(csv.contains("4,楚侯乡,100,1,是,是,") && csv.contains("4,牛杜镇,100,1,是,是,"), "{csv}");
+    assert!(csv.contains("1,嵋阳镇,100,0,,,") && csv.contains("1,猗氏镇,100,0,,,"), "{csv}");
+    // Published, as it stood.
+    publish(&app, &admin, &check).await;
+    assert_eq!(marks(&ranking(&app, &admin, &check).await), expected);
+    app.stop().await;
+});
+
+both_backends!(a_check_publishes_only_when_every_drawn_segment_is_scored_or_not_checkable, |app| {
+    // Issue 16, defect 4: a check published with drawn segments unscored scored that township 0 and
+    // could put it in the bottom two and flag it.
+    let admin = app.login("admin").await.access_token;
+    let check = super::start_check(&app, &admin, &super::demo_month_check()).await;
+    let station = app.login("yishi.road").await.access_token;
+    let yishi: Vec<String> = segments(&app, &station).await.iter().map(|s| s.id.to_string()).collect();
+    let (theirs, others): (Vec<&String>, Vec<&String>) = check.draw.segments.iter().partition(|s| yishi.contains(s));
+    assert_eq!((theirs.len(), others.len()), (2, 2));
+    // 牛杜镇's two segments are scored; 猗氏镇's are not: publishing is refused and says how many.
+    let body = ScoreSegment { items: checks(true) };
+    for seg in &others {
+        let url = api::road_check_score(check.id, seg.parse().unwrap());
+        expect_json::<Check>(app.send_json(Method::PUT, &url, Some(&admin), &body).await, 200).await;
+    }
+    let publish_url = api::road_check_publish(check.id);
+    let p =
+        expect_problem(app.send_json(Method::POST, &publish_url, Some(&admin), &()).await, 409, "segments_unscored")
+            .await;
+    assert!(p.detail.as_deref().unwrap_or_default().contains("2 of 4"), "{p:?}");
+    let d: CheckDetail = expect_json(app.get(&api::road_check(check.id), &admin).await, 200).await;
+    assert!(d.check.published_at.is_none());
+    // One of 猗氏镇's is under works: the drawn inspector marks it not checkable, with a reason.
+    let mark = |seg: &str| api::road_check_not_checkable(check.id, seg.parse().unwrap());
+    let blank = serde_json::json!({"reason": "  "});
+    expect_problem(app.send_json(Method::PUT, &mark(theirs[0]), Some(&admin), &blank).await, 422, "validation_failed")
+        .await;
+    let why = serde_json::json!({"reason": "道路施工封闭，不具备检查条件"});
+    let grid = app.login("yishi.grid").await.access_token;
+    expect_problem(app.send_json(Method::PUT, &mark(theirs[0]), Some(&grid), &why).await, 403, "forbidden").await;
+    let marked: CheckDetail =
+        expect_json(app.send_json(Method::PUT, &mark(theirs[0]), Some(&admin), &why).await, 200).await;
+    let nc = &marked.not_checkable;
+    assert_eq!(nc.len(), 1);
+    assert_eq!(
+        (nc[0].segment_id.to_string(), nc[0].reason.as_str()),
+        (theirs[0].clone(), "道路施工封闭，不具备检查条件")
+    );
+    assert_eq!((nc[0].marked_by_name.as_str(), nc[0].marked_at), ("县级管理员", app.now()));
+    let p =
+        expect_problem(app.send_json(Method::POST, &publish_url, Some(&admin), &()).await, 409, "segments_unscored")
+            .await;
+    assert!(p.detail.as_deref().unwrap_or_default().contains("1 of 4"), "{p:?}");
+    // The other is marked too: 猗氏镇 is shown as not checkable, not scored 0 nor put in the bottom
+    // two; 牛杜镇 is last by rule (its worker has no February record).
+    expect_json::<CheckDetail>(app.send_json(Method::PUT, &mark(theirs[1]), Some(&admin), &why).await, 200).await;
+    publish(&app, &admin, &check).await;
+    let r = ranking(&app, &admin, &check).await;
+    assert_eq!(marks(&r), [("猗氏镇".into(), 1, false, false, false), ("牛杜镇".into(), 2, true, false, true)]);
+    assert!(r[0].result.not_checkable && !r[1].result.not_checkable);
+    // Published: no more marks either.
+    expect_problem(app.send_json(Method::PUT, &mark(theirs[0]), Some(&admin), &why).await, 409, "conflict").await;
     app.stop().await;
 });

@@ -2,6 +2,7 @@
 //! the road km not divided into segments in the assignment report.
 
 use super::*;
+use xunjian_shared::api;
 use xunjian_shared::road::patrol::{CreateRoad, CreateSegment, UnsegmentedRoad, UpdateSegment};
 use xunjian_shared::road::register::Road;
 use xunjian_shared::road::RoadLevel;
@@ -17,7 +18,7 @@ async fn new_road(app: &TestApp, admin: &str, code: &str, km: f64) -> Road {
         length_km: km,
         responsible: None,
     };
-    expect_json(app.send_json(Method::POST, "/api/v1/roads", Some(admin), &body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::ROADS, Some(admin), &body).await, 201).await
 }
 
 /// A segment without a surveyed line, as an import makes it.
@@ -30,12 +31,12 @@ async fn bare_segment(
 ) -> Segment {
     let body =
         CreateSegment { id: None, township_id: town, from_km: km.0, to_km: km.1, polyline: vec![], worker_id: None };
-    let url = format!("/api/v1/roads/{}/segments", road.id);
+    let url = api::road_segments(road.id);
     expect_json(app.send_json(Method::POST, &url, Some(token), &body).await, 201).await
 }
 
 async fn patch(app: &TestApp, token: &str, seg: &Segment, body: &UpdateSegment) -> reqwest::Response {
-    app.send_json(Method::PATCH, &format!("/api/v1/segments/{}", seg.id), Some(token), body).await
+    app.send_json(Method::PATCH, &api::segment(seg.id), Some(token), body).await
 }
 
 /// A straight line north from a point, `km` long, a point every 100 m.
@@ -50,13 +51,13 @@ async fn submit(app: &TestApp, token: &str, segs: &[&Segment], track: Vec<TrackP
         id: PatrolId::new(),
         segment_ids: segs.iter().map(|s| s.id).collect(),
         started_at: start,
-        ended_at: start + Duration::hours(1),
+        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
         track,
         checks: checks(true),
         findings: vec![],
         notes: String::new(),
     };
-    expect_json(app.send_json(Method::POST, "/api/v1/patrols", Some(token), &body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &body).await, 201).await
 }
 
 both_backends!(a_segment_gets_its_surveyed_line_from_points_or_from_a_patrol, |app| {
@@ -109,7 +110,7 @@ both_backends!(a_segment_gets_its_surveyed_line_from_points_or_from_a_patrol, |a
         phone: None,
         password: "station-pass-1".into(),
     };
-    expect_json::<User>(app.send_json(Method::POST, "/api/v1/users", Some(&admin), &body).await, 201).await;
+    expect_json::<User>(app.send_json(Method::POST, api::USERS, Some(&admin), &body).await, 201).await;
     let other: xunjian_shared::auth::TokenResponse =
         expect_json(app.try_login("niudu.road", "station-pass-1").await, 200).await;
     let set = UpdateSegment { polyline: Some(line.clone()), ..Default::default() };
@@ -154,7 +155,7 @@ both_backends!(assignments_count_road_km_not_divided_into_segments, |app| {
     let admin = app.login("admin").await.access_token;
     // The demo: 国道209 (12 km) and 省道237 (8 km) have no segments, but the 公路段 maintains them:
     // no patrol worker's gap. Y045 5–6 km and C201 have no worker.
-    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &admin).await, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &admin).await, 200).await;
     let gaps = |r: &AssignmentReport| r.unsegmented.iter().map(|g| (g.code.clone(), g.km)).collect::<Vec<_>>();
     assert_eq!(gaps(&r), []);
     assert_eq!((r.unsegmented_km, r.unassigned_km), (0.0, 1.0 + 4.0));
@@ -165,16 +166,90 @@ both_backends!(assignments_count_road_km_not_divided_into_segments, |app| {
     let (town, station) = (station.user.org_chain[1].id, station.access_token);
     bare_segment(&app, &station, &road, town, (0.0, 3.0)).await;
     bare_segment(&app, &station, &road, town, (5.0, 8.0)).await;
-    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &station).await, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &station).await, 200).await;
     assert_eq!(r.unsegmented, [UnsegmentedRoad { road_id: road.id, code: "Y950".into(), km: 4.0 }]);
     assert_eq!((r.unsegmented_km, r.unassigned_km), (4.0, 1.0 + 6.0 + 4.0), "the station's roads only");
-    let r: AssignmentReport = expect_json(app.get("/api/v1/roads/assignments", &admin).await, 200).await;
+    let r: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &admin).await, 200).await;
     assert_eq!(gaps(&r), [("Y950".to_string(), 4.0)]);
     assert_eq!((r.unsegmented_km, r.unassigned_km), (4.0, 4.0 + 1.0 + 4.0 + 6.0));
     // 牛杜镇 has no segment of Y950 and no road without segments of its own.
     let niudu = app.login("niudu.office").await.user.org_chain[1].id;
     let r: AssignmentReport =
-        expect_json(app.get(&format!("/api/v1/roads/assignments?org_unit_id={niudu}"), &admin).await, 200).await;
+        expect_json(app.get(&format!("{}?org_unit_id={niudu}", api::ROADS_ASSIGNMENTS), &admin).await, 200).await;
     assert_eq!((r.unsegmented.len(), r.unsegmented_km, r.unassigned_km), (0, 0.0, 4.0));
+    app.stop().await;
+});
+
+// Issue 16, defect 1: a patrol on a segment with no surveyed line counted as an on-road record
+// whatever its track — a tap with no track and no duration gave a day on the road (until
+// 2026-12-02). Now the on-road rule (shared/src/road/on_road.rs) judges every patrol as it arrives.
+both_backends!(a_tap_on_an_unsurveyed_segment_is_not_an_on_road_record, |app| {
+    use xunjian_shared::road::on_road::OnRoadFault;
+    use xunjian_shared::road::pay::WorkerMonth;
+    let admin = app.login("admin").await.access_token;
+    let station = app.login("yishi.road").await;
+    let (town, station) = (station.user.org_chain[1].id, station.access_token);
+    let worker = app.login("yishi.patrol").await;
+    let (worker_id, worker) = (worker.user.user.id, worker.access_token);
+    let road = new_road(&app, &admin, "Y902", 5.0).await;
+    let body = CreateSegment {
+        id: None,
+        township_id: town,
+        from_km: 0.0,
+        to_km: 3.0,
+        polyline: vec![],
+        worker_id: Some(worker_id),
+    };
+    let seg: Segment =
+        expect_json(app.send_json(Method::POST, &api::road_segments(road.id), Some(&station), &body).await, 201).await;
+    // The station sees the km it has still to survey.
+    let report: AssignmentReport = expect_json(app.get(api::ROADS_ASSIGNMENTS, &station).await, 200).await;
+    assert_eq!(
+        (report.unsurveyed.clone(), report.unsurveyed_km),
+        (vec![seg.id], 3.0),
+        "the demo's segments all have lines"
+    );
+    let days =
+        |months: &[WorkerMonth]| months.iter().find(|m| m.user_id == worker_id.to_string()).unwrap().days_on_road;
+    let month_url = format!("{}?township_id={town}&month=2026-03", api::PATROLS_MONTHS);
+    let before: Vec<WorkerMonth> = expect_json(app.get(&month_url, &station).await, 200).await;
+
+    // The tap: no track, no time.
+    let at = app.now() - Duration::hours(1);
+    let tap = SubmitPatrol {
+        id: PatrolId::new(),
+        segment_ids: vec![seg.id],
+        started_at: at,
+        ended_at: at,
+        track: vec![],
+        checks: checks(true),
+        findings: vec![],
+        notes: String::new(),
+    };
+    let p: Patrol = expect_json(app.send_json(Method::POST, api::PATROLS, Some(&worker), &tap).await, 201).await;
+    assert!(!p.on_road);
+    assert_eq!(p.faults, [OnRoadFault::TooShort { minutes: 0, min_minutes: 20 }, OnRoadFault::NoTrack]);
+    let after: Vec<WorkerMonth> = expect_json(app.get(&month_url, &station).await, 200).await;
+    assert_eq!(days(&after), days(&before), "the tap adds no day");
+
+    // A track that jumps 5 km in a minute, over an hour: not walked.
+    let line = survey(35.30, 110.70, 1.0);
+    let start = app.now() - Duration::hours(3);
+    let mut jumpy = walk(&line, 0.0, start);
+    let mid = jumpy.len() / 2;
+    jumpy[mid].lat += 0.045;
+    jumpy[mid].t = jumpy[mid - 1].t + Duration::minutes(1);
+    let p = submit(&app, &worker, &[&seg], jumpy).await;
+    assert!(matches!(p.faults[..], [OnRoadFault::TrackJumps { max_kmh: 60, .. }]), "{:?}", p.faults);
+    // A real walk of the (unsurveyed) segment counts: judged on its track alone.
+    let p = submit(&app, &worker, &[&seg], walk(&line, 0.0, start - Duration::hours(1))).await;
+    assert!(p.on_road && p.faults.is_empty(), "{:?}", p.faults);
+    let walked: Vec<WorkerMonth> = expect_json(app.get(&month_url, &station).await, 200).await;
+    assert_eq!(days(&walked), days(&before) + 1);
+    // The month's list says why each one counts or not.
+    let listed: Vec<xunjian_shared::road::patrol::PatrolSummary> =
+        expect_json(app.get(&format!("{}?month=2026-03", api::PATROLS), &worker).await, 200).await;
+    let judged: Vec<(bool, usize)> = listed.iter().map(|s| (s.on_road, s.faults.len())).collect();
+    assert_eq!(judged, [(true, 0), (false, 1), (false, 2)], "oldest first: the walk, the jump, the tap");
     app.stop().await;
 });

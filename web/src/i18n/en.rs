@@ -122,6 +122,7 @@ pub static EN: Texts = Texts {
     today_patrol: "Today's patrol",
     patrolled_today: |n, dist| format!("Patrolled today: {n} times, {dist}"),
     not_patrolled_today: "No patrol on the road yet today",
+    patrol_not_counted: "This patrol does not count as a day on the road: ",
     month_days: |n| format!("{n} days on the road this month"),
     patrol_in_progress: "Patrol in progress",
     continue_patrol: "Continue the patrol",

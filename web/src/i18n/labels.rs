@@ -246,3 +246,19 @@ pub fn road_level(lang: Lang, l: RoadLevel) -> &'static str {
         (Lang::En, RoadLevel::Village) => "Village",
     }
 }
+
+/// Why a patrol is not an on-road record.
+pub fn on_road_fault(lang: Lang, f: &xunjian_shared::road::on_road::OnRoadFault) -> String {
+    match lang {
+        Lang::Zh => f.label_zh(),
+        Lang::En => f.label_en(),
+    }
+}
+
+/// A mark on a patrol for the road station (上下班管理).
+pub fn patrol_flag(lang: Lang, f: &xunjian_shared::road::attendance::PatrolFlag) -> String {
+    match lang {
+        Lang::Zh => f.label_zh(),
+        Lang::En => f.label_en(),
+    }
+}

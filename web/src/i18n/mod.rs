@@ -218,6 +218,8 @@ pub struct Texts {
     pub today_patrol: &'static str,
     pub patrolled_today: fn(u32, &str) -> String,
     pub not_patrolled_today: &'static str,
+    /// Before the reasons a patrol today is not an on-road record.
+    pub patrol_not_counted: &'static str,
     pub month_days: fn(u32) -> String,
     pub patrol_in_progress: &'static str,
     pub continue_patrol: &'static str,

@@ -126,6 +126,7 @@ pub static ZH: Texts = Texts {
     today_patrol: "今日巡查",
     patrolled_today: |n, dist| format!("今天已巡查 {n} 次，共 {dist}"),
     not_patrolled_today: "今天还没有上路巡查",
+    patrol_not_counted: "这次巡查不计为上路记录：",
     month_days: |n| format!("本月上路 {n} 天"),
     patrol_in_progress: "巡查进行中",
     continue_patrol: "继续巡查",

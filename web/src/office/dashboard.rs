@@ -10,6 +10,7 @@ use crate::ctx::{use_ctx, Ctx};
 use crate::i18n;
 use crate::route::Route;
 use crate::util::percent;
+use xunjian_shared::api as paths;
 use xunjian_shared::checklist::Severity;
 use xunjian_shared::dashboard::{Dashboard, DashboardRow, UnitCounts};
 use xunjian_shared::hazard::HazardPage;
@@ -29,8 +30,8 @@ pub fn DashboardPage(props: &DashboardProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
     let path = match &props.unit {
-        Some(u) => format!("/dashboard?org_unit_id={u}"),
-        None => "/dashboard".to_owned(),
+        Some(u) => format!("{}?org_unit_id={u}", paths::DASHBOARD),
+        None => paths::DASHBOARD.to_owned(),
     };
     let view = use_view::<Dashboard>(path);
     if let Some(h) = not_ready(&ctx, &view.load) {
@@ -144,7 +145,7 @@ fn unit_table(ctx: &Ctx, rows: &[DashboardRow], total: &UnitCounts, county: bool
 pub fn ReviewList() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<HazardPage>("/hazards?status=awaiting_brigade_review&limit=100".into());
+    let view = use_view::<HazardPage>(format!("{}?status=awaiting_brigade_review&limit=100", paths::HAZARDS));
     html! {
         <section>
             <h3 class="section">{ o.nav_review }</h3>

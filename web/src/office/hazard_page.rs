@@ -14,20 +14,22 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::route::Route;
 use crate::util::{date, date_time, now};
+use xunjian_shared::api as paths;
 use xunjian_shared::checklist::Severity;
 use xunjian_shared::hazard::HazardDetail;
+use xunjian_shared::HazardId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct HazardPageProps {
-    pub id: String,
+    pub id: HazardId,
 }
 
 #[component]
 pub fn HazardPage(props: &HazardPageProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
-    let view = use_view::<HazardDetail>(format!("/hazards/{}", props.id));
+    let view = use_view::<HazardDetail>(paths::hazard(props.id));
     if let Some(h) = not_ready(&ctx, &view.load) {
         return html! { <>{ h }<p><a href={Route::Hazards(None).hash()}>{ o.back_to_queue }</a></p></> };
     }
@@ -67,11 +69,11 @@ pub fn HazardPage(props: &HazardPageProps) -> Html {
                 }
                 if let Some(p) = found_at { { position(&ctx, o.found_position, &p) } }
                 if h.state.deadline.is_some() {
-                    <p class="no-print"><a class="button secondary small-button" href={Route::Notice(props.id.clone()).hash()} data-testid="open-notice">{ "🖨 " }{ o.notice_title }</a></p>
+                    <p class="no-print"><a class="button secondary small-button" href={Route::Notice(props.id.to_string()).hash()} data-testid="open-notice">{ "🖨 " }{ o.notice_title }</a></p>
                 }
             </section>
             <Actions allowed={d.allowed_actions.clone()} version={h.version} severity={h.state.severity}
-                post={format!("/hazards/{}/actions", props.id)} offline={view.load.offline()} on_done={view.reload.clone()} />
+                post={paths::hazard_actions(props.id)} offline={view.load.offline()} on_done={view.reload.clone()} />
             { timeline(&ctx, &d.timeline) }
         </div>
     }

@@ -12,6 +12,7 @@ use crate::i18n;
 use crate::util::{end_of_day, iso, start_of_day};
 use gloo::storage::{SessionStorage, Storage};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::hazard::{HazardPage, HazardStatus};
 use xunjian_shared::org::OrgLevel;
 use yew::prelude::*;
@@ -84,7 +85,7 @@ pub fn HazardQueue(props: &QueueProps) -> Html {
     });
     let f = (*filters).clone();
     let query = f.query();
-    let view = use_view::<HazardPage>(format!("/hazards?{query}&limit={PAGE}&offset={}", f.offset));
+    let view = use_view::<HazardPage>(format!("{}?{query}&limit={PAGE}&offset={}", paths::HAZARDS, f.offset));
 
     let set = |apply: fn(&mut Filters, String)| {
         let filters = filters.clone();
@@ -161,7 +162,7 @@ pub fn HazardQueue(props: &QueueProps) -> Html {
                 <label>{ o.from }<input type="date" value={f.from.clone()} onchange={set(|f, v| f.from = v)} /></label>
                 <label>{ o.to }<input type="date" value={f.to.clone()} onchange={set(|f, v| f.to = v)} /></label>
                 <label class="check"><input type="checkbox" checked={f.overdue} onchange={on_overdue} data-testid="filter-overdue" />{ o.overdue_only }</label>
-                <DownloadButton path={format!("/hazards/export?format=xlsx&{query}")} filename="hazards.xlsx" label={o.export_xlsx} />
+                <DownloadButton path={format!("{}?format=xlsx&{query}", paths::HAZARDS_EXPORT)} filename="hazards.xlsx" label={o.export_xlsx} />
             </form>
             { offline_note(&ctx, &view.load) }
             if let Some(page) = view.load.data() {

@@ -14,6 +14,7 @@ use crate::route::Route;
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::org::OrgLevel;
 use xunjian_shared::premise::{validate_premise, Premise, PremiseType, UpdatePremise};
 use yew::prelude::*;
@@ -159,7 +160,7 @@ fn EditPremise(props: &EditProps) -> Html {
                 notes: changed(&p.notes, &before.notes),
                 active: (p.active != before.active).then_some(p.active),
             };
-            let path = format!("/premises/{}", p.id);
+            let path = paths::premise(p.id);
             let (ctx, error, on_close) = (ctx.clone(), error.clone(), on_close.clone());
             spawn_local(async move {
                 match send::<_, Premise>(&ctx, Method::PATCH, &path, &body).await {

@@ -8,6 +8,7 @@ use super::upload::{picked, send_import, Picked, Sent};
 use crate::ctx::use_ctx;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::ledger::ImportResult;
 use yew::prelude::*;
 
@@ -43,8 +44,12 @@ pub fn LedgerFile() -> Html {
             (ctx.clone(), file.clone(), township.clone(), skip.clone(), result.clone(), error.clone(), busy.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(f) = (*file).clone() else { return };
-            let path =
-                format!("/premises/import?township_id={}&dry_run={dry_run}&skip_duplicates={}", *township, *skip);
+            let path = format!(
+                "{}?township_id={}&dry_run={dry_run}&skip_duplicates={}",
+                paths::PREMISES_IMPORT,
+                *township,
+                *skip
+            );
             let (ctx, result, error, busy) = (ctx.clone(), result.clone(), error.clone(), busy.clone());
             busy.set(true);
             spawn_local(async move {
@@ -77,8 +82,8 @@ pub fn LedgerFile() -> Html {
     let scope = if township.is_empty() { String::new() } else { format!("&org_unit_id={}", *township) };
     html! {
         <section class="card tight filters" data-testid="ledger-file">
-            <DownloadButton path={format!("/premises/export?format=xlsx{scope}")} filename="ledger.xlsx" label={o.export_xlsx} />
-            <DownloadButton path={format!("/premises/export?format=csv{scope}")} filename="ledger.csv" label={o.export_csv} />
+            <DownloadButton path={format!("{}?format=xlsx{scope}", paths::PREMISES_EXPORT)} filename="ledger.xlsx" label={o.export_xlsx} />
+            <DownloadButton path={format!("{}?format=csv{scope}", paths::PREMISES_EXPORT)} filename="ledger.csv" label={o.export_csv} />
             if my_township(&ctx).is_none() {
                 <label>{ o.col_township }
                     <select onchange={on_township}>

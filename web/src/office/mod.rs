@@ -58,6 +58,8 @@ use crate::i18n::{OfficeTexts, Texts};
 use crate::route::Route;
 use xunjian_shared::Role;
 #[cfg(feature = "office")]
+use xunjian_shared::{CheckId, HazardId, PatrolId, RoadIssueId};
+#[cfg(feature = "office")]
 use yew::prelude::*;
 
 /// Whether a role works at a desk (the office screens) rather than in the field.
@@ -147,20 +149,21 @@ pub fn page(route: &Route, role: Role) -> Option<Html> {
         Route::Hazards(unit) => {
             html! { <hazard_queue::HazardQueue key={unit.clone().unwrap_or_default()} unit={unit.clone()} /> }
         }
-        Route::Hazard(id) => html! { <hazard_page::HazardPage id={id.clone()} /> },
-        Route::Notice(id) => html! { <notice::Notice id={id.clone()} /> },
+        // An address whose id is not one falls through to the field screens (or the home).
+        Route::Hazard(id) => html! { <hazard_page::HazardPage id={id.parse::<HazardId>().ok()?} /> },
+        Route::Notice(id) => html! { <notice::Notice id={id.parse::<HazardId>().ok()?} /> },
         Route::Referrals => html! { <referrals::Referrals /> },
         Route::Review => html! { <dashboard::ReviewList /> },
         Route::Quarter => html! { <quarter::Quarter /> },
         Route::Premises => html! { <ledger::Ledger /> },
         Route::RoadIssues => html! { <roads::issues::RoadIssues /> },
-        Route::RoadIssue(id) => html! { <roads::issue::RoadIssuePage id={id.clone()} /> },
+        Route::RoadIssue(id) => html! { <roads::issue::RoadIssuePage id={id.parse::<RoadIssueId>().ok()?} /> },
         Route::Patrols => html! { <roads::patrols::OfficePatrols /> },
-        Route::PatrolDetail(id) => html! { <roads::patrol::OfficePatrol id={id.clone()} /> },
+        Route::PatrolDetail(id) => html! { <roads::patrol::OfficePatrol id={id.parse::<PatrolId>().ok()?} /> },
         Route::Works => html! { <roads::works::WorksPage /> },
         Route::Checks => html! { <roads::checks::Checks /> },
         Route::Register => html! { <roads::register::Register /> },
-        Route::Check(id) => html! { <roads::check::CheckPage id={id.clone()} /> },
+        Route::Check(id) => html! { <roads::check::CheckPage id={id.parse::<CheckId>().ok()?} /> },
         Route::PaySheet => html! { <roads::pay::Pay /> },
         Route::Funds => html! { <roads::funds::Funds /> },
         Route::Units => html! { <admin::units::Units /> },

@@ -7,21 +7,22 @@ use super::view::use_view;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::util::{date_zh, now};
+use xunjian_shared::api as paths;
 use xunjian_shared::hazard::HazardDetail;
 use xunjian_shared::org::OrgLevel;
-use xunjian_shared::Role;
+use xunjian_shared::{HazardId, Role};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct NoticeProps {
-    pub id: String,
+    pub id: HazardId,
 }
 
 #[component]
 pub fn Notice(props: &NoticeProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<HazardDetail>(format!("/hazards/{}", props.id));
+    let view = use_view::<HazardDetail>(paths::hazard(props.id));
     if let Some(h) = not_ready(&ctx, &view.load) {
         return h;
     }
@@ -55,7 +56,7 @@ pub fn Notice(props: &NoticeProps) -> Html {
         <div>
             <p class="no-print toolbar">
                 <button type="button" class="button primary small-button" onclick={print} data-testid="print">{ "🖨 " }{ o.print }</button>
-                <a class="button secondary small-button" href={crate::route::Route::Hazard(props.id.clone()).hash()}>{ o.back_to_hazard }</a>
+                <a class="button secondary small-button" href={crate::route::Route::Hazard(props.id.to_string()).hash()}>{ o.back_to_hazard }</a>
             </p>
             <article class="paper" data-testid="notice">
                 <h1 class="paper-title">{ o.notice_title }</h1>

@@ -9,6 +9,7 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::util::{now, quarter_of};
 use web_sys::HtmlSelectElement;
+use xunjian_shared::api as paths;
 use xunjian_shared::stats::{QuarterCounts, QuarterStats};
 use yew::prelude::*;
 
@@ -19,7 +20,7 @@ pub fn Quarter() -> Html {
     let picked = use_state(|| quarter_of(now()));
     let (year, quarter) = *picked;
     let query = format!("year={year}&quarter={quarter}");
-    let view = use_view::<QuarterStats>(format!("/stats/quarter?{query}"));
+    let view = use_view::<QuarterStats>(format!("{}?{query}", paths::STATS_QUARTER));
     let this_year = quarter_of(now()).0;
     let on_pick = {
         let picked = picked.clone();
@@ -45,7 +46,7 @@ pub fn Quarter() -> Html {
                     }) }
                 </select>
                 <button type="button" class="button secondary small-button" onclick={print}>{ "🖨 " }{ o.print }</button>
-                <DownloadButton path={format!("/stats/quarter?{query}&format=xlsx")} filename={format!("quarter-{year}-Q{quarter}.xlsx")} label={o.export_xlsx} />
+                <DownloadButton path={format!("{}?{query}&format=xlsx", paths::STATS_QUARTER)} filename={format!("quarter-{year}-Q{quarter}.xlsx")} label={o.export_xlsx} />
             </div>
             { offline_note(&ctx, &view.load) }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }

@@ -7,6 +7,7 @@ use super::road_table::road_issue_table;
 use super::state::{not_ready, offline_note};
 use super::view::use_view;
 use crate::ctx::use_ctx;
+use xunjian_shared::api as paths;
 use xunjian_shared::hazard::HazardPage;
 use xunjian_shared::road::issue::RoadIssuePage;
 use xunjian_shared::Role;
@@ -19,7 +20,7 @@ pub fn Referrals() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
     let target = if ctx.role() == Role::FireBrigade { "fire_brigade" } else { "enforcement" };
-    let hazards = use_view::<HazardPage>(format!("/hazards?referred_to={target}&{WAITING}&limit=200"));
+    let hazards = use_view::<HazardPage>(format!("{}?referred_to={target}&{WAITING}&limit=200", paths::HAZARDS));
     html! {
         <div data-testid="referrals">
             <h2 class="page-title">{ o.nav_referrals }</h2>
@@ -40,7 +41,8 @@ pub fn Referrals() -> Html {
 #[component]
 fn RoadReferrals() -> Html {
     let ctx = use_ctx();
-    let issues = use_view::<RoadIssuePage>(format!("/road-issues?referred_to=enforcement&{WAITING}&limit=200"));
+    let issues =
+        use_view::<RoadIssuePage>(format!("{}?referred_to=enforcement&{WAITING}&limit=200", paths::ROAD_ISSUES));
     html! {
         <>
             <h3 class="section">{ ctx.o().road_violations }</h3>

@@ -9,6 +9,7 @@ use js_sys::{Array, Uint8Array};
 use std::collections::HashMap;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobPropertyBag, Url};
+use xunjian_shared::api as paths;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -61,7 +62,7 @@ async fn load(ctx: &crate::ctx::Ctx, sha: &str) -> Option<String> {
     let blob = match ctx.db.photo_blob(sha).await {
         Ok(Some(blob)) => blob,
         _ => {
-            let response = ctx.runner.call(Method::GET, &format!("/attachments/{sha}"), Body::Empty).await.ok()?;
+            let response = ctx.runner.call(Method::GET, &paths::attachment(sha), Body::Empty).await.ok()?;
             let bytes = response.binary().await.ok()?;
             let opts = BlobPropertyBag::new();
             opts.set_type("image/jpeg");

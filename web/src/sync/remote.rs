@@ -10,6 +10,7 @@ use crate::store::idb::Db;
 use gloo::net::http::{Method, Response};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use xunjian_shared::api as paths;
 use xunjian_shared::auth::TokenResponse;
 use xunjian_shared::sync::MAX_PULL_PAGE;
 use xunjian_shared::user::Me;
@@ -88,17 +89,17 @@ impl HttpRemote {
 
     /// The user as the server sees them now.
     pub async fn me(&self) -> Result<Me, ApiError> {
-        api::json_of(self.call(Method::GET, "/me", &|| Body::Empty).await?).await
+        api::json_of(self.call(Method::GET, paths::ME, &|| Body::Empty).await?).await
     }
 }
 
 impl Remote for HttpRemote {
     async fn push(&self, body: &str) -> Result<Pushed, ApiError> {
-        api::json_of(self.call(Method::POST, "/sync/push", &|| Body::Json(body)).await?).await
+        api::json_of(self.call(Method::POST, paths::SYNC_PUSH, &|| Body::Json(body)).await?).await
     }
 
     async fn pull(&self, cursor: Option<&str>) -> Result<Page, ApiError> {
-        let mut path = format!("/sync/pull?limit={MAX_PULL_PAGE}");
+        let mut path = format!("{}?limit={MAX_PULL_PAGE}", paths::SYNC_PULL);
         if let Some(c) = cursor {
             path.push_str("&cursor=");
             path.push_str(&String::from(js_sys::encode_uri_component(c)));
@@ -107,7 +108,7 @@ impl Remote for HttpRemote {
     }
 
     async fn upload(&self, sha: &str, bytes: &[u8]) -> Result<(), ApiError> {
-        let path = format!("/attachments/{sha}");
+        let path = paths::attachment(sha);
         self.call(Method::PUT, &path, &|| Body::Bytes(bytes, "image/jpeg")).await.map(drop)
     }
 }

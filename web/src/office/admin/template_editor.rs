@@ -12,6 +12,7 @@ use crate::office::view::send;
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::checklist::{AnswerKind, ChecklistItem, HazardCategory, Severity, Template};
 use yew::prelude::*;
 
@@ -99,7 +100,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
             let (ctx, message) = (ctx.clone(), message.clone());
             spawn_local(async move {
-                match send::<_, Template>(&ctx, Method::POST, "/templates", &body).await {
+                match send::<_, Template>(&ctx, Method::POST, paths::TEMPLATES, &body).await {
                     Ok(t) => {
                         message.set(Some((true, (ctx.o().published_version)(t.version))));
                         // The phones and this computer get the new version with the next sync.

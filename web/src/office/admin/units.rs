@@ -9,6 +9,7 @@ use crate::office::view::{send, use_view};
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::api::List;
 use xunjian_shared::org::{validate_code, validate_name, CreateOrgUnit, OrgUnit, UpdateOrgUnit};
 use yew::prelude::*;
@@ -37,7 +38,7 @@ fn tree(units: &[OrgUnit]) -> Vec<(usize, &OrgUnit)> {
 pub fn Units() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<List<OrgUnit>>("/org-units".into());
+    let view = use_view::<List<OrgUnit>>(paths::ORG_UNITS.into());
     let parent = use_state(String::new);
     let code = use_state(String::new);
     let name = use_state(String::new);
@@ -74,7 +75,7 @@ pub fn Units() -> Html {
             let (ctx, error, reload, code, name) =
                 (ctx.clone(), error.clone(), reload.clone(), code.clone(), name.clone());
             spawn_local(async move {
-                match send::<_, OrgUnit>(&ctx, Method::POST, "/org-units", &body).await {
+                match send::<_, OrgUnit>(&ctx, Method::POST, paths::ORG_UNITS, &body).await {
                     Ok(_) => {
                         error.set(None);
                         code.set(String::new());
@@ -94,7 +95,7 @@ pub fn Units() -> Html {
             let body = UpdateOrgUnit { active: Some(!active), ..Default::default() };
             let (ctx, error, reload) = (ctx.clone(), error.clone(), reload.clone());
             spawn_local(async move {
-                match send::<_, OrgUnit>(&ctx, Method::PATCH, &format!("/org-units/{id}"), &body).await {
+                match send::<_, OrgUnit>(&ctx, Method::PATCH, &paths::org_unit(id), &body).await {
                     Ok(_) => reload.emit(()),
                     Err(e) => error.set(Some(e.message(ctx.lang))),
                 }

@@ -10,6 +10,8 @@ use crate::office::form::{typed, use_form};
 use crate::office::view::send;
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
+use xunjian_shared::api as paths;
+use xunjian_shared::auth::MIN_PASSWORD_CHARS;
 use xunjian_shared::org::OrgUnit;
 use xunjian_shared::user::{validate_phone, UpdateUser, User};
 use yew::prelude::*;
@@ -42,7 +44,7 @@ fn changes(user: &User, f: &Fields, rules: &str) -> Result<UpdateUser, String> {
     if !phone.is_empty() {
         validate_phone(phone)?;
     }
-    if !f.password.is_empty() && f.password.chars().count() < 8 {
+    if !f.password.is_empty() && f.password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(rules.to_owned());
     }
     let unit = f.unit.parse().ok().filter(|u| *u != user.org_unit_id);
@@ -89,7 +91,7 @@ pub fn EditUser(props: &EditUserProps) -> Html {
             }
             let (ctx, message, done, id) = (ctx.clone(), message.clone(), done.clone(), user.id);
             spawn_local(async move {
-                match send::<_, User>(&ctx, Method::PATCH, &format!("/users/{id}"), &body).await {
+                match send::<_, User>(&ctx, Method::PATCH, &paths::user(id), &body).await {
                     Ok(_) => done.emit(()),
                     Err(e) => message.set(Some((false, e.message(ctx.lang)))),
                 }
@@ -101,7 +103,7 @@ pub fn EditUser(props: &EditUserProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let (ctx, message) = (ctx.clone(), message.clone());
             spawn_local(async move {
-                let path = format!("/users/{id}/sessions");
+                let path = paths::user_sessions(id);
                 match ctx.runner.call(Method::DELETE, &path, crate::api::Body::Empty).await {
                     Ok(_) => message.set(Some((true, ctx.o().sessions_ended.to_owned()))),
                     Err(e) => message.set(Some((false, e.message(ctx.lang)))),

@@ -12,7 +12,9 @@ use crate::office::view::{send, use_view};
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
+use xunjian_shared::api as paths;
 use xunjian_shared::api::List;
+use xunjian_shared::auth::MIN_PASSWORD_CHARS;
 use xunjian_shared::org::OrgUnit;
 use xunjian_shared::user::{validate_phone, CreateUser, UpdateUser, User};
 use xunjian_shared::Role;
@@ -42,12 +44,12 @@ pub fn Users() -> Html {
     let o = ctx.o();
     let q = use_state(String::new);
     let path = if q.is_empty() {
-        "/users?limit=500".to_owned()
+        format!("{}?limit=500", paths::USERS)
     } else {
-        format!("/users?limit=500&q={}", String::from(js_sys::encode_uri_component(&q)))
+        format!("{}?limit=500&q={}", paths::USERS, String::from(js_sys::encode_uri_component(&q)))
     };
     let view = use_view::<List<User>>(path);
-    let units = use_view::<List<OrgUnit>>("/org-units".into());
+    let units = use_view::<List<OrgUnit>>(paths::ORG_UNITS.into());
     let form = use_form(Draft::default);
     let draft = form.get();
     let error = use_state(|| None::<String>);
@@ -82,7 +84,10 @@ pub fn Users() -> Html {
                 error.set(Some(ctx.o().fill_all.to_owned()));
                 return;
             };
-            if d.username.trim().is_empty() || d.name.trim().is_empty() || d.password.chars().count() < 8 {
+            if d.username.trim().is_empty()
+                || d.name.trim().is_empty()
+                || d.password.chars().count() < MIN_PASSWORD_CHARS
+            {
                 error.set(Some(ctx.o().user_rules.to_owned()));
                 return;
             }
@@ -96,7 +101,7 @@ pub fn Users() -> Html {
             };
             let (ctx, error, reload, form) = (ctx.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
-                match send::<_, User>(&ctx, Method::POST, "/users", &body).await {
+                match send::<_, User>(&ctx, Method::POST, paths::USERS, &body).await {
                     Ok(_) => {
                         error.set(None);
                         form.set(Draft::default());
@@ -114,7 +119,7 @@ pub fn Users() -> Html {
             let body = UpdateUser { active: Some(!active), ..Default::default() };
             let (ctx, error, reload) = (ctx.clone(), error.clone(), reload.clone());
             spawn_local(async move {
-                match send::<_, User>(&ctx, Method::PATCH, &format!("/users/{id}"), &body).await {
+                match send::<_, User>(&ctx, Method::PATCH, &paths::user(id), &body).await {
                     Ok(_) => reload.emit(()),
                     Err(e) => error.set(Some(e.message(ctx.lang))),
                 }

@@ -12,26 +12,28 @@ use crate::office::view::{send, use_view};
 use crate::util::short_time;
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
+use xunjian_shared::api as paths;
 use xunjian_shared::api::List;
 use xunjian_shared::road::check::CheckDetail;
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::patrol::{Check, CheckKind, ScoreSegment};
 use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::user::User;
+use xunjian_shared::{CheckId, SegmentId};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct CheckProps {
-    pub id: String,
+    pub id: CheckId,
 }
 
 #[component]
 pub fn CheckPage(props: &CheckProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<CheckDetail>(format!("/road-checks/{}", props.id));
-    let ranking = use_view::<Vec<Ranked>>(format!("/road-checks/{}/ranking", props.id));
-    let users = use_view::<List<User>>("/users?role=county_admin".into());
+    let view = use_view::<CheckDetail>(paths::road_check(props.id));
+    let ranking = use_view::<Vec<Ranked>>(paths::road_check_ranking(props.id));
+    let users = use_view::<List<User>>(format!("{}?role=county_admin", paths::USERS));
     let scoring = use_state(|| None::<String>);
     let error = use_state(|| None::<String>);
     {
@@ -49,6 +51,10 @@ pub fn CheckPage(props: &CheckProps) -> Html {
     let c = detail.check.clone();
     // The scoring form of a segment, so a township sees why it lost points.
     let card = |seg: &str| detail.scores.iter().find(|x| x.segment_id.to_string() == seg);
+    // A drawn segment the inspector marked not checkable (不具备检查条件), with the reason.
+    let mark = |seg: &str| detail.not_checkable.iter().find(|x| x.segment_id.to_string() == seg);
+    let settled = c.draw.segments.iter().filter(|s| card(s).is_some() || mark(s).is_some()).count();
+    let not_checkable_label = ctx.lang.pick("不具备检查条件", "Not checkable");
     let offline = view.load.offline();
     // Scoring and publishing are the county's; a township reads its published result.
     let county = ctx.role() == xunjian_shared::Role::CountyAdmin;
@@ -60,14 +66,20 @@ pub fn CheckPage(props: &CheckProps) -> Html {
         })
     };
     let publish = {
-        let (ctx, error, reload, id) = (ctx.clone(), error.clone(), reload.clone(), props.id.clone());
+        let (ctx, error, reload, id) = (ctx.clone(), error.clone(), reload.clone(), props.id);
         Callback::from(move |_: MouseEvent| {
             let (ctx, error, reload, path) =
-                (ctx.clone(), error.clone(), reload.clone(), format!("/road-checks/{id}/publish"));
+                (ctx.clone(), error.clone(), reload.clone(), paths::road_check_publish(id));
             spawn_local(async move {
                 match send::<_, Check>(&ctx, Method::POST, &path, &serde_json::json!({})).await {
                     Ok(_) => reload.emit(()),
-                    Err(e) => error.set(Some(e.message(ctx.lang))),
+                    // segments_unscored: the detail says how many drawn segments are left.
+                    Err(e) => error.set(Some(match &e {
+                        crate::api::ApiError::Problem { problem, .. } if problem.detail.is_some() => {
+                            format!("{}（{}）", e.message(ctx.lang), problem.detail.as_deref().unwrap_or_default())
+                        }
+                        _ => e.message(ctx.lang),
+                    })),
                 }
             });
         })
@@ -101,7 +113,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                 <dt>{ o.published }</dt><dd>{ c.published_at.map(short_time).unwrap_or_else(|| o.not_yet.to_owned()) }</dd>
             </dl>
             <p class="muted small">{ o.draw_help }</p>
-            <h3 class="section">{ o.drawn_segments }<span class="count">{ format!("{} / {}", c.scored.len(), c.draw.segments.len()) }</span></h3>
+            <h3 class="section">{ o.drawn_segments }<span class="count">{ format!("{} / {}", settled, c.draw.segments.len()) }</span></h3>
             <div class="table-wrap"><table class="table" data-testid="draw-table">
                 <thead><tr><th>{ o.col_township }</th><th>{ o.col_segment }</th><th class="num">{ o.score_col }</th><th>{ o.failed_items }</th><th></th></tr></thead>
                 <tbody>
@@ -113,12 +125,13 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                         };
                         let label = seg.parse().map(|id| ctx.world.segment_label(&id)).unwrap_or_else(|_| seg.clone());
                         html! {
-                            <tr data-segment={seg.clone()} data-scored={done.to_string()}
+                            <tr data-segment={seg.clone()} data-scored={done.to_string()} data-not-checkable={mark(seg).is_some().to_string()}
                                 data-score={card(seg).map(|x| format!("{:.1}", x.score)).unwrap_or_default()}>
                                 <td>{ township }</td><td>{ label }</td>
                                 <td class="num">{ card(seg).map(|x| format!("{:.1}", x.score)).unwrap_or_else(|| if done { "✓".into() } else { String::new() }) }</td>
                                 <td class="small">{ card(seg).map(|x| x.items.iter().filter(|i| !i.pass).map(|i| i18n::road_check(ctx.lang, i.item)).collect::<Vec<_>>().join("、")).unwrap_or_default() }
-                                    { card(seg).map(|x| format!(" · {}", x.scored_by_name)).unwrap_or_default() }</td>
+                                    { card(seg).map(|x| format!(" · {}", x.scored_by_name)).unwrap_or_default() }
+                                    { mark(seg).map(|m| format!("{not_checkable_label}：{} · {}", m.reason, m.marked_by_name)).unwrap_or_default() }</td>
                                 <td>if county && !offline && c.published_at.is_none() {
                                     <button type="button" class="button secondary small-button" onclick={open} data-testid="score">{ o.score }</button>
                                 }</td>
@@ -127,8 +140,8 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                     }) }
                 </tbody>
             </table></div>
-            if let Some(seg) = (*scoring).clone() {
-                <ScoreForm check={props.id.clone()} segment={seg} on_done={
+            if let Some(seg) = scoring.as_deref().and_then(|s| s.parse::<SegmentId>().ok()) {
+                <ScoreForm check={props.id} segment={seg} on_done={
                     let (scoring, reload) = (scoring.clone(), reload.clone());
                     Callback::from(move |()| { scoring.set(None); reload.emit(()); })
                 } />
@@ -140,7 +153,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
             <h3 class="section">{ o.ranking }</h3>
             if let Some(h) = not_ready(&ctx, &ranking.load) { { h } }
             if let Some(list) = ranking.load.data() { { ranking_table(&ctx, list) } }
-            <DownloadButton path={format!("/road-checks/{}/ranking?format=xlsx", props.id)} filename={format!("ranking-{}.xlsx", c.period)} label={o.export_xlsx} />
+            <DownloadButton path={format!("{}?format=xlsx", paths::road_check_ranking(props.id))} filename={format!("ranking-{}.xlsx", c.period)} label={o.export_xlsx} />
         </div>
     }
 }
@@ -157,7 +170,7 @@ fn ranking_table(ctx: &Ctx, ranked: &[Ranked]) -> Html {
             <tbody>
                 { for ranked.iter().map(|r| html! {
                     <tr class={classes!(r.flagged.then_some("flagged"))} data-township={r.result.name.clone()} data-rank={r.rank.to_string()}>
-                        <td class="num">{ r.rank }</td><td>{ &r.result.name }</td><td class="num">{ format!("{:.1}", r.result.score) }</td>
+                        <td class="num">{ r.rank }</td><td>{ &r.result.name }</td><td class="num">{ if r.result.not_checkable { ctx.lang.pick("不具备检查条件", "Not checkable").to_owned() } else { format!("{:.1}", r.result.score) } }</td>
                         <td class="num">{ r.result.workers_without_record }</td>
                         <td class="error">{ yes(r.last_by_rule) }</td><td>{ yes(r.bottom_two) }</td><td class="error">{ yes(r.flagged) }</td>
                     </tr>
@@ -169,8 +182,8 @@ fn ranking_table(ctx: &Ctx, ranked: &[Ranked]) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ScoreFormProps {
-    check: String,
-    segment: String,
+    check: CheckId,
+    segment: SegmentId,
     on_done: Callback<()>,
 }
 
@@ -181,6 +194,25 @@ fn ScoreForm(props: &ScoreFormProps) -> Html {
     let (o, t) = (ctx.o(), ctx.t());
     let passed = use_state(|| [true; 7]);
     let error = use_state(|| None::<String>);
+    let reason = use_state(String::new);
+    let on_reason = {
+        let reason = reason.clone();
+        Callback::from(move |e: Event| reason.set(e.target_unchecked_into::<web_sys::HtmlInputElement>().value()))
+    };
+    let mark = {
+        let (ctx, reason, error, on_done) = (ctx.clone(), reason.clone(), error.clone(), props.on_done.clone());
+        let path = paths::road_check_not_checkable(props.check, props.segment);
+        Callback::from(move |_: MouseEvent| {
+            let body = xunjian_shared::road::check::MarkNotCheckable { reason: (*reason).clone() };
+            let (ctx, error, on_done, path) = (ctx.clone(), error.clone(), on_done.clone(), path.clone());
+            spawn_local(async move {
+                match send::<_, CheckDetail>(&ctx, Method::PUT, &path, &body).await {
+                    Ok(_) => on_done.emit(()),
+                    Err(e) => error.set(Some(e.message(ctx.lang))),
+                }
+            });
+        })
+    };
     let toggle = |i: usize| {
         let passed = passed.clone();
         Callback::from(move |_: MouseEvent| {
@@ -191,7 +223,7 @@ fn ScoreForm(props: &ScoreFormProps) -> Html {
     };
     let save = {
         let (ctx, passed, error, on_done) = (ctx.clone(), passed.clone(), error.clone(), props.on_done.clone());
-        let path = format!("/road-checks/{}/scores/{}", props.check, props.segment);
+        let path = paths::road_check_score(props.check, props.segment);
         Callback::from(move |_: MouseEvent| {
             let items: Vec<RoadCheck> = RoadCheckItem::ALL
                 .iter()
@@ -208,8 +240,8 @@ fn ScoreForm(props: &ScoreFormProps) -> Html {
         })
     };
     html! {
-        <section class="card tight" data-testid="score-form" data-segment={props.segment.clone()}>
-            <h3>{ o.score }{ " · " }{ props.segment.parse().map(|id| ctx.world.segment_label(&id)).unwrap_or_default() }</h3>
+        <section class="card tight" data-testid="score-form" data-segment={props.segment.to_string()}>
+            <h3>{ o.score }{ " · " }{ ctx.world.segment_label(&props.segment) }</h3>
             <ul class="plain checks">
                 { for RoadCheckItem::ALL.iter().enumerate().map(|(i, item)| html! {
                     <li class={classes!((!passed[i]).then_some("failed"))}>
@@ -222,6 +254,11 @@ fn ScoreForm(props: &ScoreFormProps) -> Html {
             </ul>
             if let Some(e) = &*error { <p class="error small" role="alert">{ e }</p> }
             <button type="button" class="button primary small-button" onclick={save} data-testid="save-score">{ t.save }</button>
+            <p class="small">
+                <input type="text" maxlength="500" placeholder={ctx.lang.pick("不具备检查条件的原因", "Why it cannot be checked")} onchange={on_reason} data-testid="not-checkable-reason" />
+                { " " }
+                <button type="button" class="button secondary small-button" onclick={mark} data-testid="mark-not-checkable">{ ctx.lang.pick("不具备检查条件", "Not checkable") }</button>
+            </p>
         </section>
     }
 }

@@ -12,6 +12,7 @@ use gloo::net::http::Method;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::road::patrol::{Check, CheckKind, CreateCheck};
 use yew::prelude::*;
 
@@ -51,7 +52,7 @@ pub fn Checks() -> Html {
             spawn_local(async move {
                 known.set(db.meta(KNOWN).await.ok().flatten().unwrap_or_default());
                 // The server's list when it answers: checks started on other computers too.
-                let listed = crate::office::view::get_text(&ctx, "/road-checks").await.ok();
+                let listed = crate::office::view::get_text(&ctx, paths::ROAD_CHECKS).await.ok();
                 if let Some(all) = listed.and_then(|t| serde_json::from_str::<Vec<Check>>(&t).ok()) {
                     let k = |c: &Check| KnownCheck { id: c.id.to_string(), kind: c.kind, period: c.period.clone() };
                     known.set(all.iter().map(k).collect());
@@ -106,7 +107,7 @@ pub fn Checks() -> Html {
             busy.set(true);
             let (ctx, error, busy) = (ctx.clone(), error.clone(), busy.clone());
             spawn_local(async move {
-                match send::<_, Check>(&ctx, Method::POST, "/road-checks", &body).await {
+                match send::<_, Check>(&ctx, Method::POST, paths::ROAD_CHECKS, &body).await {
                     Ok(check) => {
                         remember(&ctx.db, &check).await;
                         Route::Check(check.id.to_string()).open();

@@ -8,6 +8,7 @@ use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use crate::util::{now, quarter_of};
 use web_sys::HtmlInputElement;
+use xunjian_shared::api as paths;
 use xunjian_shared::road::funds::{Allocation, FundLine};
 use xunjian_shared::road::register::RoadLevel;
 use yew::prelude::*;
@@ -17,7 +18,7 @@ pub fn Funds() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
     let year = use_state(|| quarter_of(now()).0);
-    let view = use_view::<Allocation>(format!("/roads/funds?year={}", *year));
+    let view = use_view::<Allocation>(format!("{}?year={}", paths::ROADS_FUNDS, *year));
     let on_year = {
         let year = year.clone();
         Callback::from(move |e: Event| {
@@ -49,7 +50,7 @@ pub fn Funds() -> Html {
             <h2 class="page-title">{ o.nav_funds }</h2>
             <div class="filters">
                 <label>{ o.year }<input type="number" value={year.to_string()} onchange={on_year} /></label>
-                <DownloadButton path={format!("/roads/funds?year={}&format=xlsx", *year)} filename={format!("funds-{}.xlsx", *year)} label={o.export_xlsx} />
+                <DownloadButton path={format!("{}?year={}&format=xlsx", paths::ROADS_FUNDS, *year)} filename={format!("funds-{}.xlsx", *year)} label={o.export_xlsx} />
             </div>
             <p class="muted small">{ o.funds_help }</p>
             { offline_note(&ctx, &view.load) }

@@ -13,19 +13,21 @@ use crate::office::timeline::timeline;
 use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{date, short_time};
+use xunjian_shared::api as paths;
 use xunjian_shared::road::issue::RoadIssueDetail;
+use xunjian_shared::RoadIssueId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct RoadIssueProps {
-    pub id: String,
+    pub id: RoadIssueId,
 }
 
 #[component]
 pub fn RoadIssuePage(props: &RoadIssueProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
-    let view = use_view::<RoadIssueDetail>(format!("/road-issues/{}", props.id));
+    let view = use_view::<RoadIssueDetail>(paths::road_issue(props.id));
     if let Some(h) = not_ready(&ctx, &view.load) {
         return html! { <>{ h }<p><a href={Route::RoadIssues.hash()}>{ o.nav_road_issues }</a></p></> };
     }
@@ -53,7 +55,7 @@ pub fn RoadIssuePage(props: &RoadIssueProps) -> Html {
                 { position(&ctx, o.found_position, &i.location) }
             </section>
             <Actions allowed={d.allowed_actions.clone()} version={i.version} severity={i.state.severity} road=true
-                post={format!("/road-issues/{}/actions", props.id)} offline={view.load.offline()} on_done={view.reload.clone()} />
+                post={paths::road_issue_actions(props.id)} offline={view.load.offline()} on_done={view.reload.clone()} />
             { timeline(&ctx, &d.timeline) }
         </div>
     }

@@ -8,6 +8,7 @@ use crate::office::road_table::road_issue_table;
 use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use web_sys::HtmlSelectElement;
+use xunjian_shared::api as paths;
 use xunjian_shared::hazard::HazardStatus;
 use xunjian_shared::road::issue::RoadIssuePage;
 use yew::prelude::*;
@@ -26,7 +27,7 @@ pub fn RoadIssues() -> Html {
     } else {
         format!("status={}", *status)
     };
-    let view = use_view::<RoadIssuePage>(format!("/road-issues?{query}&limit=200"));
+    let view = use_view::<RoadIssuePage>(format!("{}?{query}&limit=200", paths::ROAD_ISSUES));
     let on_status = {
         let status = status.clone();
         Callback::from(move |e: Event| status.set(e.target_unchecked_into::<HtmlSelectElement>().value()))

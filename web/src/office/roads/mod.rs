@@ -6,6 +6,7 @@ pub mod checks;
 pub mod funds;
 pub mod issue;
 pub mod issues;
+pub mod month_close;
 pub mod patrol;
 pub mod patrols;
 pub mod pay;

@@ -10,19 +10,21 @@ use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{distance, hms, percent, short_time};
+use xunjian_shared::api as paths;
 use xunjian_shared::road::patrol::PatrolDetail;
+use xunjian_shared::PatrolId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct OfficePatrolProps {
-    pub id: String,
+    pub id: PatrolId,
 }
 
 #[component]
 pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
-    let view = use_view::<PatrolDetail>(format!("/patrols/{}", props.id));
+    let view = use_view::<PatrolDetail>(paths::patrol(props.id));
     if let Some(h) = not_ready(&ctx, &view.load) {
         return h;
     }

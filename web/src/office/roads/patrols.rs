@@ -5,11 +5,13 @@
 
 use super::{my_township, townships};
 use crate::ctx::use_ctx;
+use crate::i18n;
 use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{distance, hms, month_of, now, percent, short_time};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::road::patrol::{PatrolSummary, SegmentMonth};
 use yew::prelude::*;
 
@@ -19,12 +21,12 @@ pub fn OfficePatrols() -> Html {
     let (o, t) = (ctx.o(), ctx.t());
     let month = use_state(|| month_of(now()));
     let township = use_state(|| my_township(&ctx).unwrap_or_default());
-    let mut path = format!("/patrols?month={}", *month);
+    let mut query = format!("month={}", *month);
     if !township.is_empty() {
-        path.push_str(&format!("&township_id={}", *township));
+        query.push_str(&format!("&township_id={}", *township));
     }
-    let view = use_view::<Vec<PatrolSummary>>(path.clone());
-    let by_segment = use_view::<Vec<SegmentMonth>>(path.replacen("/patrols?", "/segments/coverage?", 1));
+    let view = use_view::<Vec<PatrolSummary>>(format!("{}?{query}", paths::PATROLS));
+    let by_segment = use_view::<Vec<SegmentMonth>>(format!("{}?{query}", paths::SEGMENTS_COVERAGE));
     let on_month = {
         let month = month.clone();
         Callback::from(move |e: Event| month.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -55,7 +57,7 @@ pub fn OfficePatrols() -> Html {
                     <div class="table-wrap"><table class="table" data-testid="patrol-table">
                         <thead><tr>
                             <th>{ t.started }</th><th>{ o.worker }</th><th>{ o.col_segment }</th><th class="num">{ t.elapsed }</th>
-                            <th class="num">{ t.distance }</th><th>{ t.coverage }</th><th class="num">{ t.checklist_score }</th><th class="num">{ t.problems_found }</th>
+                            <th class="num">{ t.distance }</th><th>{ t.coverage }</th><th class="num">{ t.checklist_score }</th><th class="num">{ t.problems_found }</th><th>{ o.patrol_verdict }</th>
                         </tr></thead>
                         <tbody>
                             { for list.iter().rev().map(|p| html! {
@@ -68,6 +70,12 @@ pub fn OfficePatrols() -> Html {
                                     <td>{ p.coverage.iter().map(|(_, c)| c.map_or_else(|| "—".to_owned(), percent)).collect::<Vec<_>>().join(" / ") }</td>
                                     <td class="num">{ format!("{:.0}", p.checklist_score) }</td>
                                     <td class="num">{ p.findings }</td>
+                                    <td class="wrap" data-on-road={p.on_road.to_string()} data-flags={p.flags.len().to_string()}>
+                                        if p.on_road { { "✓" } } else {
+                                            <span class="error">{ p.faults.iter().map(|f| i18n::on_road_fault(ctx.lang, f)).collect::<Vec<_>>().join("；") }</span>
+                                        }
+                                        { for p.flags.iter().map(|f| html! { <span class="tag warn">{ i18n::patrol_flag(ctx.lang, f) }</span> }) }
+                                    </td>
                                 </tr>
                             }) }
                         </tbody>

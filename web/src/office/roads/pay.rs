@@ -1,7 +1,8 @@
 //! 管护员工资表: a township's month — per patrol worker the days on the road, km covered, base pay,
 //! deductions by the township's rules, pay due, and pay withheld for a month with no on-road
-//! record (第二十六条); the two signature lines of 第二十一条; the XLSX file to print and sign.
+//! record (第二十六条); the signature lines of 第二十一条 and the month close; the XLSX file to print and sign.
 
+use super::month_close::{MonthClose, Signers};
 use super::{my_township, townships};
 use crate::ctx::use_ctx;
 use crate::office::download::DownloadButton;
@@ -9,7 +10,9 @@ use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
 use crate::util::{month_before, now};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::road::pay::PaySheet;
+use xunjian_shared::Role;
 use yew::prelude::*;
 
 #[component]
@@ -20,7 +23,7 @@ pub fn Pay() -> Html {
     let township =
         use_state(|| my_township(&ctx).or_else(|| townships(&ctx).first().map(|t| t.0.clone())).unwrap_or_default());
     let query = format!("township_id={}&month={}", *township, *month);
-    let view = use_view::<PaySheet>(format!("/roads/pay-sheet?{query}"));
+    let view = use_view::<PaySheet>(format!("{}?{query}", paths::ROADS_PAY_SHEET));
     let on_month = {
         let month = month.clone();
         Callback::from(move |e: Event| month.set(e.target_unchecked_into::<HtmlInputElement>().value()))
@@ -40,7 +43,7 @@ pub fn Pay() -> Html {
                             { for townships(&ctx).into_iter().map(|(id, name)| html! { <option selected={id == *township} value={id.clone()}>{ name }</option> }) }
                         </select></label>
                 }
-                <DownloadButton path={format!("/roads/pay-sheet?{query}&format=xlsx")} filename={format!("pay-{}.xlsx", *month)} label={o.export_xlsx} />
+                <DownloadButton path={format!("{}?{query}&format=xlsx", paths::ROADS_PAY_SHEET)} filename={format!("pay-{}.xlsx", *month)} label={o.export_xlsx} />
             </div>
             { offline_note(&ctx, &view.load) }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }
@@ -67,7 +70,12 @@ pub fn Pay() -> Html {
                     <div class="signature">
                         <p>{ o.sign_officer }{ &s.signed_by_road_officer }{ "__________" }</p>
                         <p>{ o.sign_deputy }{ &s.signed_by_deputy_head }{ "__________" }</p>
+                        <p>{ o.sign_head }{ &s.approved_by_head }{ "__________" }</p>
                     </div>
+                    <MonthClose sheet={s.clone()} offline={view.load.offline()} on_done={view.reload.clone()} />
+                    if matches!(ctx.role(), Role::TownshipOffice | Role::CountyAdmin) && !view.load.offline() {
+                        <Signers township_id={s.township_id.clone()} />
+                    }
                 </article>
             }
         </div>

@@ -13,6 +13,7 @@ use crate::office::upload::{picked, send_import, Picked, Sent};
 use crate::office::view::use_view;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
+use xunjian_shared::api as paths;
 use xunjian_shared::api::List;
 use xunjian_shared::road::patrol::AssignmentReport;
 use xunjian_shared::road::register::{Road, Segment};
@@ -24,10 +25,10 @@ use yew::prelude::*;
 pub fn Register() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let report = use_view::<AssignmentReport>("/roads/assignments".into());
-    let roads = use_view::<Vec<Road>>("/roads".into());
-    let segments = use_view::<Vec<Segment>>("/segments".into());
-    let workers = use_view::<List<User>>("/users?role=patrol_worker&limit=500".into());
+    let report = use_view::<AssignmentReport>(paths::ROADS_ASSIGNMENTS.into());
+    let roads = use_view::<Vec<Road>>(paths::ROADS.into());
+    let segments = use_view::<Vec<Segment>>(paths::SEGMENTS.into());
+    let workers = use_view::<List<User>>(format!("{}?role=patrol_worker&limit=500", paths::USERS));
     let worker_name = |id: &xunjian_shared::UserId| {
         workers.load.data().and_then(|l| l.items.iter().find(|u| &u.id == id)).map(|u| u.display_name.clone())
     };
@@ -39,9 +40,10 @@ pub fn Register() -> Html {
             if let Some(h) = not_ready(&ctx, &report.load) { { h } }
             if let Some(r) = report.load.data() {
                 <div class="figures wide-figures" data-testid="assignment-report"
-                    data-unassigned={format!("{:.1}", r.unassigned_km)} data-unsegmented={format!("{:.1}", r.unsegmented_km)}>
+                    data-unassigned={format!("{:.1}", r.unassigned_km)} data-unsegmented={format!("{:.1}", r.unsegmented_km)} data-unsurveyed={format!("{:.1}", r.unsurveyed_km)}>
                     { figure(o.unassigned_km, format!("{:.1}", r.unassigned_km), r.unassigned_km > 0.05) }
                     { figure(o.unsegmented_km, format!("{:.1}", r.unsegmented_km), r.unsegmented_km > 0.05) }
+                    { figure(o.unsurveyed_km, format!("{:.1}", r.unsurveyed_km), r.unsurveyed_km > 0.05) }
                     { figure(o.over_length, r.over_length.len().to_string(), !r.over_length.is_empty()) }
                     { figure(o.flagged_workers, r.flagged_workers.len().to_string(), !r.flagged_workers.is_empty()) }
                 </div>
@@ -163,8 +165,8 @@ enum Kind {
 impl Kind {
     fn path(self) -> &'static str {
         match self {
-            Kind::Roads => "/roads/import",
-            Kind::Workers => "/patrol-workers/import",
+            Kind::Roads => paths::ROADS_IMPORT,
+            Kind::Workers => paths::PATROL_WORKERS_IMPORT,
         }
     }
 }
@@ -232,8 +234,8 @@ fn RegisterFile() -> Html {
     };
     html! {
         <section class="card tight filters" data-testid="register-file">
-            <DownloadButton path={format!("/roads/export?format=xlsx{scope}")} filename="roads.xlsx" label={o.export_roads} />
-            <DownloadButton path={format!("/patrol-workers/export?format=xlsx{scope}")} filename="patrol-workers.xlsx" label={o.export_workers} />
+            <DownloadButton path={format!("{}?format=xlsx{scope}", paths::ROADS_EXPORT)} filename="roads.xlsx" label={o.export_roads} />
+            <DownloadButton path={format!("{}?format=xlsx{scope}", paths::PATROL_WORKERS_EXPORT)} filename="patrol-workers.xlsx" label={o.export_workers} />
             <label>{ o.import_kind }
                 <select onchange={on_kind} data-testid="import-kind">
                     <option value="roads" selected={*kind == Kind::Roads}>{ o.kind_roads }</option>

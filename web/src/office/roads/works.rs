@@ -13,6 +13,7 @@ use crate::util::{date, day, now};
 use gloo::net::http::Method;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
+use xunjian_shared::api as paths;
 use xunjian_shared::road::works::{works_next, ActOnWorks, FileWorks, Works, WorksAction, WorksKind};
 use yew::prelude::*;
 
@@ -23,7 +24,7 @@ const KINDS: [WorksKind; 5] =
 pub fn WorksPage() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let view = use_view::<Vec<Works>>("/road-works".into());
+    let view = use_view::<Vec<Works>>(paths::ROAD_WORKS.into());
     let offline = view.load.offline();
     html! {
         <div data-testid="works">
@@ -78,12 +79,14 @@ fn Decide(props: &DecideProps) -> Html {
     ];
     let open: Vec<WorksAction> =
         candidates.into_iter().filter(|a| works_next(w.status, a, ctx.role()).is_ok()).collect();
+    // A filing from the server always has its id.
+    let Some(id) = w.filed.id else { return html! {} };
     if open.is_empty() {
         return html! {};
     }
     let act = |a: WorksAction| {
         let (ctx, words, error, on_done) = (ctx.clone(), words.clone(), error.clone(), props.on_done.clone());
-        let (id, version) = (w.filed.id, w.version);
+        let version = w.version;
         Callback::from(move |_: MouseEvent| {
             let text = words.trim().to_owned();
             let action = match &a {
@@ -93,7 +96,7 @@ fn Decide(props: &DecideProps) -> Html {
             };
             let Ok(json) = serde_json::to_string(&ActOnWorks { action, expected_version: version }) else { return };
             let (ctx, error, on_done) = (ctx.clone(), error.clone(), on_done.clone());
-            let path = format!("/road-works/{}/actions", id.map(|i| i.to_string()).unwrap_or_default());
+            let path = paths::road_works_actions(id);
             spawn_local(async move {
                 match ctx.runner.call(Method::POST, &path, Body::Json(&json)).await {
                     Ok(_) => on_done.emit(()),
@@ -191,7 +194,7 @@ fn FileForm(props: &FileFormProps) -> Html {
             let Ok(json) = serde_json::to_string(&body) else { return };
             let (ctx, error, on_done, form) = (ctx.clone(), error.clone(), on_done.clone(), form.clone());
             spawn_local(async move {
-                match ctx.runner.call(Method::POST, "/road-works", Body::Json(&json)).await {
+                match ctx.runner.call(Method::POST, paths::ROAD_WORKS, Body::Json(&json)).await {
                     Ok(_) => {
                         error.set(None);
                         form.set(blank());
