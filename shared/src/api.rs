@@ -145,6 +145,10 @@ pub fn road_signers(township: OrgUnitId) -> String {
 pub fn road_hours(township: OrgUnitId) -> String {
     format!("{API_PREFIX}/roads/hours/{township}")
 }
+/// `GET`, `PUT`, `DELETE`: a township's pay scheme (the county's defaults until set).
+pub fn road_pay_rules(township: OrgUnitId) -> String {
+    format!("{API_PREFIX}/roads/pay-rules/{township}")
+}
 /// `GET`: the year's fund allocation.
 pub const ROADS_FUNDS: &str = v1!("/roads/funds");
 /// `GET`: downloads the road register.
@@ -307,6 +311,7 @@ mod tests {
             road_month_acts(OrgUnitId(nil)),
             road_signers(OrgUnitId(nil)),
             road_hours(OrgUnitId(nil)),
+            road_pay_rules(OrgUnitId(nil)),
             ROADS_FUNDS.into(),
             ROADS_EXPORT.into(),
             ROADS_IMPORT.into(),

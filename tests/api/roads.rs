@@ -3,6 +3,7 @@
 mod checks;
 mod months;
 mod notices;
+mod pay;
 mod segments;
 
 use super::*;
@@ -335,7 +336,9 @@ both_backends!(pay_sheet_and_funds_download_as_printable_xlsx, |app| {
     let flat: Vec<String> = rows.concat();
     assert!(flat.iter().any(|c| c.contains("牛杜镇 五级公路管护人员工资表")));
     let zhao = rows.iter().find(|r| r.first().is_some_and(|c| c == "赵管护")).expect("the worker's line");
-    assert_eq!((zhao[1].as_str(), zhao[5].as_str(), zhao[6].as_str()), ("0", "0", "无上路记录，扣发"));
+    // 姓名, 上路天数, 责任到位率, 里程, 基本工资, 缺勤扣减, 检查得分, 扣劣, 奖优, 应发, 备注.
+    assert_eq!((zhao[1].as_str(), zhao[2].as_str(), zhao[9].as_str()), ("0", "0%", "0"));
+    assert_eq!((zhao[4].as_str(), zhao[10].as_str()), ("1500", "无上路记录，扣发"));
     assert!(flat.iter().any(|c| c == "交管员签字：") && flat.iter().any(|c| c == "分管副职签字："));
     let r = app.get(&format!("{}?year=2026&format=xlsx", api::ROADS_FUNDS), &admin).await;
     let rows = super::ledger::read_xlsx(&r.bytes().await.unwrap());

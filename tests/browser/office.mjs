@@ -424,6 +424,10 @@ export async function officeSteps({ steps, tmp }) {
       assert(days.map(Number).includes(20), `the demo's 20 days: ${days}`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=pay] [data-testid=download]')]);
       equal(fs.readFileSync(await download.path()).subarray(0, 2).toString(), 'PK', 'the pay sheet as XLSX');
+      // 计发办法: the county's default scheme, read-only for the station (the township office sets it).
+      await page.waitForSelector('[data-testid=pay-rules][data-default=true]');
+      equal(await page.textContent('[data-testid=pay-rules] [data-field=required_days]'), '20', 'the required days');
+      equal(await page.locator('[data-testid=save-pay-rules]').count(), 0, 'the station does not set the scheme');
       // 结算与签字 (第二十一条): the station closes the month (the sheet is frozen) and signs as 交管员;
       // the deputy head's signature is next, and not the station's to give.
       await page.waitForSelector('[data-testid=month-close][data-state=open]');

@@ -17,6 +17,7 @@ pub mod road_checks;
 pub mod road_hours;
 pub mod road_issues;
 pub mod road_months;
+pub mod road_pay;
 pub mod roads;
 pub mod schema;
 mod sql_types;

@@ -306,6 +306,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    road_pay_schemes (township_id) {
+        township_id -> Text,
+        base_yuan -> Double,
+        required_days -> Integer,
+        deduction_per_missing_day_yuan -> Double,
+        poor_below -> Double,
+        poor_deduction_yuan -> Double,
+        good_from -> Double,
+        good_bonus_yuan -> Double,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
     road_hours (township_id) {
         township_id -> Text,
         days -> Text,

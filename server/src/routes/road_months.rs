@@ -1,17 +1,18 @@
 //! A township's month of pay: `/api/v1/roads/months` (close, sign, approve),
-//! `/api/v1/roads/signers` (who signs after the 交管员) and `/api/v1/roads/hours` (working hours). The pay sheet itself is
+//! `/api/v1/roads/signers` (who signs after the 交管员), `/api/v1/roads/hours` (working hours) and
+//! `/api/v1/roads/pay-rules` (the township's pay scheme). The pay sheet itself is
 //! `GET /api/v1/roads/pay-sheet` (routes/roads.rs).
 
 use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
-use crate::services::road_months;
+use crate::services::{road_months, road_pay};
 use crate::state::AppState;
 use actix_web::web;
 use serde::Deserialize;
 use xunjian_shared::road::attendance::WorkingHours;
 use xunjian_shared::road::month_close::{MonthActRequest, MonthStatus, RoadSigners};
-use xunjian_shared::road::pay::PaySheet;
+use xunjian_shared::road::pay::{PayScheme, PaySheet, TownshipPayScheme};
 use xunjian_shared::{OrgUnitId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -20,7 +21,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/roads/signers/{township_id}", web::get().to(signers))
         .route("/roads/signers/{township_id}", web::put().to(set_signers))
         .route("/roads/hours/{township_id}", web::get().to(hours))
-        .route("/roads/hours/{township_id}", web::put().to(set_hours));
+        .route("/roads/hours/{township_id}", web::put().to(set_hours))
+        .route("/roads/pay-rules/{township_id}", web::get().to(pay_rules))
+        .route("/roads/pay-rules/{township_id}", web::put().to(set_pay_rules))
+        .route("/roads/pay-rules/{township_id}", web::delete().to(reset_pay_rules));
 }
 
 /// A month.
@@ -109,4 +113,40 @@ pub async fn set_hours(
     body: Json<WorkingHours>,
 ) -> Result<web::Json<WorkingHours>, AppError> {
     Ok(web::Json(road_months::set_hours(&state, &user, id.into_inner(), body.into_inner()).await?))
+}
+
+/// The township's pay scheme (第十四、二十、二十六条): base, the required days and the deduction per
+/// day short (责任到位率), and 扣劣奖优 by the month's checks; the county's defaults until set.
+#[utoipa::path(get, path = "/api/v1/roads/pay-rules/{township_id}", operation_id = "get_road_pay_rules", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = TownshipPayScheme), (status = 403, body = Problem)))]
+pub async fn pay_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<OrgUnitId>,
+) -> Result<web::Json<TownshipPayScheme>, AppError> {
+    Ok(web::Json(road_pay::get(&state, &user, id.into_inner()).await?))
+}
+
+/// Sets the township's pay scheme (its township office, or the county admin). Open months are paid
+/// by it from now on; closed sheets keep the scheme they were closed with.
+#[utoipa::path(put, path = "/api/v1/roads/pay-rules/{township_id}", operation_id = "set_road_pay_rules", tag = "roads", security(("bearer" = [])), request_body = PayScheme,
+    responses((status = 200, body = TownshipPayScheme), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn set_pay_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<OrgUnitId>,
+    body: Json<PayScheme>,
+) -> Result<web::Json<TownshipPayScheme>, AppError> {
+    Ok(web::Json(road_pay::set(&state, &user, id.into_inner(), body.into_inner()).await?))
+}
+
+/// Drops the township's own pay scheme: the county's defaults apply to its open months again.
+#[utoipa::path(delete, path = "/api/v1/roads/pay-rules/{township_id}", operation_id = "reset_road_pay_rules", tag = "roads", security(("bearer" = [])),
+    responses((status = 200, body = TownshipPayScheme), (status = 403, body = Problem)))]
+pub async fn reset_pay_rules(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    id: web::Path<OrgUnitId>,
+) -> Result<web::Json<TownshipPayScheme>, AppError> {
+    Ok(web::Json(road_pay::reset(&state, &user, id.into_inner()).await?))
 }

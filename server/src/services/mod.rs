@@ -19,6 +19,7 @@ pub mod road_files;
 pub mod road_issues;
 pub mod road_money;
 pub mod road_months;
+pub mod road_pay;
 pub mod road_register;
 pub mod road_workers;
 pub mod roads;

@@ -19,9 +19,28 @@ fn render(sheet: &Sheet, format: FileFormat, filename: String) -> Result<Downloa
     Ok(Download { filename, content_type: format.content_type(), bytes, total: None })
 }
 
-/// The pay sheet with its corrections and the signature lines of 第二十一条 (with who signed, once
-/// they have) under the total.
+/// The pay sheet with each line's parts (责任到位率, the check score, 扣劣奖优), its corrections and
+/// the signature lines of 第二十一条 (with who signed, once they have) under the total.
 pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError> {
+    const HEADERS: [&str; 11] = [
+        "姓名",
+        "上路天数",
+        "责任到位率",
+        "管护里程(公里)",
+        "基本工资(元)",
+        "缺勤扣减(元)",
+        "检查得分",
+        "扣劣(元)",
+        "奖优(元)",
+        "应发(元)",
+        "备注",
+    ];
+    // A row with the name first, the amount due in the 应发 column and a remark; the rest blank.
+    let row = |first: Cell, due: Cell, remark: Cell| {
+        let mut r = vec![Cell::Empty; HEADERS.len()];
+        (r[0], r[9], r[10]) = (first, due, remark);
+        r
+    };
     let mut rows: Vec<Vec<Cell>> = s
         .lines
         .iter()
@@ -29,9 +48,13 @@ pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError>
             vec![
                 l.month.name.as_str().into(),
                 Cell::Number(f64::from(l.month.days_on_road)),
+                format!("{:.0}%", l.attendance_rate * 100.0).into(),
                 Cell::Number(l.month.km_covered),
                 Cell::Number(l.base_yuan),
-                Cell::Number(l.deductions_yuan),
+                Cell::Number(l.attendance_deduction_yuan),
+                l.check_score.map_or(Cell::Empty, Cell::Number),
+                Cell::Number(l.check_deduction_yuan),
+                Cell::Number(l.bonus_yuan),
                 Cell::Number(l.pay_yuan),
                 (if l.withheld { "无上路记录，扣发" } else { "" }).into(),
             ]
@@ -39,46 +62,49 @@ pub fn pay_sheet(s: &PaySheet, format: FileFormat) -> Result<Download, AppError>
         .collect();
     // Late records for earlier closed months (docs/roads.md, month close): a line each.
     for c in &s.corrections {
-        rows.push(vec![
+        let mut r = row(
             c.name.as_str().into(),
-            Cell::Number(f64::from(c.days_now) - f64::from(c.days_was)),
-            Cell::Empty,
-            Cell::Empty,
-            Cell::Empty,
             Cell::Number(c.yuan),
             format!("{}补记更正（{}天→{}天）", c.month, c.days_was, c.days_now).into(),
-        ]);
+        );
+        r[1] = Cell::Number(f64::from(c.days_now) - f64::from(c.days_was));
+        rows.push(r);
     }
     let total_row = rows.len();
-    rows.push(vec![
-        "合计".into(),
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Empty,
-        Cell::Number(s.total_yuan),
-        Cell::Empty,
-    ]);
-    rows.push(vec![
+    rows.push(row("合计".into(), Cell::Number(s.total_yuan), Cell::Empty));
+    let mut signatures = row(
         format!("交管员签字：{}", s.signed_by_road_officer).into(),
-        Cell::Empty,
-        Cell::Empty,
-        format!("分管副职签字：{}", s.signed_by_deputy_head).into(),
-        Cell::Empty,
         format!("乡(镇)长审批：{}", s.approved_by_head).into(),
         Cell::Empty,
-    ]);
+    );
+    signatures[4] = format!("分管副职签字：{}", s.signed_by_deputy_head).into();
+    rows.push(signatures);
+    if let Some(p) = &s.scheme {
+        rows.push(row(
+            format!(
+                "计发办法：基本工资{}元，每月应上路{}天，每缺一天扣{}元；检查得分低于{}分扣{}元，满勤且不低于{}分奖{}元",
+                p.base_yuan,
+                p.required_days,
+                p.deduction_per_missing_day_yuan,
+                p.poor_below,
+                p.poor_deduction_yuan,
+                p.good_from,
+                p.good_bonus_yuan
+            )
+            .into(),
+            Cell::Empty,
+            Cell::Empty,
+        ));
+    }
     let sheet = Sheet {
         name: "工资表".into(),
         title: Some(format!("{} 五级公路管护人员工资表", s.township_name)),
         subtitle: Some(format!("{} 月", s.month)),
-        headers: ["姓名", "上路天数", "管护里程(公里)", "基本工资(元)", "扣减(元)", "应发(元)", "备注"]
-            .map(String::from)
-            .to_vec(),
-        widths: vec![12.0, 10.0, 14.0, 12.0, 10.0, 12.0, 20.0],
+        headers: HEADERS.map(String::from).to_vec(),
+        widths: vec![12.0, 9.0, 10.0, 13.0, 11.0, 11.0, 9.0, 9.0, 9.0, 11.0, 20.0],
         rows,
         bold_rows: vec![total_row],
-        landscape: false,
+        landscape: true,
     };
     render(&sheet, format, format!("pay-{}-{}.{}", s.township_id, s.month, format.extension()))
 }
@@ -142,7 +168,12 @@ pub fn ranking(check: &Check, ranked: &[Ranked], format: FileFormat) -> Result<D
             vec![
                 Cell::Number(f64::from(r.rank)),
                 r.result.name.as_str().into(),
-                Cell::Number((r.result.score * 10.0).round() / 10.0),
+                // A township none of whose drawn segments could be checked has no score, not 0.
+                if r.result.not_checkable {
+                    "不具备检查条件".into()
+                } else {
+                    Cell::Number((r.result.score * 10.0).round() / 10.0)
+                },
                 Cell::Number(f64::from(r.result.workers_without_record)),
                 mark(r.last_by_rule),
                 mark(r.bottom_two),

@@ -2,7 +2,8 @@
 //! open; the close by the road station, which freezes it; the signatures in order; and the
 //! corrections late records for closed months add to the next sheet (`xunjian_shared::road::month_close`).
 
-use super::patrols::{month_days, worker_months};
+use super::patrols::month_days;
+use super::road_pay::{live_lines, may_read, scheme_in, township};
 use crate::auth::AuthUser;
 use crate::db::org_units::{self, OrgUnitRow};
 use crate::db::road_hours::{self, HoursRow};
@@ -14,34 +15,8 @@ use xunjian_shared::road::attendance::WorkingHours;
 use xunjian_shared::road::month_close::{
     correction, may_sign, month_is_over, next_month, MonthAct, MonthActRecord, MonthStatus, PayCorrection, RoadSigners,
 };
-use xunjian_shared::road::pay::{pay_line, PayLine, PayRules, PaySheet};
+use xunjian_shared::road::pay::{PayRules, PayScheme, PaySheet};
 use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId, Role, UserId};
-
-/// A township inside the caller's scope (404 otherwise, so others cannot be probed).
-fn township(conn: &mut DbConn, user: &AuthUser, id: OrgUnitId) -> Result<OrgUnitRow, AppError> {
-    let town = org_units::find(conn, id)?
-        .filter(|u| user.can_see(&u.path))
-        .ok_or_else(|| AppError::with_detail(ErrorCode::OutOfScope, "township_id"))?;
-    if town.level()? != OrgLevel::Township {
-        return Err(AppError::validation("township_id", "a township"));
-    }
-    Ok(town)
-}
-
-/// Who may read pay sheets: the road station, the county, the township office (its leaders sign).
-fn may_read(user: &AuthUser) -> Result<(), AppError> {
-    if user.role.can_manage_roads() || user.role == Role::TownshipOffice {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::Forbidden))
-    }
-}
-
-/// The month's lines from the records as they stand.
-fn live_lines(conn: &mut DbConn, path: &str, month: &str, rules: &PayRules) -> Result<Vec<PayLine>, AppError> {
-    let (from, to) = month_days(month)?;
-    Ok(worker_months(conn, path, from, to)?.iter().map(|m| pay_line(rules, m)).collect())
-}
 
 fn frozen(row: &MonthRow) -> Result<PaySheet, AppError> {
     serde_json::from_str(&row.sheet).map_err(|_| corrupt("road_months.sheet"))
@@ -66,13 +41,13 @@ fn acts_of(conn: &mut DbConn, row: &MonthRow) -> Result<Vec<MonthActRecord>, App
 }
 
 /// What late records for the closed months add: for each closed month with records received after
-/// its close, each worker's pay now less the frozen pay and the corrections later closed sheets
-/// already carried.
+/// its close, each worker's pay now — by the scheme and check scores the month was closed with —
+/// less the frozen pay and the corrections later closed sheets already carried.
 fn corrections(
     conn: &mut DbConn,
     town: &OrgUnitRow,
     closed: &[MonthRow],
-    rules: &PayRules,
+    current: &PayScheme,
 ) -> Result<Vec<PayCorrection>, AppError> {
     let sheets: Vec<PaySheet> = closed.iter().map(frozen).collect::<Result<_, _>>()?;
     let mut out = Vec::new();
@@ -81,7 +56,8 @@ fn corrections(
         if road_months::received_after(conn, &town.path, &from.to_string(), &to.to_string(), row.closed_at)? == 0 {
             continue;
         }
-        for line in live_lines(conn, &town.path, &row.month, rules)? {
+        let scheme = sheets[i].scheme.as_ref().unwrap_or(current);
+        for line in live_lines(conn, town, &row.month, scheme, Some(&sheets[i]))? {
             let was = sheets[i].lines.iter().find(|f| f.month.user_id == line.month.user_id);
             let already: f64 = sheets[i + 1..]
                 .iter()
@@ -95,9 +71,10 @@ fn corrections(
     Ok(out)
 }
 
-/// The sheet of a township's month: frozen with its acts once closed; otherwise live, and — for the
-/// month after the last closed one — with the corrections.
-pub fn sheet_in(conn: &mut DbConn, town: &OrgUnitRow, month: &str, rules: &PayRules) -> Result<PaySheet, AppError> {
+/// The sheet of a township's month: frozen with its acts once closed; otherwise live by the
+/// township's scheme (the county's `defaults` until it sets one), and — for the month after the last
+/// closed one — with the corrections.
+pub fn sheet_in(conn: &mut DbConn, town: &OrgUnitRow, month: &str, defaults: &PayRules) -> Result<PaySheet, AppError> {
     let closed = road_months::of_township(conn, &town.id)?;
     if let Some(row) = closed.iter().find(|r| r.month == month) {
         let mut sheet = frozen(row)?;
@@ -113,9 +90,10 @@ pub fn sheet_in(conn: &mut DbConn, town: &OrgUnitRow, month: &str, rules: &PayRu
         sheet.acts = acts;
         return Ok(sheet);
     }
-    let lines = live_lines(conn, &town.path, month, rules)?;
+    let scheme = scheme_in(conn, &town.id, defaults)?;
+    let lines = live_lines(conn, town, month, &scheme, None)?;
     let corrections = match closed.last() {
-        Some(last) if next_month(&last.month).as_deref() == Some(month) => corrections(conn, town, &closed, rules)?,
+        Some(last) if next_month(&last.month).as_deref() == Some(month) => corrections(conn, town, &closed, &scheme)?,
         _ => vec![],
     };
     // Folded from +0.0: an empty f64 `sum()` is -0.0, which JSON shows as "-0.0".
@@ -124,6 +102,7 @@ pub fn sheet_in(conn: &mut DbConn, town: &OrgUnitRow, month: &str, rules: &PayRu
         township_id: town.id.clone(),
         township_name: town.name.clone(),
         month: month.to_owned(),
+        scheme: Some(scheme),
         lines,
         corrections,
         total_yuan: (total * 100.0).round() / 100.0,

@@ -273,14 +273,14 @@ mod tests {
 
     #[test]
     fn a_late_day_is_paid_once_on_the_next_sheet() {
-        let r = PayRules::default();
+        let r = PayRules::default().scheme();
         let m = |days| WorkerMonth { user_id: "u".into(), name: "李".into(), days_on_road: days, km_covered: 0.0 };
-        let frozen = pay_line(&r, &m(0)); // withheld
-        let live = pay_line(&r, &m(1)); // 550 with the late day
+        let frozen = pay_line(&r, &m(0), None); // withheld
+        let live = pay_line(&r, &m(1), None); // 550 with the late day
         let c = correction("2026-11", Some(&frozen), &live, 0.0).unwrap();
         assert_eq!((c.days_was, c.days_now, c.yuan), (0, 1, 550.0));
         assert_eq!(correction("2026-11", Some(&frozen), &live, 550.0), None, "paid already");
-        let two = pay_line(&r, &m(2));
+        let two = pay_line(&r, &m(2), None);
         assert_eq!(correction("2026-11", Some(&frozen), &two, 550.0).unwrap().yuan, 50.0, "only the new day");
         assert_eq!(correction("2026-11", Some(&live), &live, 0.0), None, "nothing changed");
         // A worker not on the frozen sheet (assigned since): the whole live pay.

@@ -524,6 +524,10 @@ both_backends!(a_check_publishes_only_when_every_drawn_segment_is_scored_or_not_
     let r = ranking(&app, &admin, &check).await;
     assert_eq!(marks(&r), [("猗氏镇".into(), 1, false, false, false), ("牛杜镇".into(), 2, true, false, true)]);
     assert!(r[0].result.not_checkable && !r[1].result.not_checkable);
+    // The ranking file says so too, rather than a score of 0.
+    let csv = app.get(&format!("{}?format=csv", api::road_check_ranking(check.id)), &admin).await.text().await.unwrap();
+    let yishi = csv.lines().find(|l| l.contains("猗氏镇")).unwrap_or_default();
+    assert_eq!(yishi.split(',').nth(2), Some("不具备检查条件"), "the score column: {csv}");
     // Published: no more marks either.
     expect_problem(app.send_json(Method::PUT, &mark(theirs[0]), Some(&admin), &why).await, 409, "conflict").await;
     app.stop().await;

@@ -9,7 +9,7 @@ use xunjian_shared::road::month_close::{MonthAct, MonthActRequest, MonthStatus, 
 use xunjian_shared::user::CreateUser;
 use xunjian_shared::{OrgUnitId, Role, UserId};
 
-async fn new_user(app: &TestApp, admin: &str, username: &str, role: Role, unit: OrgUnitId) -> UserId {
+pub(super) async fn new_user(app: &TestApp, admin: &str, username: &str, role: Role, unit: OrgUnitId) -> UserId {
     let body = CreateUser {
         username: username.into(),
         display_name: format!("{username}名"),
@@ -23,17 +23,17 @@ async fn new_user(app: &TestApp, admin: &str, username: &str, role: Role, unit: 
     u.id
 }
 
-async fn sheet(app: &TestApp, token: &str, town: OrgUnitId, month: &str) -> PaySheet {
+pub(super) async fn sheet(app: &TestApp, token: &str, town: OrgUnitId, month: &str) -> PaySheet {
     expect_json(app.get(&format!("{}?township_id={town}&month={month}", api::ROADS_PAY_SHEET), token).await, 200).await
 }
 
-async fn act(app: &TestApp, token: &str, town: OrgUnitId, month: &str, act: MonthAct) -> reqwest::Response {
+pub(super) async fn act(app: &TestApp, token: &str, town: OrgUnitId, month: &str, act: MonthAct) -> reqwest::Response {
     let body = MonthActRequest { month: month.into(), act };
     app.send_json(Method::POST, &api::road_month_acts(town), Some(token), &body).await
 }
 
 /// A real walk of a segment on a day of February (08:00 China time).
-async fn february_walk(app: &TestApp, token: &str, seg: &Segment, day: u32) -> Patrol {
+pub(super) async fn february_walk(app: &TestApp, token: &str, seg: &Segment, day: u32) -> Patrol {
     let start = Utc.with_ymd_and_hms(2026, 2, day, 0, 0, 0).unwrap();
     let body = SubmitPatrol {
         id: PatrolId::new(),

@@ -10,6 +10,7 @@ pub mod month_close;
 pub mod patrol;
 pub mod patrols;
 pub mod pay;
+pub mod pay_rules;
 pub mod register;
 mod track_svg;
 pub mod works;

@@ -1,8 +1,10 @@
-//! 管护员工资表: a township's month — per patrol worker the days on the road, km covered, base pay,
-//! deductions by the township's rules, pay due, and pay withheld for a month with no on-road
-//! record (第二十六条); the signature lines of 第二十一条 and the month close; the XLSX file to print and sign.
+//! 管护员工资表: a township's month — per patrol worker the days on the road and 责任到位率, km
+//! covered, base pay, the missing days' deduction, the check score with 扣劣 or 奖优, pay due, and
+//! pay withheld for a month with no on-road record (第二十六条); the township's pay scheme; the
+//! signature lines of 第二十一条 and the month close; the XLSX file to print and sign.
 
 use super::month_close::{MonthClose, Signers};
+use super::pay_rules::PayRules;
 use super::{my_township, townships};
 use crate::ctx::use_ctx;
 use crate::office::download::DownloadButton;
@@ -52,26 +54,33 @@ pub fn Pay() -> Html {
                     <h1 class="paper-title">{ (o.pay_title)(&s.township_name, &s.month) }</h1>
                     <div class="table-wrap"><table class="table report" data-testid="pay-table">
                         <thead><tr>
-                            <th>{ o.worker }</th><th class="num">{ o.days_on_road }</th><th class="num">{ o.km_covered }</th>
-                            <th class="num">{ o.base_pay }</th><th class="num">{ o.deductions }</th><th class="num">{ o.pay_due }</th><th>{ o.withheld }</th>
+                            <th>{ o.worker }</th><th class="num">{ o.days_on_road }</th><th class="num">{ o.attendance_rate }</th>
+                            <th class="num">{ o.km_covered }</th><th class="num">{ o.base_pay }</th><th class="num">{ o.attendance_deduction }</th>
+                            <th class="num">{ o.check_score }</th><th class="num">{ o.poor_deduction }</th><th class="num">{ o.bonus }</th>
+                            <th class="num">{ o.pay_due }</th><th>{ o.withheld }</th>
                         </tr></thead>
                         <tbody>
                             { for s.lines.iter().map(|l| html! {
                                 <tr class={classes!(l.withheld.then_some("flagged"))}>
                                     <td>{ &l.month.name }</td><td class="num">{ l.month.days_on_road }</td>
+                                    <td class="num">{ format!("{:.0}%", l.attendance_rate * 100.0) }</td>
                                     <td class="num">{ format!("{:.1}", l.month.km_covered) }</td><td class="num">{ format!("{:.0}", l.base_yuan) }</td>
-                                    <td class="num">{ format!("{:.0}", l.deductions_yuan) }</td><td class="num">{ format!("{:.0}", l.pay_yuan) }</td>
+                                    <td class="num">{ format!("{:.0}", l.attendance_deduction_yuan) }</td>
+                                    <td class="num" data-testid="check-score">{ l.check_score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".into()) }</td>
+                                    <td class="num">{ format!("{:.0}", l.check_deduction_yuan) }</td><td class="num">{ format!("{:.0}", l.bonus_yuan) }</td>
+                                    <td class="num" data-testid="pay-due">{ format!("{:.0}", l.pay_yuan) }</td>
                                     <td class="error">{ if l.withheld { o.withheld_26 } else { "" } }</td>
                                 </tr>
                             }) }
                         </tbody>
-                        <tfoot><tr><th colspan="5">{ o.total }</th><th class="num">{ format!("{:.0}", s.total_yuan) }</th><th></th></tr></tfoot>
+                        <tfoot><tr><th colspan="9">{ o.total }</th><th class="num">{ format!("{:.0}", s.total_yuan) }</th><th></th></tr></tfoot>
                     </table></div>
                     <div class="signature">
                         <p>{ o.sign_officer }{ &s.signed_by_road_officer }{ "__________" }</p>
                         <p>{ o.sign_deputy }{ &s.signed_by_deputy_head }{ "__________" }</p>
                         <p>{ o.sign_head }{ &s.approved_by_head }{ "__________" }</p>
                     </div>
+                    <PayRules township_id={s.township_id.clone()} offline={view.load.offline()} on_saved={view.reload.clone()} />
                     <MonthClose sheet={s.clone()} offline={view.load.offline()} on_done={view.reload.clone()} />
                     if matches!(ctx.role(), Role::TownshipOffice | Role::CountyAdmin) && !view.load.offline() {
                         <Signers township_id={s.township_id.clone()} />
