@@ -211,7 +211,14 @@ pub fn load(db: &Db, now: i64) -> Result<(), AppError> {
                     let user = crate::auth::AuthUser::of_row(conn, &wid)?;
                     let at = crate::db::from_millis(now);
                     let segs = [seg.clone()];
-                    crate::services::road_issues::register_findings(conn, &user, body.id, &body.findings, &segs, at)?;
+                    crate::services::road_issues::register_findings(
+                        conn,
+                        &user,
+                        Some(body.id),
+                        &body.findings,
+                        &segs,
+                        at,
+                    )?;
                 }
             }
         }

@@ -5,6 +5,7 @@ mod months;
 mod notices;
 mod pay;
 mod segments;
+mod station;
 
 use super::*;
 use chrono::{Datelike, Duration, Utc};

@@ -12,12 +12,13 @@ use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use xunjian_shared::hazard::{ActOnHazard, ReferralTarget};
-use xunjian_shared::road::issue::{RoadIssueDetail, RoadIssuePage};
+use xunjian_shared::road::issue::{RoadFinding, RoadIssueDetail, RoadIssuePage};
 use xunjian_shared::road::works::{ActOnWorks, FileWorks, Works, WorksStatus};
 use xunjian_shared::{OrgUnitId, Problem, RoadIssueId, SegmentId, WorksId};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/road-issues", web::get().to(list))
+        .route("/road-issues", web::post().to(register))
         .route("/road-issues/{id}", web::get().to(get))
         .route("/road-issues/{id}/actions", web::post().to(act))
         .route("/road-works", web::get().to(list_works))
@@ -62,6 +63,23 @@ pub async fn list(
         offset: q.offset.unwrap_or(0).max(0),
     };
     Ok(web::Json(road_issues::list(&state, &user, query).await?))
+}
+
+/// The road station registers a road issue it found itself (第十八条) on a segment of its township;
+/// it goes through the same procedure as a patrol's finding. Sent again with the same id and
+/// finding: 200 with the issue as registered.
+#[utoipa::path(post, path = "/api/v1/road-issues", operation_id = "register_road_issue", tag = "roads", security(("bearer" = [])), request_body = RoadFinding,
+    responses((status = 201, body = RoadIssueDetail), (status = 200, description = "already registered by this request", body = RoadIssueDetail),
+        (status = 403, description = "forbidden (not a road station), out_of_scope (a segment of another township)", body = Problem),
+        (status = 409, description = "already_exists: the id names another issue", body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn register(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    body: Json<RoadFinding>,
+) -> Result<HttpResponse, AppError> {
+    let (created, detail) = road_issues::register(&state, &user, body.into_inner()).await?;
+    Ok(if created { HttpResponse::Created() } else { HttpResponse::Ok() }.json(detail))
 }
 
 /// A road issue with its timeline and the actions the caller may take now.

@@ -143,7 +143,9 @@ pub async fn assignments(
     Ok(web::Json(roads::assignment_report(&state, &user, q.org_unit_id).await?))
 }
 
-/// Submit an on-road record (patrol worker); the same id again answers the stored one.
+/// Submit an on-road record: a patrol worker on their assigned segments, or the road station on any
+/// segment of its township (its own patrols, 第十八条; they are no worker's day on the road). The same id
+/// again answers the stored one.
 #[utoipa::path(post, path = "/api/v1/patrols", operation_id = "submit_patrol", tag = "roads", security(("bearer" = [])), request_body = SubmitPatrol,
     responses((status = 201, body = Patrol), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub async fn submit_patrol(

@@ -4,6 +4,7 @@
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
 use crate::db::patrols::{self, Coverage, PatrolRow};
+use crate::db::roads::SegmentRow;
 use crate::db::{attachments, road_hours, roads, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
@@ -45,9 +46,13 @@ pub fn submit_in(
     now: DateTime<Utc>,
     rule: &OnRoadRule,
 ) -> Result<Patrol, AppError> {
-    if user.role != Role::PatrolWorker {
-        return Err(AppError::new(ErrorCode::Forbidden));
-    }
+    // 管护员 patrol their assigned segments; the road station patrols any segment of its township
+    // (第十八条: its own records, not a worker's day on the road).
+    let station = match user.role {
+        Role::PatrolWorker => false,
+        Role::RoadStation => true,
+        _ => return Err(AppError::new(ErrorCode::Forbidden)),
+    };
     check(req, now)?;
     let body = serde_json::to_string(req).map_err(AppError::internal)?;
     if let Some((row, cov)) = patrols::find(conn, req.id)? {
@@ -60,9 +65,17 @@ pub fn submit_in(
     let me = user.id.to_string();
     let mut segments = Vec::new();
     for id in &req.segment_ids {
-        let s = roads::find_segment(conn, *id)?.filter(|s| s.worker_id.as_deref() == Some(me.as_str())).ok_or_else(
-            || AppError::with_detail(ErrorCode::OutOfScope, format!("segment {id} is not assigned to you")),
-        )?;
+        let mine = |s: &SegmentRow| {
+            if station {
+                user.can_see(&s.scope_path)
+            } else {
+                s.worker_id.as_deref() == Some(me.as_str())
+            }
+        };
+        let s = roads::find_segment(conn, *id)?.filter(mine).ok_or_else(|| {
+            let why = if station { "is not in your township" } else { "is not assigned to you" };
+            AppError::with_detail(ErrorCode::OutOfScope, format!("segment {id} {why}"))
+        })?;
         segments.push(s);
     }
     let photos: Vec<PhotoRef> = req.checks.iter().filter_map(|c| c.photo.clone()).collect();
@@ -103,7 +116,7 @@ pub fn submit_in(
     changes::created(conn, Kind::Patrol, &row.id, &row.scope_path, row.received_at)?;
     changes::record(conn, Kind::Patrol, &row.id, &Audience::User(me), false, row.received_at)?;
     attachments::add_refs_new(conn, &photos, "patrol", &row.id, &row.scope_path)?;
-    super::road_issues::register_findings(conn, user, req.id, &req.findings, &segments, now)?;
+    super::road_issues::register_findings(conn, user, Some(req.id), &req.findings, &segments, now)?;
     patrols::to_dto(&row, cov)
 }
 

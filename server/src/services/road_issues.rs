@@ -111,12 +111,12 @@ fn feed(conn: &mut DbConn, row: &IssueRow, worker: Option<&str>, at: i64) -> Res
     Ok(())
 }
 
-/// Registers a patrol's findings as road issues in the caller's transaction; each is on one of
-/// the patrol's segments (`segments`) and tells the township road station.
+/// Registers findings as road issues in the caller's transaction — a patrol's (`patrol_id`) or the
+/// road station's own (none); each is on one of `segments` and tells the township road station.
 pub fn register_findings(
     conn: &mut DbConn,
     user: &AuthUser,
-    patrol_id: PatrolId,
+    patrol_id: Option<PatrolId>,
     findings: &[RoadFinding],
     segments: &[SegmentRow],
     now: DateTime<Utc>,
@@ -132,7 +132,7 @@ pub fn register_findings(
         }
         let mut row = IssueRow {
             id: f.id,
-            patrol_id: Some(patrol_id),
+            patrol_id,
             segment_id: f.segment_id,
             scope_path: seg.scope_path.clone(),
             category: f.category,
@@ -167,6 +167,52 @@ pub fn register_findings(
         notify::send(conn, &[(Role::RoadStation, NoticeKind::NewFinding)], about, &row.scope_path, now_ms)?;
     }
     Ok(())
+}
+
+/// How far ahead of the server's clock a finding's time may be (a device's clock drifts).
+const CLOCK_SKEW_MINUTES: i64 = 5;
+
+/// The road station registers a road issue it found itself (第十八条: the station patrols the
+/// roads and stops and reports what harms them) on a segment of its township. The same request
+/// again (same id, same finding, same station account) answers the issue as registered, `false`;
+/// another finding under a used id is 409 `already_exists`.
+pub async fn register(
+    state: &AppState,
+    user: &AuthUser,
+    req: RoadFinding,
+) -> Result<(bool, RoadIssueDetail), AppError> {
+    if user.role != Role::RoadStation {
+        return Err(AppError::new(ErrorCode::Forbidden));
+    }
+    let now = state.clock.now();
+    req.validate().map_err(|(field, why)| AppError::validation(field, why))?;
+    if req.found_at > now + chrono::Duration::minutes(CLOCK_SKEW_MINUTES) {
+        return Err(AppError::validation("found_at", "is in the future"));
+    }
+    let user = user.clone();
+    state
+        .db
+        .write(move |conn| {
+            let id = req.id.to_string();
+            if let Some(old) = db::find_full(conn, &id)? {
+                let same = old.row.registered_by == Some(user.id)
+                    && old.row.patrol_id.is_none()
+                    && old.row.segment_id == req.segment_id
+                    && old.row.category == req.category
+                    && old.row.description == req.description.trim();
+                if !same {
+                    return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
+                }
+                return Ok((false, old.detail(conn, &user, now)?));
+            }
+            let seg = roads::find_segment(conn, req.segment_id)?
+                .filter(|s| user.can_see(&s.scope_path))
+                .ok_or_else(|| AppError::with_detail(ErrorCode::OutOfScope, "segment_id"))?;
+            register_findings(conn, &user, None, &[req], std::slice::from_ref(&seg), now)?;
+            let full = lifecycle::find_visible::<IssueFull>(conn, &user, &id)?;
+            Ok((true, full.detail(conn, &user, now)?))
+        })
+        .await
 }
 
 /// Filters of the road issue list.
