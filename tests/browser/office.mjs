@@ -315,6 +315,13 @@ export async function officeSteps({ steps, tmp }) {
       o.road = await desktop('road', 'yishi.road');
       await o.road.waitForSelector('[data-testid=road-issue-list] tbody tr');
       await shot(o.road, 'road-station-home');
+      // 第十八条: the station registers what it found on its own round; it joins the list.
+      const before = await o.road.locator('[data-testid=road-issue-list] tbody tr').count();
+      await o.road.fill('[data-testid=issue-description]', '交管站巡查发现路肩堆放柴草');
+      await o.road.click('[data-testid=issue-submit]');
+      await o.road.waitForSelector('[data-testid=issue-message].notice');
+      await o.road.waitForFunction((n) => document.querySelectorAll('[data-testid=road-issue-list] tbody tr').length === n + 1, before);
+      equal(server.sql("select count(*) from road_issues where patrol_id is null and description = '交管站巡查发现路肩堆放柴草'"), '1', 'on the server, no patrol');
       o.admin = await desktop('admin', 'admin');
       await o.admin.waitForSelector('[data-testid=dashboard][data-level=county]');
       await o.admin.waitForSelector('[data-testid=unit-table] tr[data-unit="牛杜镇"]');

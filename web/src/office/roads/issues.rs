@@ -1,6 +1,8 @@
-//! 道路问题: the road station's queue of patrol findings (the road station's home), open first,
-//! with the count per status; each opens its page with the actions the server allows.
+//! 道路问题: the road station's queue of patrol findings and its own (the road station's home), open
+//! first, with the count per status; each opens its page with the actions the server allows. The
+//! station registers what it finds itself above the list (第十八条).
 
+use super::issue_form::RegisterIssue;
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::office::hazard_table::status_chips;
@@ -11,6 +13,7 @@ use web_sys::HtmlSelectElement;
 use xunjian_shared::api as paths;
 use xunjian_shared::hazard::HazardStatus;
 use xunjian_shared::road::issue::RoadIssuePage;
+use xunjian_shared::Role;
 use yew::prelude::*;
 
 #[component]
@@ -46,6 +49,9 @@ pub fn RoadIssues() -> Html {
                     </select>
                 </label>
             </div>
+            if ctx.role() == Role::RoadStation && !view.load.offline() {
+                <RegisterIssue on_done={view.reload.clone()} />
+            }
             { offline_note(&ctx, &view.load) }
             if let Some(h) = not_ready(&ctx, &view.load) { { h } }
             if let Some(page) = view.load.data() {

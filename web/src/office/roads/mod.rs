@@ -5,6 +5,7 @@ pub mod check;
 pub mod checks;
 pub mod funds;
 pub mod issue;
+pub mod issue_form;
 pub mod issues;
 pub mod month_close;
 pub mod patrol;
