@@ -15,6 +15,7 @@ use xunjian_shared::road::patrol::{Patrol, PatrolSummary, SubmitPatrol};
 use xunjian_shared::road::register::Segment;
 use xunjian_shared::road::track::TrackPoint;
 use xunjian_shared::road::works::{ActOnWorks, FileWorks, Works, WorksAction, WorksKind, WorksStatus};
+use xunjian_shared::road::ResponsibleUnit;
 use xunjian_shared::sync::{OpBody, OpOutcome};
 use xunjian_shared::{PatrolId, RoadIssueId};
 
@@ -274,9 +275,23 @@ both_backends!(works_are_filed_approved_and_done_and_a_finding_links_to_them, |a
         "reason_required",
     )
     .await;
-    let approve = WorksAction::Approve { conditions: "施工后三日内恢复路面".into() };
+    // On a 乡道 the filing is the township's (第五条), and an approval names the 行政审批局's number.
+    assert_eq!(w.filed_with, ResponsibleUnit::Township);
+    let bare = WorksAction::Approve { conditions: "施工后三日内恢复路面".into(), approval_ref: " ".into() };
+    let p = expect_problem(
+        app.send_json(Method::POST, &url, Some(&station), &step(bare, 1)).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert!(p.detail.unwrap().starts_with("approval_ref"));
+    let approve = WorksAction::Approve {
+        conditions: "施工后三日内恢复路面".into(),
+        approval_ref: " 临审批〔2026〕12号 ".into(),
+    };
     let w: Works = expect_json(app.send_json(Method::POST, &url, Some(&station), &step(approve, 1)).await, 200).await;
     assert_eq!((w.status, w.decision_note.as_str()), (WorksStatus::Approved, "施工后三日内恢复路面"));
+    assert_eq!(w.approval_ref, "临审批〔2026〕12号");
     let w: Works =
         expect_json(app.send_json(Method::POST, &url, Some(&station), &step(WorksAction::Complete, 2)).await, 200)
             .await;
@@ -294,6 +309,53 @@ both_backends!(works_are_filed_approved_and_done_and_a_finding_links_to_them, |a
         "not_found",
     )
     .await;
+    app.stop().await;
+});
+
+both_backends!(works_on_a_county_road_are_filed_with_the_transport_bureau_and_decided_by_the_county, |app| {
+    let station = app.login("yishi.road").await.access_token;
+    let admin = app.login("admin").await.access_token;
+    // yishi.patrol2 keeps 猗氏镇's stretch of X321, a county road.
+    let segs: Vec<Segment> =
+        expect_json(app.get(api::SEGMENTS, &app.login("yishi.patrol2").await.access_token).await, 200).await;
+    let roads: Vec<xunjian_shared::road::register::Road> = expect_json(app.get(api::ROADS, &admin).await, 200).await;
+    let x321 = roads.iter().find(|r| r.code == "X321").unwrap().id;
+    let seg = segs.iter().find(|s| s.road_id == x321).expect("the X321 segment");
+    let day = |d| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let filing = FileWorks {
+        id: None,
+        segment_id: seg.id,
+        kind: WorksKind::Pole,
+        applicant: "县供电公司".into(),
+        description: "路肩外缘栽电杆两根".into(),
+        planned_from: day(5),
+        planned_to: day(6),
+        location: None,
+        issue_id: None,
+    };
+    let w: Works = expect_json(app.send_json(Method::POST, api::ROAD_WORKS, Some(&station), &filing).await, 201).await;
+    assert_eq!(w.filed_with, ResponsibleUnit::TransportBureau, "县道报备县交通运输局执法队");
+    let url = api::road_works_actions(w.filed.id.unwrap());
+    let step = |action, v| ActOnWorks { action, expected_version: v };
+    let approve =
+        || WorksAction::Approve { conditions: String::new(), approval_ref: "临审批〔2026〕30号".into() };
+    let p = expect_problem(
+        app.send_json(Method::POST, &url, Some(&station), &step(approve(), 1)).await,
+        409,
+        "role_not_allowed",
+    )
+    .await;
+    assert!(p.detail.unwrap().contains("县交通运输局"), "says where it is filed");
+    let refuse = WorksAction::Refuse { reason: "影响排水".into() };
+    expect_problem(app.send_json(Method::POST, &url, Some(&station), &step(refuse, 1)).await, 409, "role_not_allowed")
+        .await;
+    let w: Works = expect_json(app.send_json(Method::POST, &url, Some(&admin), &step(approve(), 1)).await, 200).await;
+    assert_eq!((w.status, w.approval_ref.as_str()), (WorksStatus::Approved, "临审批〔2026〕30号"));
+    // The station still records the works done on its township's stretch.
+    let w: Works =
+        expect_json(app.send_json(Method::POST, &url, Some(&station), &step(WorksAction::Complete, 2)).await, 200)
+            .await;
+    assert_eq!(w.status, WorksStatus::Done);
     app.stop().await;
 });
 

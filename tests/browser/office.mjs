@@ -407,6 +407,9 @@ export async function officeSteps({ steps, tmp }) {
       const page = o.road;
       await page.click('a[data-tab="#/works"]');
       await page.waitForSelector('[data-testid=file-works]');
+      // On a 乡道 (Y045) the filing is the township's to decide (第五条); a county road's is the county's.
+      const y045 = await page.locator('[data-testid=works-segment] option', { hasText: 'Y045' }).first().getAttribute('value');
+      await page.selectOption('[data-testid=works-segment]', y045);
       await page.fill('[data-testid=works-applicant]', '东街村委会');
       await page.fill('[data-testid=works-description]', '路肩下埋设自来水管道 200 米');
       await page.fill('[data-testid=works-from]', '2026-12-01');
@@ -414,12 +417,14 @@ export async function officeSteps({ steps, tmp }) {
       await page.click('[data-testid=works-submit]');
       const row = '[data-testid=works-table] tr[data-applicant="东街村委会"]';
       await page.waitForSelector(`${row}[data-status=requested]`);
+      equal(await page.getAttribute(`${row} [data-testid=works-filed-with]`, 'data-unit'), 'township', 'filed with the township');
       await page.fill(`${row} [data-testid=works-words]`, '夜间施工，回填压实，恢复路肩');
+      await page.fill(`${row} [data-testid=works-ref]`, '临审批〔2026〕12号');
       await page.click(`${row} button[data-works-action=approve]`);
       await page.waitForSelector(`${row}[data-status=approved]`);
       await page.click(`${row} button[data-works-action=complete]`);
       await page.waitForSelector(`${row}[data-status=done]`);
-      equal(server.sql("select status from road_works where applicant = '东街村委会'"), 'done', 'on the server');
+      equal(server.sql("select status || ' ' || approval_ref from road_works where applicant = '东街村委会'"), 'done 临审批〔2026〕12号', 'on the server');
       // The pay sheet of last month: the demo's 20 and 12 days on the road.
       await page.click('a[data-tab="#/pay"]');
       await page.waitForSelector('[data-testid=pay-table] tbody tr');

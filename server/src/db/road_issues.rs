@@ -11,6 +11,7 @@ use xunjian_shared::hazard::{HazardState, HazardStatus, ReferralTarget};
 use xunjian_shared::premise::GeoPoint;
 use xunjian_shared::road::issue::{FindingCategory, RoadIssue};
 use xunjian_shared::road::works::{FileWorks, Works, WorksKind, WorksStatus};
+use xunjian_shared::road::ResponsibleUnit;
 use xunjian_shared::{PatrolId, RoadIssueId, SegmentId, UserId, WorksId};
 
 /// A row of `road_issues`, typed like `HazardRow`.
@@ -244,6 +245,10 @@ pub struct WorksRow {
     pub created_at: i64,
     pub decided_at: Option<i64>,
     pub done_at: Option<i64>,
+    /// Where it is filed (第五条), a `ResponsibleUnit`.
+    pub filed_with: String,
+    /// The 行政审批局's approval number, once approved.
+    pub approval_ref: String,
 }
 
 impl WorksRow {
@@ -273,6 +278,8 @@ impl WorksRow {
             created_at: from_millis(self.created_at),
             decided_at: self.decided_at.map(from_millis),
             done_at: self.done_at.map(from_millis),
+            filed_with: ResponsibleUnit::parse(&self.filed_with).ok_or_else(|| corrupt("road_works.filed_with"))?,
+            approval_ref: self.approval_ref.clone(),
             version: self.version,
         })
     }

@@ -452,6 +452,8 @@ diesel::table! {
         created_at -> BigInt,
         decided_at -> Nullable<BigInt>,
         done_at -> Nullable<BigInt>,
+        filed_with -> Text,
+        approval_ref -> Text,
     }
 }
 

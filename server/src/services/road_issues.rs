@@ -18,8 +18,9 @@ use xunjian_shared::road::issue::{
     allowed_road_actions, apply_road, registered, RoadFinding, RoadIssueDetail, RoadIssuePage,
 };
 use xunjian_shared::road::works::{
-    may_manage_works, works_next, ActOnWorks, FileWorks, Works, WorksAction, WorksStatus,
+    filed_with, may_decide_works, may_manage_works, works_next, ActOnWorks, FileWorks, Works, WorksAction, WorksStatus,
 };
+use xunjian_shared::road::{ResponsibleUnit, RoadLevel};
 use xunjian_shared::{ErrorCode, OrgUnitId, PatrolId, Role, SegmentId, WorksId};
 
 /// A road issue in the shared lifecycle, with road roles: a patrol worker sees the ones they found
@@ -265,6 +266,10 @@ pub async fn file_works(state: &AppState, user: &AuthUser, req: FileWorks) -> Re
             let seg = roads::find_segment(conn, req.segment_id)?
                 .filter(|s| user.can_see(&s.scope_path))
                 .ok_or_else(|| AppError::with_detail(ErrorCode::NotFound, "segment_id"))?;
+            let road = roads::find_road(conn, seg.road_id.parse().map_err(AppError::internal)?)?
+                .ok_or_else(|| AppError::internal(std::io::Error::other("a segment without its road")))?;
+            let level = RoadLevel::parse(&road.level)
+                .ok_or_else(|| AppError::internal(std::io::Error::other("corrupt roads.level")))?;
             let id = req.id.unwrap_or_default();
             if db::find_works(conn, &id.to_string())?.is_some() {
                 return Err(AppError::with_detail(ErrorCode::AlreadyExists, "id"));
@@ -303,6 +308,8 @@ pub async fn file_works(state: &AppState, user: &AuthUser, req: FileWorks) -> Re
                 created_at: now,
                 decided_at: None,
                 done_at: None,
+                filed_with: filed_with(level).as_str().into(),
+                approval_ref: String::new(),
             };
             db::insert_works(conn, &row)?;
             if let Some(issue) = linked {
@@ -316,6 +323,7 @@ pub async fn file_works(state: &AppState, user: &AuthUser, req: FileWorks) -> Re
 
 /// Approves, refuses or completes a filing.
 pub async fn act_on_works(state: &AppState, user: &AuthUser, id: WorksId, req: ActOnWorks) -> Result<Works, AppError> {
+    req.action.validate().map_err(|(field, why)| AppError::validation(field, why))?;
     let user = user.clone();
     let now = state.now_ms();
     state
@@ -332,10 +340,25 @@ pub async fn act_on_works(state: &AppState, user: &AuthUser, id: WorksId, req: A
             }
             let status = WorksStatus::parse(&row.status)
                 .ok_or_else(|| AppError::internal(std::io::Error::other("corrupt road_works.status")))?;
-            let next = works_next(status, &req.action, user.role).map_err(|r| AppError::new(r.into()))?;
+            let authority = ResponsibleUnit::parse(&row.filed_with)
+                .ok_or_else(|| AppError::internal(std::io::Error::other("corrupt road_works.filed_with")))?;
+            let next = works_next(status, &req.action, user.role, authority).map_err(|r| {
+                let code: ErrorCode = r.into();
+                if code == ErrorCode::RoleNotAllowed {
+                    let who = if may_decide_works(Role::RoadStation, authority) {
+                        "the road station or the county"
+                    } else {
+                        "the county"
+                    };
+                    AppError::with_detail(code, format!("filed with {}: decided by {who}", authority.label_zh()))
+                } else {
+                    AppError::new(code)
+                }
+            })?;
             match &req.action {
-                WorksAction::Approve { conditions } => {
+                WorksAction::Approve { conditions, approval_ref } => {
                     row.decision_note = conditions.trim().into();
+                    row.approval_ref = approval_ref.trim().into();
                     (row.decided_by, row.decided_at) = (Some(user.id.to_string()), Some(now));
                 }
                 WorksAction::Refuse { reason } => {

@@ -1,7 +1,10 @@
-//! Works in the road area (涉路施工: 埋管、栽杆、开路、修渠) under 先报备、再批复、后实施: filed with
-//! the township road station before approval, approved or refused, then reported done. A patrol
-//! finding of works nobody filed (未报备施工) can be linked to the filing made afterwards.
+//! Works in the road area (涉路施工: 埋管、栽杆、开路、修渠) under 先报备、再批复、后实施 (第五条): filed
+//! with the authority of the road's level before approval — 国省道 with 公路段, 县道 with the county
+//! transport bureau's enforcement team, 乡村道 with the township — approved (with the 行政审批局's
+//! approval number) or refused by that authority, then reported done. A patrol finding of works nobody
+//! filed (未报备施工) can be linked to the filing made afterwards.
 
+use super::{ResponsibleUnit, RoadLevel};
 use crate::ids::{OrgUnitId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
 use crate::role::Role;
@@ -102,8 +105,13 @@ impl WorksStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum WorksAction {
-    /// 批复 with conditions (e.g. 恢复路面, 设置警示标志).
-    Approve { conditions: String },
+    /// 批复 with conditions (e.g. 恢复路面, 设置警示标志) and the 行政审批局's approval number
+    /// (第五条: 必须经行政审批局申请批复后方可实施), 1 to 200 characters.
+    Approve {
+        conditions: String,
+        #[serde(default)]
+        approval_ref: String,
+    },
     /// Refuse, with the reason.
     Refuse { reason: String },
     /// Report the works finished (and the road restored).
@@ -131,14 +139,60 @@ impl From<WorksRefusal> for crate::ErrorCode {
     }
 }
 
-/// Who may file and decide works: the township road station and the county transport bureau.
+/// Who may record filings: the township road station and the county transport bureau.
 pub fn may_manage_works(role: Role) -> bool {
     matches!(role, Role::RoadStation | Role::CountyAdmin)
 }
 
-/// The status after `action`: 先报备 (requested) → 再批复 (approved or refused) → 后实施 (done).
-pub fn works_next(status: WorksStatus, action: &WorksAction, role: Role) -> Result<WorksStatus, WorksRefusal> {
-    if !may_manage_works(role) {
+/// Where works on a road of `level` are filed (第五条): 国省道报备公路段、县道报备县交通运输局执法队、
+/// 乡村两级道路报备乡镇政府.
+pub fn filed_with(level: RoadLevel) -> ResponsibleUnit {
+    match level {
+        RoadLevel::National | RoadLevel::Provincial => ResponsibleUnit::HighwaySection,
+        RoadLevel::County => ResponsibleUnit::TransportBureau,
+        RoadLevel::Township | RoadLevel::Village => ResponsibleUnit::Township,
+    }
+}
+
+/// Who decides a filing made with `authority`: the township's filings its road station (for the
+/// 乡镇政府) or the county; the transport bureau's the county; the 公路段's the county, which records
+/// the 公路段's reply (公路段 has no account here).
+pub fn may_decide_works(role: Role, authority: ResponsibleUnit) -> bool {
+    match authority {
+        ResponsibleUnit::Township | ResponsibleUnit::VillageCommittee => may_manage_works(role),
+        ResponsibleUnit::TransportBureau | ResponsibleUnit::HighwaySection => role == Role::CountyAdmin,
+    }
+}
+
+impl WorksAction {
+    /// Checks the parts that need no database: an approval names its approval number.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if let WorksAction::Approve { approval_ref, conditions } = self {
+            let n = approval_ref.trim().chars().count();
+            if n == 0 || n > MAX_SHORT_TEXT {
+                return Err((
+                    "approval_ref",
+                    format!("the 行政审批局's approval number, 1 to {MAX_SHORT_TEXT} characters"),
+                ));
+            }
+            if conditions.trim().chars().count() > MAX_FREE_TEXT {
+                return Err(("conditions", format!("at most {MAX_FREE_TEXT} characters")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The status after `action` on a filing made with `authority`: 先报备 (requested) → 再批复
+/// (approved or refused, by the authority) → 后实施 (done).
+pub fn works_next(
+    status: WorksStatus,
+    action: &WorksAction,
+    role: Role,
+    authority: ResponsibleUnit,
+) -> Result<WorksStatus, WorksRefusal> {
+    let deciding = matches!(action, WorksAction::Approve { .. } | WorksAction::Refuse { .. });
+    if !may_manage_works(role) || (deciding && !may_decide_works(role, authority)) {
         return Err(WorksRefusal::RoleNotAllowed);
     }
     match (status, action) {
@@ -227,6 +281,12 @@ pub struct Works {
     pub decided_at: Option<DateTime<Utc>>,
     /// When reported done.
     pub done_at: Option<DateTime<Utc>>,
+    /// Where it is filed, by the road's level (第五条): `highway_section`, `transport_bureau` or
+    /// `township`; who decides follows.
+    pub filed_with: ResponsibleUnit,
+    /// The 行政审批局's approval number, once approved.
+    #[serde(default)]
+    pub approval_ref: String,
     /// Raised by every step.
     pub version: i64,
 }
@@ -246,32 +306,73 @@ pub struct ActOnWorks {
 mod tests {
     use super::*;
 
+    const TOWN: ResponsibleUnit = ResponsibleUnit::Township;
+
+    fn approve() -> WorksAction {
+        WorksAction::Approve {
+            conditions: "施工后恢复路面".into(), approval_ref: "临审批〔2026〕12号".into()
+        }
+    }
+
     #[test]
     fn file_first_then_approve_then_build() {
-        let approve = WorksAction::Approve { conditions: "施工后恢复路面".into() };
-        assert_eq!(works_next(WorksStatus::Requested, &approve, Role::RoadStation), Ok(WorksStatus::Approved));
-        assert_eq!(works_next(WorksStatus::Approved, &WorksAction::Complete, Role::RoadStation), Ok(WorksStatus::Done));
+        let approve = approve();
+        assert_eq!(works_next(WorksStatus::Requested, &approve, Role::RoadStation, TOWN), Ok(WorksStatus::Approved));
+        let done = works_next(WorksStatus::Approved, &WorksAction::Complete, Role::RoadStation, TOWN);
+        assert_eq!(done, Ok(WorksStatus::Done));
         // Works cannot be reported done before approval, nor decided twice.
         assert_eq!(
-            works_next(WorksStatus::Requested, &WorksAction::Complete, Role::RoadStation),
+            works_next(WorksStatus::Requested, &WorksAction::Complete, Role::RoadStation, TOWN),
             Err(WorksRefusal::TransitionNotAllowed)
         );
         assert_eq!(
-            works_next(WorksStatus::Refused, &approve, Role::CountyAdmin),
+            works_next(WorksStatus::Refused, &approve, Role::CountyAdmin, TOWN),
             Err(WorksRefusal::TransitionNotAllowed)
         );
-        assert_eq!(works_next(WorksStatus::Done, &approve, Role::RoadStation), Err(WorksRefusal::TransitionNotAllowed));
+        let twice = works_next(WorksStatus::Done, &approve, Role::RoadStation, TOWN);
+        assert_eq!(twice, Err(WorksRefusal::TransitionNotAllowed));
     }
 
     #[test]
     fn refusal_needs_a_reason_and_the_right_role() {
         let empty = WorksAction::Refuse { reason: "  ".into() };
-        assert_eq!(works_next(WorksStatus::Requested, &empty, Role::RoadStation), Err(WorksRefusal::ReasonRequired));
+        let r = works_next(WorksStatus::Requested, &empty, Role::RoadStation, TOWN);
+        assert_eq!(r, Err(WorksRefusal::ReasonRequired));
         let why = WorksAction::Refuse { reason: "影响排水".into() };
-        assert_eq!(works_next(WorksStatus::Requested, &why, Role::RoadStation), Ok(WorksStatus::Refused));
+        assert_eq!(works_next(WorksStatus::Requested, &why, Role::RoadStation, TOWN), Ok(WorksStatus::Refused));
         for role in [Role::PatrolWorker, Role::GridWorker, Role::TownshipOffice, Role::Enforcement, Role::FireBrigade] {
-            assert_eq!(works_next(WorksStatus::Requested, &why, role), Err(WorksRefusal::RoleNotAllowed));
+            assert_eq!(works_next(WorksStatus::Requested, &why, role, TOWN), Err(WorksRefusal::RoleNotAllowed));
         }
+    }
+
+    #[test]
+    fn filings_go_to_the_authority_of_the_roads_level() {
+        use RoadLevel as L;
+        let at: Vec<_> = [L::National, L::Provincial, L::County, L::Township, L::Village].map(filed_with).to_vec();
+        use ResponsibleUnit as U;
+        assert_eq!(at, [U::HighwaySection, U::HighwaySection, U::TransportBureau, U::Township, U::Township]);
+        // The station decides the township's filings only; the county every one (it records 公路段's).
+        for authority in [U::TransportBureau, U::HighwaySection] {
+            let r = works_next(WorksStatus::Requested, &approve(), Role::RoadStation, authority);
+            assert_eq!(r, Err(WorksRefusal::RoleNotAllowed), "{authority:?}");
+            let r = works_next(WorksStatus::Requested, &approve(), Role::CountyAdmin, authority);
+            assert_eq!(r, Ok(WorksStatus::Approved));
+        }
+        // Reporting done is no decision: the station records it on any road of its township.
+        let done = works_next(WorksStatus::Approved, &WorksAction::Complete, Role::RoadStation, U::TransportBureau);
+        assert_eq!(done, Ok(WorksStatus::Done));
+    }
+
+    #[test]
+    fn an_approval_names_its_approval_number() {
+        assert!(approve().validate().is_ok());
+        let bare = WorksAction::Approve { conditions: String::new(), approval_ref: "  ".into() };
+        assert_eq!(bare.validate().unwrap_err().0, "approval_ref");
+        let long = WorksAction::Approve { conditions: String::new(), approval_ref: "号".repeat(201) };
+        assert_eq!(long.validate().unwrap_err().0, "approval_ref");
+        assert!(WorksAction::Complete.validate().is_ok());
+        let old: WorksAction = serde_json::from_str(r#"{"action":"approve","conditions":""}"#).unwrap();
+        assert_eq!(old.validate().unwrap_err().0, "approval_ref", "an approval without one is read, then refused");
     }
 
     #[test]

@@ -149,6 +149,8 @@ pub struct OfficeTexts {
     pub refuse: &'static str,
     pub complete: &'static str,
     pub conditions_or_reason: &'static str,
+    pub approval_ref: &'static str,
+    pub filed_with: &'static str,
     pub new_check: &'static str,
     pub check_kind: &'static str,
     pub monthly_random: &'static str,

@@ -136,6 +136,8 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     refuse: "Refuse",
     complete: "Completed",
     conditions_or_reason: "Conditions, or why refused",
+    approval_ref: "Approval number (行政审批局)",
+    filed_with: "Filed with",
     new_check: "New check",
     check_kind: "Kind",
     monthly_random: "Monthly random check",

@@ -134,6 +134,8 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     refuse: "不予批准",
     complete: "施工完毕",
     conditions_or_reason: "批复条件或不批准的理由",
+    approval_ref: "行政审批局批复文号",
+    filed_with: "报备单位",
     new_check: "新建抽查",
     check_kind: "类型",
     monthly_random: "月度随机抽查",

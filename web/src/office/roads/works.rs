@@ -36,7 +36,7 @@ pub fn WorksPage() -> Html {
                 <div class="table-wrap"><table class="table" data-testid="works-table">
                     <thead><tr>
                         <th>{ o.col_segment }</th><th>{ o.works_kind }</th><th>{ o.applicant }</th><th>{ o.works_description }</th>
-                        <th>{ o.planned }</th><th>{ o.col_status }</th><th>{ o.actions_title }</th>
+                        <th>{ o.planned }</th><th>{ o.filed_with }</th><th>{ o.col_status }</th><th>{ o.actions_title }</th>
                     </tr></thead>
                     <tbody>
                         { for list.iter().map(|w| html! {
@@ -47,6 +47,8 @@ pub fn WorksPage() -> Html {
                                 <td class="wrap">{ &w.filed.description }
                                     if !w.decision_note.is_empty() { <div class="small quote">{ &w.decision_note }</div> }</td>
                                 <td>{ w.filed.planned_from.to_string() }{ " – " }{ w.filed.planned_to.to_string() }</td>
+                                <td data-testid="works-filed-with" data-unit={w.filed_with.as_str()}>{ w.filed_with.label_zh() }
+                                    if !w.approval_ref.is_empty() { <div class="small">{ &w.approval_ref }</div> }</td>
                                 <td>{ i18n::works_status(ctx.lang, w.status) }</td>
                                 <td>if !offline { <Decide works={w.clone()} on_done={view.reload.clone()} /> }</td>
                             </tr>
@@ -70,15 +72,16 @@ fn Decide(props: &DecideProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
     let words = use_state(String::new);
+    let approval_ref = use_state(String::new);
     let error = use_state(|| None::<String>);
     let w = &props.works;
     let candidates = [
-        WorksAction::Approve { conditions: String::new() },
+        WorksAction::Approve { conditions: String::new(), approval_ref: String::new() },
         WorksAction::Refuse { reason: "-".into() },
         WorksAction::Complete,
     ];
     let open: Vec<WorksAction> =
-        candidates.into_iter().filter(|a| works_next(w.status, a, ctx.role()).is_ok()).collect();
+        candidates.into_iter().filter(|a| works_next(w.status, a, ctx.role(), w.filed_with).is_ok()).collect();
     // A filing from the server always has its id.
     let Some(id) = w.filed.id else { return html! {} };
     if open.is_empty() {
@@ -86,11 +89,14 @@ fn Decide(props: &DecideProps) -> Html {
     }
     let act = |a: WorksAction| {
         let (ctx, words, error, on_done) = (ctx.clone(), words.clone(), error.clone(), props.on_done.clone());
+        let approval_ref = approval_ref.clone();
         let version = w.version;
         Callback::from(move |_: MouseEvent| {
             let text = words.trim().to_owned();
             let action = match &a {
-                WorksAction::Approve { .. } => WorksAction::Approve { conditions: text },
+                WorksAction::Approve { .. } => {
+                    WorksAction::Approve { conditions: text, approval_ref: approval_ref.trim().to_owned() }
+                }
                 WorksAction::Refuse { .. } => WorksAction::Refuse { reason: text },
                 WorksAction::Complete => WorksAction::Complete,
             };
@@ -109,10 +115,17 @@ fn Decide(props: &DecideProps) -> Html {
         let words = words.clone();
         Callback::from(move |e: InputEvent| words.set(e.target_unchecked_into::<HtmlInputElement>().value()))
     };
+    let on_ref = {
+        let approval_ref = approval_ref.clone();
+        Callback::from(move |e: InputEvent| approval_ref.set(e.target_unchecked_into::<HtmlInputElement>().value()))
+    };
     html! {
         <div class="decide">
             if open.iter().any(|a| !matches!(a, WorksAction::Complete)) {
                 <input type="text" placeholder={o.conditions_or_reason} value={(*words).clone()} oninput={on_words} data-testid="works-words" />
+            }
+            if open.iter().any(|a| matches!(a, WorksAction::Approve { .. })) {
+                <input type="text" placeholder={o.approval_ref} value={(*approval_ref).clone()} oninput={on_ref} data-testid="works-ref" />
             }
             { for open.into_iter().map(|a| {
                 let (label, tag) = match a {
@@ -210,7 +223,7 @@ fn FileForm(props: &FileFormProps) -> Html {
         <form class="card tight filters" onsubmit={submit} data-testid="file-works">
             <h3>{ o.file_works }</h3>
             <label>{ o.col_segment }
-                <select onchange={field(0)}>
+                <select onchange={field(0)} data-testid="works-segment">
                     { for segments.iter().map(|s| html! { <option value={s.id.to_string()}>{ ctx.world.segment_label(&s.id) }</option> }) }
                 </select></label>
             <label>{ o.works_kind }
