@@ -145,6 +145,8 @@ pub fn road_signers(township: OrgUnitId) -> String {
 pub fn road_hours(township: OrgUnitId) -> String {
     format!("{API_PREFIX}/roads/hours/{township}")
 }
+/// `GET ?period=YYYY-Qn|YYYY`: the published checks of a quarter or year rolled up.
+pub const ROADS_ROLLUP: &str = v1!("/roads/rollup");
 /// `GET`, `PUT`, `DELETE`: a township's pay scheme (the county's defaults until set).
 pub fn road_pay_rules(township: OrgUnitId) -> String {
     format!("{API_PREFIX}/roads/pay-rules/{township}")
@@ -312,6 +314,7 @@ mod tests {
             road_signers(OrgUnitId(nil)),
             road_hours(OrgUnitId(nil)),
             road_pay_rules(OrgUnitId(nil)),
+            ROADS_ROLLUP.into(),
             ROADS_FUNDS.into(),
             ROADS_EXPORT.into(),
             ROADS_IMPORT.into(),

@@ -4,6 +4,7 @@ mod checks;
 mod months;
 mod notices;
 mod pay;
+mod rollup;
 mod segments;
 mod station;
 

@@ -1,18 +1,20 @@
 //! A township's month of pay: `/api/v1/roads/months` (close, sign, approve),
 //! `/api/v1/roads/signers` (who signs after the 交管员), `/api/v1/roads/hours` (working hours) and
-//! `/api/v1/roads/pay-rules` (the township's pay scheme). The pay sheet itself is
+//! `/api/v1/roads/pay-rules` (the township's pay scheme), and `/api/v1/roads/rollup` (the checks of a
+//! quarter or year rolled up). The pay sheet itself is
 //! `GET /api/v1/roads/pay-sheet` (routes/roads.rs).
 
 use super::extractors::Json;
 use crate::auth::AuthUser;
 use crate::error::AppError;
-use crate::services::{road_months, road_pay};
+use crate::services::{road_months, road_pay, road_rollup};
 use crate::state::AppState;
 use actix_web::web;
 use serde::Deserialize;
 use xunjian_shared::road::attendance::WorkingHours;
 use xunjian_shared::road::month_close::{MonthActRequest, MonthStatus, RoadSigners};
 use xunjian_shared::road::pay::{PayScheme, PaySheet, TownshipPayScheme};
+use xunjian_shared::road::rollup::Rollup;
 use xunjian_shared::{OrgUnitId, Problem};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -24,7 +26,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/roads/hours/{township_id}", web::put().to(set_hours))
         .route("/roads/pay-rules/{township_id}", web::get().to(pay_rules))
         .route("/roads/pay-rules/{township_id}", web::put().to(set_pay_rules))
-        .route("/roads/pay-rules/{township_id}", web::delete().to(reset_pay_rules));
+        .route("/roads/pay-rules/{township_id}", web::delete().to(reset_pay_rules))
+        .route("/roads/rollup", web::get().to(rollup));
 }
 
 /// A month.
@@ -149,4 +152,26 @@ pub async fn reset_pay_rules(
     id: web::Path<OrgUnitId>,
 ) -> Result<web::Json<TownshipPayScheme>, AppError> {
     Ok(web::Json(road_pay::reset(&state, &user, id.into_inner()).await?))
+}
+
+/// A quarter or a year.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct RollupQuery {
+    /// `YYYY-Qn` (the quarter's monthly random checks and its full inspection) or `YYYY`.
+    #[param(pattern = "^[0-9]{4}(-Q[1-4])?$")]
+    pub period: String,
+}
+
+/// The published checks of a quarter or year rolled up per township (第九条 季度评议、年终考核):
+/// its rank in each, the mean rank (the period's order), the mean score, and the times it was last
+/// by 第二十六条, in the bottom two and flagged (第二十五条).
+#[utoipa::path(get, path = "/api/v1/roads/rollup", operation_id = "get_road_rollup", tag = "roads", security(("bearer" = [])), params(RollupQuery),
+    responses((status = 200, body = Rollup), (status = 403, body = Problem), (status = 422, body = Problem)))]
+pub async fn rollup(
+    state: web::Data<AppState>,
+    user: AuthUser,
+    q: web::Query<RollupQuery>,
+) -> Result<web::Json<Rollup>, AppError> {
+    Ok(web::Json(road_rollup::get(&state, &user, q.into_inner().period).await?))
 }

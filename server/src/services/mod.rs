@@ -21,6 +21,7 @@ pub mod road_money;
 pub mod road_months;
 pub mod road_pay;
 pub mod road_register;
+pub mod road_rollup;
 pub mod road_workers;
 pub mod roads;
 pub mod scope;

@@ -15,6 +15,7 @@ pub mod pay;
 pub mod ranking;
 pub mod register;
 pub mod register_file;
+pub mod rollup;
 pub mod track;
 pub mod works;
 

@@ -28,7 +28,7 @@ use utoipa::OpenApi;
         super::roads::create_check, super::roads::list_checks, super::roads::get_check, super::roads::score, super::roads::mark_not_checkable, super::roads::publish, super::roads::ranking,
         super::roads::export_roads, super::roads::import_roads, super::roads::export_workers, super::roads::import_workers,
         super::road_months::list, super::road_months::act, super::road_months::signers, super::road_months::set_signers, super::road_months::hours, super::road_months::set_hours,
-        super::road_months::pay_rules, super::road_months::set_pay_rules, super::road_months::reset_pay_rules,
+        super::road_months::pay_rules, super::road_months::set_pay_rules, super::road_months::reset_pay_rules, super::road_months::rollup,
         super::road_issues::list, super::road_issues::register, super::road_issues::get, super::road_issues::act,
         super::road_issues::list_works, super::road_issues::file_works, super::road_issues::act_on_works,
         super::sync::push, super::sync::pull, super::attachments::upload, super::attachments::download,
