@@ -50,6 +50,20 @@ fn walk(line: &[GeoPoint], off_m: f64, start: chrono::DateTime<Utc>) -> Vec<Trac
         .collect()
 }
 
+/// A real two-hour walk of a segment from `start`, with no findings.
+fn walk_body(seg: &Segment, start: chrono::DateTime<Utc>) -> SubmitPatrol {
+    SubmitPatrol {
+        id: PatrolId::new(),
+        segment_ids: vec![seg.id],
+        started_at: start,
+        ended_at: start + Duration::hours(2),
+        track: walk(&seg.polyline, 5.0, start),
+        checks: checks(true),
+        findings: vec![],
+        notes: String::new(),
+    }
+}
+
 async fn segments(app: &TestApp, token: &str) -> Vec<Segment> {
     expect_json(app.get(api::SEGMENTS, token).await, 200).await
 }

@@ -35,17 +35,8 @@ pub(super) async fn act(app: &TestApp, token: &str, town: OrgUnitId, month: &str
 /// A real walk of a segment on a day of February (08:00 China time).
 pub(super) async fn february_walk(app: &TestApp, token: &str, seg: &Segment, day: u32) -> Patrol {
     let start = Utc.with_ymd_and_hms(2026, 2, day, 0, 0, 0).unwrap();
-    let body = SubmitPatrol {
-        id: PatrolId::new(),
-        segment_ids: vec![seg.id],
-        started_at: start,
-        ended_at: start + Duration::hours(2), // a 5 km walk at 4.8 km/h is 62 min: every fix inside the patrol
-        track: walk(&seg.polyline, 5.0, start),
-        checks: checks(true),
-        findings: vec![],
-        notes: String::new(),
-    };
-    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &body).await, 201).await
+    // A 5 km walk at 4.8 km/h is 62 min: every fix inside the two-hour patrol.
+    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &walk_body(seg, start)).await, 201).await
 }
 
 both_backends!(a_closed_month_is_frozen_signed_in_order_and_late_records_are_next_months_corrections, |app| {
@@ -202,17 +193,7 @@ both_backends!(a_closed_month_is_frozen_signed_in_order_and_late_records_are_nex
 
 /// A real walk of a segment from `start` (UTC), two hours long.
 async fn walk_from(app: &TestApp, token: &str, seg: &Segment, start: chrono::DateTime<Utc>) -> Patrol {
-    let body = SubmitPatrol {
-        id: PatrolId::new(),
-        segment_ids: vec![seg.id],
-        started_at: start,
-        ended_at: start + Duration::hours(2),
-        track: walk(&seg.polyline, 5.0, start),
-        checks: checks(true),
-        findings: vec![],
-        notes: String::new(),
-    };
-    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &body).await, 201).await
+    expect_json(app.send_json(Method::POST, api::PATROLS, Some(token), &walk_body(seg, start)).await, 201).await
 }
 
 // 上下班管理 (第三条): the station sets its working hours; a patrol outside them, one entered days

@@ -61,16 +61,7 @@ both_backends!(the_road_station_patrols_its_township_and_registers_road_issues_i
     let sheet_url = format!("{}?township_id={town}&month={month}", api::ROADS_PAY_SHEET);
     let before: PaySheet = expect_json(app.get(&sheet_url, &station).await, 200).await;
     let start = app.now() - Duration::hours(3);
-    let walk_on = |seg: &Segment| SubmitPatrol {
-        id: PatrolId::new(),
-        segment_ids: vec![seg.id],
-        started_at: start,
-        ended_at: start + Duration::hours(2),
-        track: walk(&seg.polyline, 5.0, start),
-        checks: checks(true),
-        findings: vec![],
-        notes: String::new(),
-    };
+    let walk_on = |seg: &Segment| walk_body(seg, start);
     let mine: Patrol =
         expect_json(app.send_json(Method::POST, api::PATROLS, Some(&station), &walk_on(&ours)).await, 201).await;
     assert!(mine.on_road, "{:?}", mine.faults);

@@ -170,6 +170,8 @@ pub struct OfficeTexts {
     pub score: &'static str,
     pub publish: &'static str,
     pub ranking: &'static str,
+    pub rollup: &'static str,
+    pub mean_rank: &'static str,
     pub rank: &'static str,
     pub score_col: &'static str,
     pub failed_items: &'static str,

@@ -157,6 +157,8 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     score: "Score",
     publish: "Publish",
     ranking: "Ranking",
+    rollup: "Quarter and year (art. 9)",
+    mean_rank: "Mean rank",
     rank: "Rank",
     score_col: "Score",
     failed_items: "Items failed · inspector",

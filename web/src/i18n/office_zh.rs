@@ -155,6 +155,8 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     score: "评分",
     publish: "通报结果",
     ranking: "排名",
+    rollup: "季度评议、年终考核（第九条）",
+    mean_rank: "平均名次",
     rank: "名次",
     score_col: "得分",
     failed_items: "未达标项目 · 检查人",

@@ -3,6 +3,7 @@
 //! (double random, reproducible from the seed) and the check page shows the draw. The checks held
 //! so far are listed from the server (`GET /api/v1/road-checks`), or, offline, those opened here.
 
+use super::rollup::RollupTable;
 use crate::ctx::use_ctx;
 use crate::office::form::typed;
 use crate::office::view::send;
@@ -147,6 +148,7 @@ pub fn Checks() -> Html {
                     </a></li>
                 }) }
             </ul>
+            if matches!(ctx.role(), xunjian_shared::Role::CountyAdmin | xunjian_shared::Role::RoadStation | xunjian_shared::Role::TownshipOffice) { <RollupTable /> }
         </div>
     }
 }

@@ -2,7 +2,7 @@
 //! segment of its township, the kind, what is wrong, and where (the segment line's middle unless
 //! the station gives a point). It then goes through the same procedure as a patrol's finding.
 
-use super::my_township;
+use super::my_segments;
 use crate::api::Body;
 use crate::ctx::use_ctx;
 use crate::i18n;
@@ -32,15 +32,7 @@ pub struct RegisterIssueProps {
 pub fn RegisterIssue(props: &RegisterIssueProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let mine = my_township(&ctx);
-    let segments: Vec<_> = ctx
-        .world
-        .segments
-        .iter()
-        .map(|s| &s.value)
-        .filter(|s| mine.as_ref().is_none_or(|m| s.township_id.to_string() == *m))
-        .cloned()
-        .collect();
+    let segments = my_segments(&ctx);
     let form = use_form(blank);
     let message = use_state(|| None::<(bool, String)>);
     let field = |i: usize| {
@@ -54,6 +46,7 @@ pub fn RegisterIssue(props: &RegisterIssueProps) -> Html {
     };
     let submit = {
         let (ctx, form, message, on_done) = (ctx.clone(), form.clone(), message.clone(), props.on_done.clone());
+        let segments = segments.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let f = form.get();
@@ -100,9 +93,7 @@ pub fn RegisterIssue(props: &RegisterIssueProps) -> Html {
             <h3>{ o.register_issue }</h3>
             <label>{ o.col_segment }
                 <select onchange={field(0)} data-testid="issue-segment">
-                    { for ctx.world.segments.iter().map(|s| &s.value)
-                        .filter(|s| mine.as_ref().is_none_or(|m| s.township_id.to_string() == *m))
-                        .map(|s| html! { <option value={s.id.to_string()} selected={f.0 == s.id.to_string()}>{ ctx.world.segment_label(&s.id) }</option> }) }
+                    { for segments.iter().map(|s| html! { <option value={s.id.to_string()} selected={f.0 == s.id.to_string()}>{ ctx.world.segment_label(&s.id) }</option> }) }
                 </select></label>
             <label>{ o.issue_category }
                 <select onchange={field(1)} data-testid="issue-category">

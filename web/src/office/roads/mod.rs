@@ -13,6 +13,7 @@ pub mod patrols;
 pub mod pay;
 pub mod pay_rules;
 pub mod register;
+pub mod rollup;
 mod track_svg;
 pub mod works;
 
@@ -31,6 +32,18 @@ pub fn townships(ctx: &Ctx) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// The segments I may file or register on: my township's, or every one for the county.
+pub fn my_segments(ctx: &Ctx) -> Vec<xunjian_shared::road::register::Segment> {
+    let mine = my_township(ctx);
+    ctx.world
+        .segments
+        .iter()
+        .map(|s| &s.value)
+        .filter(|s| mine.as_ref().is_none_or(|m| s.township_id.to_string() == *m))
+        .cloned()
+        .collect()
 }
 
 /// My township, when I belong to one.

@@ -2,7 +2,7 @@
 //! new accesses, channels — filed here, then approved with conditions or refused with a reason,
 //! then completed. Which steps a filing offers is the shared `works_next`.
 
-use super::my_township;
+use super::my_segments;
 use crate::api::Body;
 use crate::ctx::use_ctx;
 use crate::i18n;
@@ -157,14 +157,7 @@ struct FileFormProps {
 fn FileForm(props: &FileFormProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
-    let mine = my_township(&ctx);
-    let segments: Vec<_> = ctx
-        .world
-        .segments
-        .iter()
-        .map(|s| &s.value)
-        .filter(|s| mine.as_ref().is_none_or(|m| s.township_id.to_string() == *m))
-        .collect();
+    let segments = my_segments(&ctx);
     let form = use_form(blank);
     let error = use_state(|| None::<String>);
     let field = |i: usize| {
