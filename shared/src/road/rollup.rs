@@ -203,7 +203,9 @@ mod tests {
             vec![r("A", 88.0, 1, false, false, false), r("C", 80.0, 2, false, true, false)], // B not drawn
         ];
         let up = rollup("2026-Q1", checks, &rankings);
-        let got: Vec<(&str, u32, f64, Vec<Option<u32>>, Option<f64>, u32, u32, u32)> = up
+        // Name, rank, mean rank, ranks, mean score, last by rule, bottom two, flagged.
+        type Row<'a> = (&'a str, u32, f64, Vec<Option<u32>>, Option<f64>, u32, u32, u32);
+        let got: Vec<Row> = up
             .lines
             .iter()
             .map(|l| {
