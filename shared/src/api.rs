@@ -147,6 +147,8 @@ pub fn road_hours(township: OrgUnitId) -> String {
 }
 /// `GET ?period=YYYY-Qn|YYYY`: the published checks of a quarter or year rolled up.
 pub const ROADS_ROLLUP: &str = v1!("/roads/rollup");
+/// `GET`, `PUT`, `DELETE`: the county's check form (第二十四条), new checks are drawn with it.
+pub const ROADS_CHECK_FORM: &str = v1!("/roads/check-form");
 /// `GET`, `PUT`, `DELETE`: a township's pay scheme (the county's defaults until set).
 pub fn road_pay_rules(township: OrgUnitId) -> String {
     format!("{API_PREFIX}/roads/pay-rules/{township}")
@@ -201,6 +203,10 @@ pub fn road_check_score(id: CheckId, segment_id: SegmentId) -> String {
 /// `PUT`: marks a drawn segment not checkable (不具备检查条件) with the reason.
 pub fn road_check_not_checkable(id: CheckId, segment_id: SegmentId) -> String {
     format!("{API_PREFIX}/road-checks/{id}/not-checkable/{segment_id}")
+}
+/// `PUT`: a drawn inspector scores a township's station items.
+pub fn road_check_station(id: CheckId, township_id: OrgUnitId) -> String {
+    format!("{API_PREFIX}/road-checks/{id}/station/{township_id}")
 }
 /// `POST`: publishes a check's results.
 pub fn road_check_publish(id: CheckId) -> String {
@@ -315,6 +321,7 @@ mod tests {
             road_hours(OrgUnitId(nil)),
             road_pay_rules(OrgUnitId(nil)),
             ROADS_ROLLUP.into(),
+            ROADS_CHECK_FORM.into(),
             ROADS_FUNDS.into(),
             ROADS_EXPORT.into(),
             ROADS_IMPORT.into(),
@@ -332,6 +339,7 @@ mod tests {
             road_check(CheckId(nil)),
             road_check_score(CheckId(nil), SegmentId(nil)),
             road_check_not_checkable(CheckId(nil), SegmentId(nil)),
+            road_check_station(CheckId(nil), OrgUnitId(nil)),
             road_check_publish(CheckId(nil)),
             road_check_ranking(CheckId(nil)),
             ROAD_ISSUES.into(),

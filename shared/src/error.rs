@@ -105,8 +105,9 @@ error_codes! {
     NotTheSigner = ("not_the_signer", 403, "您不是这一步的签字人", "You are not the signer of this step"),
     /// Only an inspector drawn for a road check (双随机) scores its segments or marks them not checkable.
     NotAnInspector = ("not_an_inspector", 403, "您不是本次抽查抽中的检查人员，不能评分", "Only an inspector drawn for this check may score its segments"),
-    /// A road check is published only when every drawn segment is scored or marked not checkable.
-    SegmentsUnscored = ("segments_unscored", 409, "还有抽中的路段未评分，也未标记为不具备检查条件，不能通报", "Some drawn segments are neither scored nor marked not checkable; the check cannot be published"),
+    /// A road check is published only when every drawn segment is scored or marked not checkable,
+    /// and every township's station items (第二十四条) are scored.
+    SegmentsUnscored = ("segments_unscored", 409, "还有抽中的路段或乡镇站所考核项未评分，不能通报", "Some drawn segments or some townships' station items are not scored yet; the check cannot be published"),
     /// A month's acts come in order: close, the 交管员's, the 分管副职's signature, the 乡(镇)长's approval.
     OutOfOrder = ("out_of_order", 409, "请按顺序办理：结算、交管员签字、分管副职签字、乡(镇)长审批", "Acts on a month come in order: close, sign (officer), sign (deputy head), approve"),
     /// The app is older than the server's sync protocol: update it (data stays on the phone).

@@ -336,8 +336,10 @@ both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_2
     assert_eq!(rows[0][0], "2026-02 五级公路管护月度随机抽查排名");
     assert_eq!(rows[2][..3], row(&["名次", "乡镇", "得分"]));
     // Nothing scored yet: 牛杜镇's worker has no on-road record in February, so it is last by 第二十六条.
-    assert_eq!(rows[3], row(&["1", "猗氏镇", "0", "0", "", "是", ""]));
-    assert_eq!(rows[4], row(&["2", "牛杜镇", "0", "1", "是", "是", ""]));
+    // 名次, 乡镇, 得分, 路段得分, 站所考核得分 (not scored yet), 无上路记录人数, the marks.
+    assert_eq!(rows[2][3..5], row(&["路段得分(百分制)", "站所考核得分"]));
+    assert_eq!(rows[3], row(&["1", "猗氏镇", "0", "0", "", "0", "", "是", ""]));
+    assert_eq!(rows[4], row(&["2", "牛杜镇", "0", "0", "", "1", "是", "是", ""]));
     assert_eq!(rows.len(), 5);
     // The road station reads it (as CSV) once published, not before; a grid worker does not.
     let station = app.login("yishi.road").await.access_token;
@@ -359,10 +361,12 @@ both_backends!(the_ranking_downloads_as_xlsx_with_the_flags_of_articles_25_and_2
         let url = api::road_check_score(check.id, seg.parse().unwrap());
         expect_json::<Check>(app.send_json(Method::PUT, &url, Some(&admin), &body).await, 200).await;
     }
+    // And the stations' items too, with no points.
+    super::roads::score_stations(&app, &admin, &check, &|_| 0.0).await;
     let publish = api::road_check_publish(check.id);
     expect_json::<Check>(app.send_json(Method::POST, &publish, Some(&admin), &()).await, 200).await;
     let csv_text = String::from_utf8(download(&app, &station, &path.replace("xlsx", "csv")).await).unwrap();
-    assert!(csv_text.contains("2,牛杜镇,0,1,是,是,"), "{csv_text}");
+    assert!(csv_text.contains("2,牛杜镇,0,0,0,1,是,是,"), "{csv_text}");
     let grid = app.login("yishi.grid").await.access_token;
     expect_problem(app.get(&path, &grid).await, 403, "forbidden").await;
     app.stop().await;

@@ -1,5 +1,6 @@
 //! Road patrol: the register, on-road records with coverage, checks, ranking, pay and funds.
 
+mod check_form;
 mod checks;
 mod months;
 mod notices;
@@ -13,6 +14,8 @@ use chrono::{Datelike, Duration, Utc};
 use reqwest::Method;
 use xunjian_shared::api;
 use xunjian_shared::premise::GeoPoint;
+use xunjian_shared::road::check::CheckDetail;
+use xunjian_shared::road::check_form::{ScoreStation, StationScore};
 use xunjian_shared::road::checklist::{RoadCheck, RoadCheckItem};
 use xunjian_shared::road::draw::{draw, township_seed};
 use xunjian_shared::road::funds::Allocation;
@@ -23,7 +26,7 @@ use xunjian_shared::road::pay::PaySheet;
 use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::road::register::{PatrolWorker, Segment};
 use xunjian_shared::road::track::TrackPoint;
-use xunjian_shared::PatrolId;
+use xunjian_shared::{OrgUnitId, PatrolId};
 
 fn checks(pass: bool) -> Vec<RoadCheck> {
     RoadCheckItem::ALL
@@ -176,7 +179,29 @@ both_backends!(worker_files_are_judged_on_the_china_day, |app| {
     app.stop().await;
 });
 
+/// Scores every drawn township's station items (第二十四条), each at `share(township)` of its full
+/// points (1.0: full marks).
+pub(crate) async fn score_stations(app: &TestApp, admin: &str, check: &Check, share: &dyn Fn(OrgUnitId) -> f64) {
+    let town_of: std::collections::HashMap<String, OrgUnitId> =
+        segments(app, admin).await.into_iter().map(|s| (s.id.to_string(), s.township_id)).collect();
+    let towns: std::collections::BTreeSet<OrgUnitId> = check.draw.segments.iter().map(|s| town_of[s]).collect();
+    for town in towns {
+        let items = check
+            .form
+            .station_items
+            .iter()
+            .map(|i| StationScore { key: i.key.clone(), points: f64::from(i.points) * share(town) })
+            .collect();
+        let url = api::road_check_station(check.id, town);
+        let body = ScoreStation { items, note: None };
+        expect_json::<CheckDetail>(app.send_json(Method::PUT, &url, Some(admin), &body).await, 200).await;
+    }
+}
+
+/// Scores every drawn segment, passing all seven items where `pass` says so and failing all
+/// elsewhere, and every township's station items with full marks.
 async fn score_all(app: &TestApp, admin: &str, check: &Check, pass: &dyn Fn(&str) -> bool) {
+    score_stations(app, admin, check, &|_| 1.0).await;
     for seg in &check.draw.segments {
         let items = checks(pass(seg));
         let r = app

@@ -13,6 +13,7 @@ pub mod patrols;
 pub mod pool;
 pub mod premises;
 pub mod refresh_tokens;
+pub mod road_check_forms;
 pub mod road_checks;
 pub mod road_hours;
 pub mod road_issues;

@@ -19,6 +19,9 @@ pub struct CheckRow {
     pub published_at: Option<i64>,
     /// The ranking as published (JSON `Vec<Ranked>`); none until published.
     pub ranking: Option<String>,
+    /// The check form it was drawn with (JSON `CheckForm`); none for a check drawn before the
+    /// county had forms (the road part alone).
+    pub form: Option<String>,
 }
 
 /// Inserts a check.

@@ -376,6 +376,28 @@ diesel::table! {
         created_at -> BigInt,
         published_at -> Nullable<BigInt>,
         ranking -> Nullable<Text>,
+        form -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    road_check_form (id) {
+        id -> Text,
+        form -> Text,
+        updated_by -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_check_stations (check_id, township_id) {
+        check_id -> Text,
+        township_id -> Text,
+        items -> Text,
+        points -> Double,
+        note -> Nullable<Text>,
+        scored_by -> Nullable<Text>,
+        at -> BigInt,
     }
 }
 
@@ -426,6 +448,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     patrol_coverage,
     road_checks,
     road_check_scores,
+    road_check_form,
+    road_check_stations,
     road_works,
     road_issues,
     road_issue_events,

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod org;
 pub mod premises;
 pub mod problems;
+pub mod road_checks;
 pub mod road_issues;
 pub mod road_months;
 pub mod roads;
@@ -41,6 +42,7 @@ pub fn api(cfg: &mut web::ServiceConfig, attachment_max_bytes: usize) {
             .configure(inspections::routes)
             .configure(hazards::routes)
             .configure(notifications::routes)
+            .configure(road_checks::routes)
             .configure(roads::routes)
             .configure(road_months::routes)
             .configure(road_issues::routes)

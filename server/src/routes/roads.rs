@@ -1,4 +1,5 @@
-//! Road patrol: `/api/v1/roads`, `/segments`, `/patrol-workers`, `/patrols`, `/road-checks`.
+//! Road patrol: `/api/v1/roads`, `/segments`, `/patrol-workers`, `/patrols` (the checks are in
+//! `road_checks`).
 
 use super::extractors::Json;
 use crate::auth::AuthUser;
@@ -6,23 +7,21 @@ use crate::error::AppError;
 use crate::routes::ledger::{body_error, ExportQuery};
 use crate::services::ledger::respond;
 use crate::services::ledger_io::FileFormat;
-use crate::services::{patrols, road_checks, road_files, road_money, road_register, road_workers, roads};
+use crate::services::{patrols, road_files, road_money, road_register, road_workers, roads};
 use crate::state::AppState;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use xunjian_shared::ledger::MAX_IMPORT_BYTES;
-use xunjian_shared::road::check::{CheckDetail, MarkNotCheckable};
 use xunjian_shared::road::funds::Allocation;
 use xunjian_shared::road::patrol::{
-    AssignmentReport, Check, CreateCheck, CreateRoad, CreateSegment, Patrol, PatrolDetail, PatrolSummary, ScoreSegment,
-    SegmentMonth, SubmitPatrol, UpdateSegment,
+    AssignmentReport, CreateRoad, CreateSegment, Patrol, PatrolDetail, PatrolSummary, SegmentMonth, SubmitPatrol,
+    UpdateSegment,
 };
 use xunjian_shared::road::pay::{PaySheet, WorkerMonth};
-use xunjian_shared::road::ranking::Ranked;
 use xunjian_shared::road::register::{PatrolWorker, Road, Segment};
 use xunjian_shared::road::register_file::{RoadImportResult, WorkerImportResult};
-use xunjian_shared::{CheckId, OrgUnitId, PatrolId, Problem, RoadId, SegmentId, UserId};
+use xunjian_shared::{OrgUnitId, PatrolId, Problem, RoadId, SegmentId, UserId};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/roads", web::get().to(list_roads))
@@ -51,14 +50,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/patrols", web::get().to(list_patrols))
         .route("/patrols/months", web::get().to(months))
         .route("/segments/coverage", web::get().to(segment_coverage))
-        .route("/patrols/{id}", web::get().to(get_patrol))
-        .route("/road-checks", web::post().to(create_check))
-        .route("/road-checks", web::get().to(list_checks))
-        .route("/road-checks/{id}", web::get().to(get_check))
-        .route("/road-checks/{id}/scores/{segment_id}", web::put().to(score))
-        .route("/road-checks/{id}/not-checkable/{segment_id}", web::put().to(mark_not_checkable))
-        .route("/road-checks/{id}/publish", web::post().to(publish))
-        .route("/road-checks/{id}/ranking", web::get().to(ranking));
+        .route("/patrols/{id}", web::get().to(get_patrol));
 }
 
 /// The road register.
@@ -287,109 +279,6 @@ pub async fn funds(
     Ok(match q.format {
         Some(f) => respond(road_files::funds(&a, f)?),
         None => HttpResponse::Ok().json(a),
-    })
-}
-
-/// Start a monthly random check or quarterly full inspection, with its double-random draw.
-#[utoipa::path(post, path = "/api/v1/road-checks", operation_id = "create_road_check", tag = "roads", security(("bearer" = [])), request_body = CreateCheck,
-    responses((status = 201, body = Check), (status = 403, body = Problem), (status = 409, body = Problem)))]
-pub async fn create_check(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    body: Json<CreateCheck>,
-) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Created().json(road_checks::create(&state, &user, body.into_inner()).await?))
-}
-
-/// The checks held so far, newest period first (at most 100): what a county user picks up again.
-/// The county admin sees every check; other roles only published ones; patrol workers none (403).
-#[utoipa::path(get, path = "/api/v1/road-checks", operation_id = "list_road_checks", tag = "roads", security(("bearer" = [])),
-    responses((status = 200, body = Vec<Check>), (status = 403, body = Problem)))]
-pub async fn list_checks(state: web::Data<AppState>, user: AuthUser) -> Result<web::Json<Vec<Check>>, AppError> {
-    Ok(web::Json(road_checks::list(&state, &user).await?))
-}
-
-/// One check with its draw and the scoring forms of its scored segments (the seven items, score,
-/// inspector, time). An unpublished check is 404 to all but the county admin; patrol workers 403.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}", operation_id = "get_road_check", tag = "roads", security(("bearer" = [])),
-    responses((status = 200, body = CheckDetail), (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn get_check(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<CheckId>,
-) -> Result<web::Json<CheckDetail>, AppError> {
-    Ok(web::Json(road_checks::get(&state, &user, id.into_inner()).await?))
-}
-
-/// Score a drawn segment (the seven items). Only an inspector drawn for the check scores
-/// (`not_an_inspector` to any other county admin).
-#[utoipa::path(put, path = "/api/v1/road-checks/{id}/scores/{segment_id}", operation_id = "score_segment", tag = "roads", security(("bearer" = [])), request_body = ScoreSegment,
-    responses((status = 200, body = Check), (status = 403, description = "account_disabled, forbidden, not_an_inspector: only a drawn inspector scores", body = Problem), (status = 404, description = "not_found: no such check", body = Problem), (status = 409, description = "conflict: the check is published", body = Problem), (status = 422, body = Problem)))]
-pub async fn score(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(CheckId, SegmentId)>,
-    body: Json<ScoreSegment>,
-) -> Result<web::Json<Check>, AppError> {
-    let (id, seg) = path.into_inner();
-    Ok(web::Json(road_checks::score_segment(&state, &user, id, seg, body.into_inner()).await?))
-}
-
-/// Mark a drawn segment not checkable (不具备检查条件) with the reason, as a drawn inspector: it is
-/// left out of its township's mean (a township all of whose drawn segments are marked has no score
-/// and is not ranked on one); it replaces the segment's score, and a later score replaces it.
-#[utoipa::path(put, path = "/api/v1/road-checks/{id}/not-checkable/{segment_id}", operation_id = "mark_segment_not_checkable", tag = "roads", security(("bearer" = [])), request_body = MarkNotCheckable,
-    responses((status = 200, body = CheckDetail), (status = 403, description = "account_disabled, forbidden, not_an_inspector: only a drawn inspector marks", body = Problem), (status = 404, description = "not_found: no such check", body = Problem), (status = 409, description = "conflict: the check is published", body = Problem), (status = 422, description = "validation_failed: no reason, or the segment is not drawn", body = Problem)))]
-pub async fn mark_not_checkable(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    path: web::Path<(CheckId, SegmentId)>,
-    body: Json<MarkNotCheckable>,
-) -> Result<web::Json<CheckDetail>, AppError> {
-    let (id, seg) = path.into_inner();
-    Ok(web::Json(road_checks::mark_not_checkable(&state, &user, id, seg, body.into_inner()).await?))
-}
-
-/// Publish a check's results (county admin): the ranking as it stands is kept and answered from
-/// then on; publishing again changes nothing. Every drawn segment must be scored or marked not
-/// checkable first (409 `segments_unscored`, the detail says how many are left).
-#[utoipa::path(post, path = "/api/v1/road-checks/{id}/publish", operation_id = "publish_road_check", tag = "roads", security(("bearer" = [])),
-    responses((status = 200, body = Check), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, description = "segments_unscored: drawn segments neither scored nor marked not checkable", body = Problem)))]
-pub async fn publish(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<CheckId>,
-) -> Result<web::Json<Check>, AppError> {
-    Ok(web::Json(road_checks::publish(&state, &user, id.into_inner()).await?))
-}
-
-/// An optional file format.
-#[derive(Deserialize, utoipa::IntoParams)]
-#[serde(deny_unknown_fields)]
-pub struct FormatQuery {
-    /// `xlsx` or `csv` for a file (default: JSON).
-    #[param(inline)]
-    pub format: Option<FileFormat>,
-}
-
-/// The township ranking of a check with the flags of 第二十五、二十六条; with `format=xlsx|csv` the
-/// printable file for the notice (通报), named `ranking-<kind>-<period>.<ext>`. A published check
-/// answers the ranking as it stood when published; before that only the county admin may read it
-/// (computed live; 404 to others); patrol workers 403.
-#[utoipa::path(get, path = "/api/v1/road-checks/{id}/ranking", operation_id = "get_road_ranking", tag = "roads", security(("bearer" = [])), params(FormatQuery),
-    responses((status = 200, description = "The ranking, or the file (attachment) with `format`",
-        content((Vec<Ranked> = "application/json"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("text/csv"))),
-        (status = 403, body = Problem), (status = 404, body = Problem)))]
-pub async fn ranking(
-    state: web::Data<AppState>,
-    user: AuthUser,
-    id: web::Path<CheckId>,
-    q: web::Query<FormatQuery>,
-) -> Result<HttpResponse, AppError> {
-    let (check, ranked) = road_checks::ranking(&state, &user, id.into_inner()).await?;
-    Ok(match q.format {
-        Some(f) => respond(road_files::ranking(&check, &ranked, f)?),
-        None => HttpResponse::Ok().json(ranked),
     })
 }
 

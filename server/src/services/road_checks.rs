@@ -1,23 +1,26 @@
 //! The county's road checks: the double-random draw, scoring, publishing, and the ranking of
 //! 第二十五、二十六条.
 
-use super::patrols::{month_days, worker_months};
+use super::road_check_form::{self, name_of};
+use super::road_ranking::{live_ranking, ranking_of};
 use crate::auth::AuthUser;
 use crate::db::corrupt;
+use crate::db::road_check_forms::StationRow;
 use crate::db::road_checks::{self, CheckRow};
 use crate::db::{org_units, roads, users, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::BTreeMap;
-use xunjian_shared::org::OrgLevel;
 use xunjian_shared::road::check::{
-    may_score, may_see_check, unsettled, validate_reason, CheckDetail, MarkNotCheckable, NotCheckable, SegmentScoreCard,
+    may_score, may_see_check, stations_unscored, unsettled, validate_reason, CheckDetail, MarkNotCheckable,
+    NotCheckable, SegmentScoreCard,
 };
+use xunjian_shared::road::check_form::ScoreStation;
 use xunjian_shared::road::checklist::{score, validate_checks, RoadCheck};
 use xunjian_shared::road::draw::{draw, township_seed, Draw};
 use xunjian_shared::road::patrol::{validate_period, Check, CheckKind, CreateCheck, ScoreSegment};
-use xunjian_shared::road::ranking::{rank, township_score, Ranked, TownshipResult};
-use xunjian_shared::{ErrorCode, Role, SegmentId};
+use xunjian_shared::road::ranking::Ranked;
+use xunjian_shared::{CheckId, ErrorCode, OrgUnitId, Role, SegmentId};
 
 fn county_only(user: &AuthUser) -> Result<(), AppError> {
     if user.role.runs_road_checks() {
@@ -48,7 +51,48 @@ fn to_dto(conn: &mut DbConn, row: &CheckRow) -> Result<Check, AppError> {
         draw: serde_json::from_str(&row.draw).map_err(AppError::internal)?,
         scored,
         published_at: row.published_at.map(crate::db::from_millis),
+        form: road_check_form::of_check(row)?,
     })
+}
+
+/// An unpublished check the caller was drawn to inspect, with its draw: 404 if there is none,
+/// 409 once published, 403 `not_an_inspector` to a county admin not drawn for it.
+fn inspecting(conn: &mut DbConn, user: &AuthUser, id: CheckId) -> Result<(CheckRow, Draw), AppError> {
+    let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
+    if row.published_at.is_some() {
+        return Err(AppError::with_detail(ErrorCode::Conflict, "the check is published"));
+    }
+    let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
+    if !may_score(&d.inspectors, &user.id) {
+        return Err(AppError::with_detail(
+            ErrorCode::NotAnInspector,
+            "only the inspectors drawn for this check score it",
+        ));
+    }
+    Ok((row, d))
+}
+
+/// A drawn segment of the check (422 otherwise).
+fn drawn(d: &Draw, segment: SegmentId) -> Result<String, AppError> {
+    let s = segment.to_string();
+    if d.segments.contains(&s) {
+        Ok(s)
+    } else {
+        Err(AppError::validation("segment_id", "not drawn for this check"))
+    }
+}
+
+/// The townships of a draw, each with whether every one of its drawn segments is marked not
+/// checkable (it has no score, and its station is not scored either).
+fn drawn_townships(conn: &mut DbConn, d: &Draw, marked: &[String]) -> Result<Vec<(String, bool)>, AppError> {
+    let mut towns: BTreeMap<String, bool> = BTreeMap::new();
+    for seg in &d.segments {
+        let id: SegmentId = seg.parse().map_err(|_| corrupt("road_checks.draw"))?;
+        let town = township_of(conn, id, "road_checks.draw")?.to_string();
+        let all_marked = towns.get(&town).copied().unwrap_or(true) && marked.contains(seg);
+        towns.insert(town, all_marked);
+    }
+    Ok(towns.into_iter().collect())
 }
 
 /// Starts a check: records the seed and draws, per township, the segments to check (all of them
@@ -91,6 +135,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
                 };
                 segments.extend(draw(township_seed(seed, code), segs, n));
             }
+            let form = serde_json::to_string(&road_check_form::current(conn)?).map_err(AppError::internal)?;
             let inspectors: Vec<String> = users::list_within(
                 conn,
                 &user.scope_path,
@@ -105,7 +150,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
                 inspectors: draw(seed ^ 0xA5A5_A5A5_A5A5_A5A5, &inspectors, req.inspectors.unwrap_or(2)),
             };
             let row = CheckRow {
-                id: xunjian_shared::CheckId::new().to_string(),
+                id: CheckId::new().to_string(),
                 kind: req.kind.as_str().into(),
                 period: req.period.clone(),
                 seed: seed as i64,
@@ -114,6 +159,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
                 created_at: now,
                 published_at: None,
                 ranking: None,
+                form: Some(form),
             };
             road_checks::insert(conn, &row)?;
             to_dto(conn, &row)
@@ -126,7 +172,7 @@ pub async fn create(state: &AppState, user: &AuthUser, req: CreateCheck) -> Resu
 pub async fn score_segment(
     state: &AppState,
     user: &AuthUser,
-    id: xunjian_shared::CheckId,
+    id: CheckId,
     segment: SegmentId,
     req: ScoreSegment,
 ) -> Result<Check, AppError> {
@@ -137,31 +183,11 @@ pub async fn score_segment(
     state
         .db
         .write(move |conn| {
-            let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            if row.published_at.is_some() {
-                return Err(AppError::with_detail(ErrorCode::Conflict, "the check is published"));
-            }
-            let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
-            if !may_score(&d.inspectors, &user.id) {
-                return Err(AppError::with_detail(
-                    ErrorCode::NotAnInspector,
-                    "only the inspectors drawn for this check score its segments",
-                ));
-            }
-            if !d.segments.contains(&segment.to_string()) {
-                return Err(AppError::validation("segment_id", "not drawn for this check"));
-            }
+            let (row, d) = inspecting(conn, &user, id)?;
+            let segment = drawn(&d, segment)?;
             let items = serde_json::to_string(&req.items).map_err(AppError::internal)?;
-            road_checks::clear_mark(conn, &row.id, &segment.to_string())?;
-            road_checks::save_score(
-                conn,
-                &row.id,
-                &segment.to_string(),
-                &user.id.to_string(),
-                &items,
-                score(&req.items),
-                now,
-            )?;
+            road_checks::clear_mark(conn, &row.id, &segment)?;
+            road_checks::save_score(conn, &row.id, &segment, &user.id.to_string(), &items, score(&req.items), now)?;
             to_dto(conn, &row)
         })
         .await
@@ -173,7 +199,7 @@ pub async fn score_segment(
 pub async fn mark_not_checkable(
     state: &AppState,
     user: &AuthUser,
-    id: xunjian_shared::CheckId,
+    id: CheckId,
     segment: SegmentId,
     req: MarkNotCheckable,
 ) -> Result<CheckDetail, AppError> {
@@ -184,21 +210,53 @@ pub async fn mark_not_checkable(
     state
         .db
         .write(move |conn| {
-            let row = road_checks::find(conn, &id.to_string())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-            if row.published_at.is_some() {
-                return Err(AppError::with_detail(ErrorCode::Conflict, "the check is published"));
+            let (row, d) = inspecting(conn, &who, id)?;
+            let segment = drawn(&d, segment)?;
+            road_checks::save_mark(conn, &row.id, &segment, &who.id.to_string(), req.reason.trim(), now)
+        })
+        .await?;
+    get(state, user, id).await
+}
+
+/// Records a drawn inspector's scoring of a township's station items (第二十四条: 交管站建设, 交管员配备,
+/// 养护队伍, 宣传, 打药灭草 — the check's form), replacing an earlier one, before publishing. The
+/// township must be in the draw (422). Answers the check with its forms.
+pub async fn score_station(
+    state: &AppState,
+    user: &AuthUser,
+    id: CheckId,
+    township: OrgUnitId,
+    req: ScoreStation,
+) -> Result<CheckDetail, AppError> {
+    county_only(user)?;
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::validation("note", "at most 500 characters"));
+    }
+    let now = state.now_ms();
+    let who = user.clone();
+    state
+        .db
+        .write(move |conn| {
+            let (row, d) = inspecting(conn, &who, id)?;
+            let form = road_check_form::of_check(&row)?;
+            let points = form.score_station(&req.items).map_err(|e| AppError::validation("items", e))?;
+            let marked: Vec<String> = road_checks::marks(conn, &row.id)?.into_iter().map(|m| m.segment_id).collect();
+            let town = township.to_string();
+            if !drawn_townships(conn, &d, &marked)?.iter().any(|(t, _)| *t == town) {
+                return Err(AppError::validation("township_id", "no segment of this township is drawn for this check"));
             }
-            let d: Draw = serde_json::from_str(&row.draw).map_err(AppError::internal)?;
-            if !may_score(&d.inspectors, &who.id) {
-                return Err(AppError::with_detail(
-                    ErrorCode::NotAnInspector,
-                    "only the inspectors drawn for this check mark its segments",
-                ));
-            }
-            if !d.segments.contains(&segment.to_string()) {
-                return Err(AppError::validation("segment_id", "not drawn for this check"));
-            }
-            road_checks::save_mark(conn, &row.id, &segment.to_string(), &who.id.to_string(), req.reason.trim(), now)
+            let items = serde_json::to_string(&req.items).map_err(AppError::internal)?;
+            let row = StationRow {
+                check_id: row.id,
+                township_id: town,
+                items,
+                points,
+                note,
+                scored_by: Some(who.id.to_string()),
+                at: now,
+            };
+            road_check_form::save_station(conn, &row)
         })
         .await?;
     get(state, user, id).await
@@ -217,18 +275,8 @@ fn township_of(
         .map_err(|_| corrupt("road_segments.township_id"))
 }
 
-/// A user's name, or nothing.
-fn name_of(conn: &mut DbConn, id: Option<&str>) -> Result<(Option<xunjian_shared::UserId>, String), AppError> {
-    let id: Option<xunjian_shared::UserId> = id.map(str::parse).transpose().map_err(|_| corrupt("user id"))?;
-    let name = match id {
-        Some(u) => users::find(conn, u)?.map(|u| u.display_name).unwrap_or_default(),
-        None => String::new(),
-    };
-    Ok((id, name))
-}
-
 /// One check with its scoring forms (see [`visible`]).
-pub async fn get(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<CheckDetail, AppError> {
+pub async fn get(state: &AppState, user: &AuthUser, id: CheckId) -> Result<CheckDetail, AppError> {
     let user = user.clone();
     state
         .db
@@ -238,17 +286,8 @@ pub async fn get(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId)
             let mut scores = Vec::new();
             for f in road_checks::score_forms(conn, &row.id)? {
                 let segment: SegmentId = f.segment_id.parse().map_err(|_| corrupt("road_check_scores.segment_id"))?;
-                let township_id = roads::find_segment(conn, segment)?
-                    .ok_or_else(|| corrupt("road_check_scores.segment_id"))?
-                    .township_id
-                    .parse()
-                    .map_err(|_| corrupt("road_segments.township_id"))?;
-                let scored_by: Option<xunjian_shared::UserId> =
-                    f.scored_by.as_deref().map(str::parse).transpose().map_err(|_| corrupt("scored_by"))?;
-                let scored_by_name = match scored_by {
-                    Some(u) => users::find(conn, u)?.map(|u| u.display_name).unwrap_or_default(),
-                    None => String::new(),
-                };
+                let township_id = township_of(conn, segment, "road_check_scores.segment_id")?;
+                let (scored_by, scored_by_name) = name_of(conn, f.scored_by.as_deref())?;
                 scores.push(SegmentScoreCard {
                     segment_id: segment,
                     township_id,
@@ -276,7 +315,17 @@ pub async fn get(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId)
                 });
             }
             not_checkable.sort_by_key(|m| check.draw.segments.iter().position(|d| *d == m.segment_id.to_string()));
-            Ok(CheckDetail { check, scores, not_checkable })
+            let mut station_scores = road_check_form::station_cards(conn, &row.id)?;
+            let name = |conn: &mut DbConn, t: OrgUnitId| -> Result<String, AppError> {
+                Ok(org_units::find(conn, t)?.map(|u| u.name).unwrap_or_default())
+            };
+            let mut named = Vec::new();
+            for card in station_scores.drain(..) {
+                named.push((name(conn, card.township_id)?, card));
+            }
+            named.sort_by(|a, b| a.0.cmp(&b.0));
+            let station_scores = named.into_iter().map(|(_, c)| c).collect();
+            Ok(CheckDetail { check, scores, not_checkable, station_scores })
         })
         .await
 }
@@ -296,7 +345,7 @@ pub async fn list(state: &AppState, user: &AuthUser) -> Result<Vec<Check>, AppEr
 
 /// Publishes a check's results (通报) with the ranking as it stands, which from then on is what
 /// the ranking answers. Publishing a published check changes nothing.
-pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::CheckId) -> Result<Check, AppError> {
+pub async fn publish(state: &AppState, user: &AuthUser, id: CheckId) -> Result<Check, AppError> {
     county_only(user)?;
     let now = state.now_ms();
     state
@@ -318,6 +367,17 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::Chec
                         ),
                     ));
                 }
+                let towns = drawn_townships(conn, &d, &marked)?;
+                let stations: Vec<String> =
+                    crate::db::road_check_forms::stations(conn, &row.id)?.into_iter().map(|s| s.township_id).collect();
+                let form = road_check_form::of_check(&row)?;
+                let waiting = stations_unscored(&form, &towns, &stations).len();
+                if waiting > 0 {
+                    return Err(AppError::with_detail(
+                        ErrorCode::SegmentsUnscored,
+                        format!("the station items of {waiting} of {} townships are not scored", towns.len()),
+                    ));
+                }
                 let ranked = live_ranking(conn, &row)?;
                 let snapshot = serde_json::to_string(&ranked).map_err(AppError::internal)?;
                 road_checks::publish(conn, &row.id, now, &snapshot)?;
@@ -328,103 +388,10 @@ pub async fn publish(state: &AppState, user: &AuthUser, id: xunjian_shared::Chec
         .await
 }
 
-/// The months a check's period covers.
-fn months_of(kind: CheckKind, period: &str) -> Vec<String> {
-    match kind {
-        CheckKind::MonthlyRandom => vec![period.to_owned()],
-        CheckKind::QuarterlyFull => {
-            let q: u32 = period[6..].parse().unwrap_or(1);
-            (0..3).map(|i| format!("{}-{:02}", &period[..4], (q - 1) * 3 + 1 + i)).collect()
-        }
-    }
-}
-
-/// The period before (for "twice in a row").
-fn previous_period(kind: CheckKind, period: &str) -> String {
-    let year: i32 = period[..4].parse().unwrap_or(2000);
-    match kind {
-        CheckKind::MonthlyRandom => {
-            let m: u32 = period[5..].parse().unwrap_or(1);
-            if m == 1 {
-                format!("{}-12", year - 1)
-            } else {
-                format!("{year}-{:02}", m - 1)
-            }
-        }
-        CheckKind::QuarterlyFull => {
-            let q: u32 = period[6..].parse().unwrap_or(1);
-            if q == 1 {
-                format!("{}-Q4", year - 1)
-            } else {
-                format!("{year}-Q{}", q - 1)
-            }
-        }
-    }
-}
-
-/// Township results of a check: mean segment score, and workers with no on-road record in a
-/// month of the period (第二十六条).
-fn results(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<TownshipResult>, AppError> {
-    let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
-    let scores: BTreeMap<String, f64> = road_checks::scores(conn, &row.id)?.into_iter().collect();
-    let marked: Vec<String> = road_checks::marks(conn, &row.id)?.into_iter().map(|m| m.segment_id).collect();
-    let drawn: Vec<String> = serde_json::from_str::<Draw>(&row.draw).map_err(AppError::internal)?.segments;
-    let county = org_units::list_within(conn, "/", Some(OrgLevel::County), None)?;
-    let path = county.first().map(|c| c.path.clone()).unwrap_or_else(|| "/".into());
-    let mut out = Vec::new();
-    for town in org_units::list_within(conn, &path, Some(OrgLevel::Township), None)? {
-        let segs = roads::segments_within(conn, &town.path)?;
-        if segs.is_empty() {
-            continue; // no road to maintain, nothing to rank
-        }
-        // Marked segments have no score: they are left out of the mean.
-        let seg_scores: Vec<f64> = segs.iter().filter_map(|s| scores.get(&s.id).copied()).collect();
-        let town_drawn: Vec<&String> = segs.iter().map(|s| &s.id).filter(|s| drawn.contains(s)).collect();
-        let not_checkable = !town_drawn.is_empty() && town_drawn.iter().all(|s| marked.contains(s));
-        let mut missing = 0;
-        for month in months_of(kind, &row.period) {
-            let (from, to) = month_days(&month)?;
-            missing += worker_months(conn, &town.path, from, to)?.iter().filter(|w| w.days_on_road == 0).count() as u32;
-        }
-        out.push(TownshipResult {
-            township_id: town.id,
-            name: town.name,
-            score: township_score(&seg_scores),
-            workers_without_record: missing,
-            not_checkable,
-        });
-    }
-    Ok(out)
-}
-
-/// A check's ranking: the snapshot taken when it was published, else computed now.
-fn ranking_of(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<Ranked>, AppError> {
-    match &row.ranking {
-        Some(snapshot) => serde_json::from_str(snapshot).map_err(AppError::internal),
-        None => live_ranking(conn, row),
-    }
-}
-
-/// The ranking computed from today's register, patrols and scores, with the flags of 第二十五、二十六条
-/// (the previous check of the same kind, as published or as it stands, decides "twice in a row").
-fn live_ranking(conn: &mut DbConn, row: &CheckRow) -> Result<Vec<Ranked>, AppError> {
-    let kind = CheckKind::parse(&row.kind).ok_or_else(|| corrupt("road_checks.kind"))?;
-    let previous = match road_checks::find_period(conn, &row.kind, &previous_period(kind, &row.period))? {
-        Some(p) if p.ranking.is_some() => Some(ranking_of(conn, &p)?),
-        Some(p) => Some(rank(&results(conn, &p)?, None)),
-        None => None,
-    };
-    Ok(rank(&results(conn, row)?, previous.as_deref()))
-}
-
 /// The ranking of a check for the county admin, road stations and township offices (others 403),
 /// once the caller may see the check (see [`visible`]): as published once published, computed live
 /// before (the county only). Answers the check too, for the file's title.
-pub async fn ranking(
-    state: &AppState,
-    user: &AuthUser,
-    id: xunjian_shared::CheckId,
-) -> Result<(Check, Vec<Ranked>), AppError> {
+pub async fn ranking(state: &AppState, user: &AuthUser, id: CheckId) -> Result<(Check, Vec<Ranked>), AppError> {
     if !(user.role.runs_road_checks() || user.role == Role::RoadStation || user.role == Role::TownshipOffice) {
         return Err(AppError::new(ErrorCode::Forbidden));
     }

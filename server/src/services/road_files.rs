@@ -174,6 +174,12 @@ pub fn ranking(check: &Check, ranked: &[Ranked], format: FileFormat) -> Result<D
                 } else {
                     Cell::Number((r.result.score * 10.0).round() / 10.0)
                 },
+                // The form's two parts (第二十四条); blank in a ranking published before the form.
+                match r.result.road_score {
+                    Some(s) if !r.result.not_checkable => Cell::Number((s * 10.0).round() / 10.0),
+                    _ => "".into(),
+                },
+                r.result.station_points.map_or_else(|| "".into(), |p| Cell::Number((p * 10.0).round() / 10.0)),
                 Cell::Number(f64::from(r.result.workers_without_record)),
                 mark(r.last_by_rule),
                 mark(r.bottom_two),
@@ -189,11 +195,16 @@ pub fn ranking(check: &Check, ranked: &[Ranked], format: FileFormat) -> Result<D
     let sheet = Sheet {
         name: "考核排名".into(),
         title: Some(format!("{} 五级公路管护{}排名", check.period, kind)),
-        subtitle: Some(format!("{published}；无上路记录的乡镇排末位（第二十六条），连续两次后两名问责（第二十五条）")),
+        subtitle: Some(format!(
+            "{published}；得分 = 路段得分 × {}% + 站所考核得分（第二十四条）；无上路记录的乡镇排末位（第二十六条），连续两次后两名问责（第二十五条）",
+            check.form.road_points
+        )),
         headers: [
             "名次",
             "乡镇",
             "得分",
+            "路段得分(百分制)",
+            "站所考核得分",
             "无上路记录人数",
             "排末位(第二十六条)",
             "后两名",

@@ -88,6 +88,20 @@ pub struct NotCheckable {
     pub marked_at: DateTime<Utc>,
 }
 
+/// The townships of the draw whose station items are still to be scored, when the form has any: a
+/// township all of whose drawn segments are marked not checkable is not scored at all and is not
+/// waited for.
+pub fn stations_unscored<'a>(
+    form: &super::check_form::CheckForm,
+    townships: &'a [(String, bool)],
+    scored: &[String],
+) -> Vec<&'a String> {
+    if form.station_items.is_empty() {
+        return vec![];
+    }
+    townships.iter().filter(|(t, not_checkable)| !not_checkable && !scored.contains(t)).map(|(t, _)| t).collect()
+}
+
 /// The drawn segments neither scored nor marked not checkable: publishing waits for them.
 pub fn unsettled<'a>(drawn: &'a [String], scored: &[String], marked: &[String]) -> Vec<&'a String> {
     drawn.iter().filter(|d| !scored.contains(d) && !marked.contains(d)).collect()
@@ -106,6 +120,9 @@ pub struct CheckDetail {
     /// The drawn segments marked not checkable, in the order of the draw.
     #[serde(default)]
     pub not_checkable: Vec<NotCheckable>,
+    /// The townships' scored station items (the check's form), by township name.
+    #[serde(default)]
+    pub station_scores: Vec<super::check_form::StationScoreCard>,
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 
 pub mod attendance;
 pub mod check;
+pub mod check_form;
 pub mod checklist;
 pub mod draw;
 pub mod funds;

@@ -272,6 +272,10 @@ pub struct Check {
     pub scored: Vec<SegmentId>,
     /// When the results were published.
     pub published_at: Option<DateTime<Utc>>,
+    /// The form it is scored by (第二十四条): the county's form when it was drawn; the road part
+    /// alone for a check drawn before the county had forms.
+    #[serde(default = "super::check_form::CheckForm::road_only")]
+    pub form: super::check_form::CheckForm,
 }
 
 /// Body of `PUT /api/v1/road-checks/{id}/scores/{segment_id}`.

@@ -12,8 +12,17 @@ pub struct TownshipResult {
     pub township_id: String,
     /// Its name.
     pub name: String,
-    /// Score 0–100 (mean of its checked segments).
+    /// Score 0–100 by the check's form (第二十四条): the road part (its mean segment score weighted
+    /// by the form's road points) plus its station's points.
     pub score: f64,
+    /// Its mean segment score, 0–100 (the seven items of 第十五条 on its drawn segments); none in
+    /// rankings published before the check form.
+    #[serde(default)]
+    pub road_score: Option<f64>,
+    /// The points its station items were given; none when the form has none or they are not
+    /// scored yet.
+    #[serde(default)]
+    pub station_points: Option<f64>,
     /// Patrol workers with no on-road record in the month (第二十六条).
     pub workers_without_record: u32,
     /// Every drawn segment of the township was marked not checkable (不具备检查条件): it has no
@@ -115,6 +124,8 @@ mod tests {
             score,
             workers_without_record: missing,
             not_checkable: false,
+            road_score: None,
+            station_points: None,
         }
     }
 

@@ -156,6 +156,8 @@ mod tests {
                 score,
                 workers_without_record: u32::from(last),
                 not_checkable: false,
+                road_score: None,
+                station_points: None,
             },
             rank,
             last_by_rule: last,

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use xunjian_shared::api;
 use xunjian_shared::api::List;
 use xunjian_shared::org::{OrgLevel, OrgUnit};
-use xunjian_shared::road::check::CheckDetail;
 use xunjian_shared::road::patrol::{CreateRoad, CreateSegment, PatrolSummary};
 use xunjian_shared::road::register::{PatrolWorker, Road};
 use xunjian_shared::road::RoadLevel;
@@ -24,8 +23,10 @@ fn failing(fails: usize) -> Vec<RoadCheck> {
     items
 }
 
-/// Scores every drawn segment, failing as many items as `fails` says for its township.
+/// Scores every drawn segment, failing as many items as `fails` says for its township, and every
+/// township's station items with full marks.
 async fn score_by_township(app: &TestApp, admin: &str, check: &Check, fails: &HashMap<OrgUnitId, usize>) {
+    score_stations(app, admin, check, &|_| 1.0).await;
     let town_of: HashMap<String, OrgUnitId> =
         segments(app, admin).await.into_iter().map(|s| (s.id.to_string(), s.township_id)).collect();
     for seg in &check.draw.segments {
@@ -51,7 +52,7 @@ async fn ranking(app: &TestApp, token: &str, check: &Check) -> Vec<Ranked> {
     expect_json(app.get(&api::road_check_ranking(check.id), token).await, 200).await
 }
 
-async fn publish(app: &TestApp, admin: &str, check: &Check) -> Check {
+pub(super) async fn publish(app: &TestApp, admin: &str, check: &Check) -> Check {
     let url = api::road_check_publish(check.id);
     expect_json(app.send_json(Method::POST, &url, Some(admin), &()).await, 200).await
 }
@@ -177,6 +178,8 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
         let url = api::road_check_score(check.id, seg.parse().unwrap());
         expect_json::<Check>(app.send_json(Method::PUT, &url, Some(&admin), &ScoreSegment { items }).await, 200).await;
     }
+    // And both stations' items (第二十四条), with full marks.
+    score_stations(&app, &admin, &check, &|_| 1.0).await;
     let before: Vec<Ranked> = expect_json(app.get(&rank_url, &admin).await, 200).await;
     assert_eq!(
         marks(&before),
@@ -192,6 +195,7 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
         let d: CheckDetail = expect_json(app.get(&one, t).await, 200).await;
         assert_eq!(d.check, published);
         assert_eq!(d.scores.len(), 4, "the four drawn segments' forms");
+        assert_eq!(d.station_scores.iter().map(|c| c.points).collect::<Vec<_>>(), [25.0, 25.0], "both stations");
         assert_eq!(
             d.scores.iter().map(|s| s.segment_id.to_string()).collect::<Vec<_>>(),
             check.draw.segments,
@@ -227,7 +231,7 @@ both_backends!(a_check_stays_with_the_county_until_published_and_then_is_frozen,
         assert_eq!(after, before, "the 通报 as published");
     }
     let csv = app.get(&format!("{rank_url}?format=csv"), &station).await.text().await.unwrap();
-    assert!(csv.contains("2,牛杜镇,100,1,是,是,") && !csv.contains("楚侯乡"), "{csv}");
+    assert!(csv.contains("2,牛杜镇,100,100,25,1,是,是,") && !csv.contains("楚侯乡"), "{csv}");
     // …while the figures computed today have changed: 牛杜镇's worker has a February day now, and a
     // check drawn today ranks three townships.
     let niudu_town = township(&app, &admin, "牛杜镇").await;
@@ -338,8 +342,13 @@ both_backends!(four_townships_ranked_over_two_months_and_a_quarter, |app| {
         "no December check: nobody is twice in the bottom two"
     );
     assert!(r1.iter().all(|r| r.result.workers_without_record == 0));
-    let scores: Vec<f64> = r1.iter().map(|r| (r.result.score * 10.0).round() / 10.0).collect();
-    assert_eq!(scores, [100.0, 85.7, 71.4, 57.1]);
+    let tenth = |x: f64| (x * 10.0).round() / 10.0;
+    let roads: Vec<f64> = r1.iter().map(|r| tenth(r.result.road_score.unwrap())).collect();
+    assert_eq!(roads, [100.0, 85.7, 71.4, 57.1]);
+    // By the default form (第二十四条): 75 % of the roads plus the stations' 25 (full marks here).
+    let scores: Vec<f64> = r1.iter().map(|r| tenth(r.result.score)).collect();
+    assert_eq!(scores, [100.0, 89.3, 78.6, 67.9]);
+    assert!(r1.iter().all(|r| r.result.station_points == Some(25.0)));
     publish(&app, &admin, &jan).await;
     // February: 牛杜镇 100, 楚侯乡 6/7, 嵋阳镇 5/7, 猗氏镇 3/7. The bottom two are 嵋阳镇 and 猗氏镇;
     // only 嵋阳镇 was in January's bottom two as well: it alone is flagged (第二十五条).
@@ -381,7 +390,7 @@ both_backends!(four_townships_ranked_over_two_months_and_a_quarter, |app| {
 });
 
 /// A new county admin; answers their id and token.
-async fn new_admin(app: &TestApp, admin: &str, username: &str, county: OrgUnitId) -> (UserId, String) {
+pub(super) async fn new_admin(app: &TestApp, admin: &str, username: &str, county: OrgUnitId) -> (UserId, String) {
     let body = CreateUser {
         username: username.into(),
         display_name: format!("{username} 检查员"),
@@ -466,8 +475,9 @@ both_backends!(townships_last_by_rule_share_the_last_rank_and_equal_scores_share
     // The CSV for the notice says the same.
     let url = format!("{}?format=csv", api::road_check_ranking(check.id));
     let csv = app.get(&url, &admin).await.text().await.unwrap();
-    assert!(csv.contains("4,楚侯乡,100,1,是,是,") && csv.contains("4,牛杜镇,100,1,是,是,"), "{csv}");
-    assert!(csv.contains("1,嵋阳镇,100,0,,,") && csv.contains("1,猗氏镇,100,0,,,"), "{csv}");
+    // 名次, 乡镇, 得分, 路段得分, 站所考核得分, 无上路记录人数, the three marks.
+    assert!(csv.contains("4,楚侯乡,100,100,25,1,是,是,") && csv.contains("4,牛杜镇,100,100,25,1,是,是,"), "{csv}");
+    assert!(csv.contains("1,嵋阳镇,100,100,25,0,,,") && csv.contains("1,猗氏镇,100,100,25,0,,,"), "{csv}");
     // Published, as it stood.
     publish(&app, &admin, &check).await;
     assert_eq!(marks(&ranking(&app, &admin, &check).await), expected);
@@ -520,6 +530,21 @@ both_backends!(a_check_publishes_only_when_every_drawn_segment_is_scored_or_not_
     // The other is marked too: 猗氏镇 is shown as not checkable, not scored 0 nor put in the bottom
     // two; 牛杜镇 is last by rule (its worker has no February record).
     expect_json::<CheckDetail>(app.send_json(Method::PUT, &mark(theirs[1]), Some(&admin), &why).await, 200).await;
+    // 牛杜镇's station items (第二十四条) are still to be scored; 猗氏镇, not checkable, is not waited for.
+    let p =
+        expect_problem(app.send_json(Method::POST, &publish_url, Some(&admin), &()).await, 409, "segments_unscored")
+            .await;
+    assert!(p.detail.as_deref().unwrap_or_default().contains("1 of 2 townships"), "{p:?}");
+    let niudu = segments(&app, &admin).await.into_iter().find(|s| s.id.to_string() == *others[0]).unwrap().township_id;
+    let items = check.form.station_items.iter().map(|i| StationScore { key: i.key.clone(), points: 5.0 }).collect();
+    let body = ScoreStation { items, note: Some("交管站有牌有人".into()) };
+    let d: CheckDetail = expect_json(
+        app.send_json(Method::PUT, &api::road_check_station(check.id, niudu), Some(&admin), &body).await,
+        200,
+    )
+    .await;
+    assert_eq!(d.station_scores.len(), 1);
+    assert_eq!((d.station_scores[0].township_id, d.station_scores[0].points), (niudu, 25.0));
     publish(&app, &admin, &check).await;
     let r = ranking(&app, &admin, &check).await;
     assert_eq!(marks(&r), [("猗氏镇".into(), 1, false, false, false), ("牛杜镇".into(), 2, true, false, true)]);
