@@ -461,6 +461,23 @@ export async function officeSteps({ steps, tmp }) {
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {
       const page = o.admin;
       await page.click('a[data-tab="#/checks"]');
+      // The county's check form (第二十四条): the roads and the station's five items, 100 in all.
+      await page.waitForSelector('[data-testid=check-form][data-default=true][data-total="100"]');
+      const keys = await page.locator('[data-testid=check-form] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.key));
+      equal(keys.join(','), 'roads,station,officer,crew,publicity,weeding', 'the roads and the five station items');
+      equal(await page.locator('[data-testid=check-form] tr[data-key=weeding] input[name=label]').inputValue(), '打药灭草', 'the items named as the article does');
+      // The county gives the station's building more weight: 70 for the roads, 10 for 交管站建设.
+      await page.fill('[data-testid=check-form] tr[data-key=roads] input', '70');
+      await page.locator('[data-testid=check-form] tr[data-key=roads] input').dispatchEvent('change');
+      await page.waitForSelector('[data-testid=check-form][data-total="95"]');
+      await page.fill('[data-testid=check-form] tr[data-key=station] input[name=points]', '10');
+      await page.locator('[data-testid=check-form] tr[data-key=station] input[name=points]').dispatchEvent('change');
+      await page.waitForSelector('[data-testid=check-form][data-total="100"]');
+      await page.click('[data-testid=save-check-form]');
+      await page.waitForSelector('[data-testid=check-form][data-default=false]');
+      const stored = JSON.parse(server.sql("select form from road_check_form where id = 'county'"));
+      equal(`${stored.road_points}/${stored.station_items[0].points}`, '70/10', 'the form kept by the server');
+      await shot(page, 'county-check-form');
       await page.fill('[data-testid=check-period]', lastMonth());
       await page.fill('[data-testid=check-seed]', '20260401');
       await page.click('[data-testid=start-check]');
@@ -478,6 +495,25 @@ export async function officeSteps({ steps, tmp }) {
       const first = page.locator(`[data-testid=draw-table] tr[data-segment="${drawn[0]}"]`);
       await page.waitForSelector(`[data-testid=draw-table] tr[data-segment="${drawn[0]}"][data-score="85.7"]`);
       assert((await first.textContent()).includes('路面平整无坑槽'), `the failed item named: ${await first.textContent()}`);
+      // Publishing waits for the stations' items: the server says so.
+      await page.click('[data-testid=publish]');
+      await page.waitForSelector('[role=alert]:has-text("站所")');
+      // Each township's station, by the check's form: the first one loses 打药灭草's 5 points.
+      const towns = await page.locator('[data-testid=station-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.townshipId));
+      assert(towns.length >= 2, `the townships of the draw: ${towns}`);
+      for (const [i, town] of towns.entries()) {
+        await page.click(`[data-testid=station-table] tr[data-township-id="${town}"] [data-testid=score-station]`);
+        await page.waitForSelector(`[data-testid=station-form][data-township-id="${town}"]`);
+        if (i === 0) {
+          await page.fill('[data-testid=station-form] input[name=weeding]', '0');
+          await page.locator('[data-testid=station-form] input[name=weeding]').dispatchEvent('change');
+          await page.fill('[data-testid=station-note]', '未按时打药灭草');
+          await page.locator('[data-testid=station-note]').dispatchEvent('change');
+        }
+        await page.click('[data-testid=save-station]');
+        await page.waitForSelector(`[data-testid=station-table] tr[data-township-id="${town}"][data-points="${i === 0 ? 25 : 30}"]`);
+      }
+      equal(server.sql(`select points || '|' || note from road_check_stations where township_id = '${towns[0]}'`), '25.0|未按时打药灭草', 'kept by the server');
       await page.click('[data-testid=publish]');
       await page.waitForSelector('[data-testid=check][data-published=true]');
       await page.waitForSelector('[data-testid=ranking] tbody tr');
@@ -486,6 +522,14 @@ export async function officeSteps({ steps, tmp }) {
       const last = ranking[ranking.length - 1];
       equal(last[0], '牛杜镇', 'a township with a worker without on-road records ranks last (第二十六条)');
       equal(server.sql("select count(*) from road_checks where published_at is not null"), '1', 'published on the server');
+      // The ranking is by the form's total: 70 % of the roads plus the station's points, as shown.
+      const checkId = await page.evaluate(() => location.hash.split('/')[2]);
+      const adminToken = (await api(base, 'POST', '/auth/login', null, { username: 'admin', password: 'xunjian2026' })).access_token;
+      for (const r of await api(base, 'GET', `/road-checks/${checkId}/ranking`, adminToken)) {
+        const expected = r.road_score * 0.7 + r.station_points;
+        assert(Math.abs(r.score - expected) < 1e-6, `${r.name}: ${r.score} = ${r.road_score} × 70 % + ${r.station_points}`);
+        equal(await page.locator(`[data-testid=ranking] tr[data-township="${r.name}"]`).getAttribute('data-score'), r.score.toFixed(1), `${r.name} as shown`);
+      }
       await shot(page, 'county-ranking');
       // Published: the road station reads the check, its scoring forms and the ranking, and cannot score.
       const road = o.road;

@@ -235,7 +235,8 @@ mod tests {
             Err("station_items"),
             "an item of 0 points"
         );
-        let many: Vec<_> = (0..13).map(|i| StationItem { key: format!("k{i}"), label: "x".into(), points: 1 }).collect();
+        let many: Vec<_> =
+            (0..13).map(|i| StationItem { key: format!("k{i}"), label: "x".into(), points: 1 }).collect();
         assert_eq!(with(&|f| (f.road_points, f.station_items) = (87, many.clone())), Err("station_items"));
         let twelve: Vec<_> = many[..12].to_vec();
         assert_eq!(with(&|f| (f.road_points, f.station_items) = (88, twelve.clone())), Ok(()));

@@ -4,6 +4,7 @@
 //! 第二十五条 (bottom two twice in a row), as a table and an XLSX file.
 
 use super::checks::remember;
+use super::station_scores::StationScores;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n;
 use crate::office::download::DownloadButton;
@@ -146,6 +147,7 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                     Callback::from(move |()| { scoring.set(None); reload.emit(()); })
                 } />
             }
+            <StationScores detail={(*detail).clone()} may_score={county && !offline && c.published_at.is_none()} on_done={reload.clone()} />
             if county && !offline && c.published_at.is_none() {
                 <p><button type="button" class="button primary small-button" onclick={publish} data-testid="publish">{ o.publish }</button></p>
             }
@@ -165,12 +167,15 @@ fn ranking_table(ctx: &Ctx, ranked: &[Ranked]) -> Html {
         <div class="table-wrap"><table class="table" data-testid="ranking">
             <thead><tr>
                 <th class="num">{ o.rank }</th><th>{ o.col_township }</th><th class="num">{ o.score_col }</th>
+                <th class="num">{ o.road_part }</th><th class="num">{ o.station_part }</th>
                 <th class="num">{ o.without_record }</th><th>{ o.last_by_rule }</th><th>{ o.bottom_two }</th><th>{ o.flagged }</th>
             </tr></thead>
             <tbody>
                 { for ranked.iter().map(|r| html! {
-                    <tr class={classes!(r.flagged.then_some("flagged"))} data-township={r.result.name.clone()} data-rank={r.rank.to_string()}>
+                    <tr class={classes!(r.flagged.then_some("flagged"))} data-township={r.result.name.clone()} data-rank={r.rank.to_string()} data-score={format!("{:.1}", r.result.score)}>
                         <td class="num">{ r.rank }</td><td>{ &r.result.name }</td><td class="num">{ if r.result.not_checkable { ctx.lang.pick("不具备检查条件", "Not checkable").to_owned() } else { format!("{:.1}", r.result.score) } }</td>
+                        <td class="num">{ r.result.road_score.filter(|_| !r.result.not_checkable).map(|s| format!("{s:.1}")).unwrap_or_default() }</td>
+                        <td class="num">{ r.result.station_points.map(|p| format!("{p:.1}")).unwrap_or_default() }</td>
                         <td class="num">{ r.result.workers_without_record }</td>
                         <td class="error">{ yes(r.last_by_rule) }</td><td>{ yes(r.bottom_two) }</td><td class="error">{ yes(r.flagged) }</td>
                     </tr>

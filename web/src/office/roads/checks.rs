@@ -3,6 +3,7 @@
 //! (double random, reproducible from the seed) and the check page shows the draw. The checks held
 //! so far are listed from the server (`GET /api/v1/road-checks`), or, offline, those opened here.
 
+use super::check_form::CheckFormCard;
 use super::rollup::RollupTable;
 use crate::ctx::use_ctx;
 use crate::office::form::typed;
@@ -148,7 +149,10 @@ pub fn Checks() -> Html {
                     </a></li>
                 }) }
             </ul>
-            if matches!(ctx.role(), xunjian_shared::Role::CountyAdmin | xunjian_shared::Role::RoadStation | xunjian_shared::Role::TownshipOffice) { <RollupTable /> }
+            if matches!(ctx.role(), xunjian_shared::Role::CountyAdmin | xunjian_shared::Role::RoadStation | xunjian_shared::Role::TownshipOffice) {
+                <RollupTable />
+                <CheckFormCard />
+            }
         </div>
     }
 }

@@ -2,6 +2,7 @@
 //! their tracks, works filings, the monthly random check and its ranking, pay and funds.
 
 pub mod check;
+pub mod check_form;
 pub mod checks;
 pub mod funds;
 pub mod issue;
@@ -14,6 +15,7 @@ pub mod pay;
 pub mod pay_rules;
 pub mod register;
 pub mod rollup;
+pub mod station_scores;
 mod track_svg;
 pub mod works;
 
