@@ -9,6 +9,7 @@
 // read-only. Then each role's home, and the county's monthly random check with its ranking.
 import fs from 'node:fs';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
 import { Server, api, assert, equal, freePort, openBrowser, openDesktop, root } from './harness.mjs';
 import { login, makeJpeg, photo, shot, syncNow, waitSynced } from './app.mjs';
 
@@ -456,6 +457,42 @@ export async function officeSteps({ steps, tmp }) {
       const frozen = await api(base, 'GET', `/roads/pay-sheet?township_id=${town}&month=${lastMonth()}`, token);
       equal(JSON.stringify(frozen.lines), JSON.stringify(sheet.lines), 'the frozen sheet has the figures it was closed with');
       await shot(page, 'office-pay-closed');
+    });
+
+    await steps.step("road station: a segment without a surveyed line on its home; a patrol's track becomes the line", async () => {
+      const page = o.road;
+      const login = await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' });
+      const token = login.access_token;
+      const town = login.user.org_chain[1].id;
+      const admin = (await api(base, 'POST', '/auth/login', null, { username: 'admin', password: 'xunjian2026' })).access_token;
+      const road = await api(base, 'POST', '/roads', admin, { code: 'Y990', name: '新建村道', level: 'village', length_km: 2 });
+      const seg = await api(base, 'POST', `/roads/${road.id}/segments`, token, { township_id: town, from_km: 0, to_km: 2 });
+      equal(seg.polyline.length, 0, 'imported without a line');
+      // The station's own patrol of it (第十八条): a 2 km walk north, a fix every 4 m and 3 s.
+      const start = Date.now() - 3 * 3600 * 1000;
+      const n = 500;
+      const track = Array.from({ length: n + 1 }, (_, i) => ({
+        lat: 35.30 + (i / n) * (2 / 111.195), lon: 110.70, acc: 6, t: new Date(start + i * 3000).toISOString(),
+      }));
+      const items = ['pavement', 'shoulders', 'ditches', 'outer_edge', 'safety', 'trees', 'no_illegal_building'];
+      const patrol = await api(base, 'POST', '/patrols', token, {
+        id: randomUUID(), segment_ids: [seg.id], started_at: new Date(start).toISOString(),
+        ended_at: new Date(start + 2 * 3600 * 1000).toISOString(), track, checks: items.map((item) => ({ item, pass: true })),
+      });
+      assert(patrol.on_road && patrol.coverage[0][1] === null, `judged on the track alone: ${JSON.stringify(patrol.faults)}`);
+      // The station's home says how many km have no line.
+      await page.goto(`${base}/office/#/road-issues`);
+      await page.waitForSelector('[data-testid=unsurveyed][data-km="2.0"]');
+      await page.goto(`${base}/office/#/patrol/${patrol.id}`);
+      await page.click('[data-testid=take-line-button]');
+      await page.waitForSelector('[data-testid=line-taken]');
+      const line = JSON.parse(server.sql(`select polyline from road_segments where id = '${seg.id}'`));
+      equal(line.length, patrol.track.length, "the patrol's thinned track is the line");
+      await shot(page, 'station-line-from-patrol');
+      await page.goto(`${base}/office/#/road-issues`);
+      await page.waitForSelector('[data-testid=road-issues]');
+      await page.waitForTimeout(500);
+      equal(await page.locator('[data-testid=unsurveyed]').count(), 0, 'no km left without a line');
     });
 
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {

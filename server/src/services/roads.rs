@@ -178,6 +178,19 @@ fn new_line(conn: &mut DbConn, segment: &SegmentRow, req: &UpdateSegment) -> Res
                     "the patrol walked several segments; take the line from one that walked this one alone",
                 ));
             }
+            // The line measures every later patrol: it comes only from an on-road record, one whose
+            // track passed the rule on its own (no teleporting, long and far enough).
+            let faults = match row.faults.as_deref() {
+                Some(_) => row.faults()?,
+                None => return Err(AppError::validation("polyline_from_patrol", "the patrol is not judged yet")),
+            };
+            if !faults.is_empty() {
+                let why: Vec<String> = faults.iter().map(|f| f.label_zh()).collect();
+                return Err(AppError::validation(
+                    "polyline_from_patrol",
+                    format!("the patrol is not an on-road record ({}): take the line from one that is", why.join("；")),
+                ));
+            }
             let track: Vec<TrackPoint> = serde_json::from_str(&row.track).map_err(AppError::internal)?;
             track.iter().map(|p| GeoPoint { lat: p.lat, lon: p.lon, accuracy_m: None }).collect()
         }

@@ -55,7 +55,8 @@ pub struct UpdateSegment {
     /// The surveyed line (WGS-84 points in order, 2 to 2,000).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub polyline: Option<Vec<GeoPoint>>,
-    /// A patrol of this segment (of it alone) whose thinned track becomes the line.
+    /// A patrol of this segment (of it alone) that is an on-road record: its thinned track becomes
+    /// the line (a patrol with on-road faults is 422).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub polyline_from_patrol: Option<PatrolId>,
 }

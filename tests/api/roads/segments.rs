@@ -131,6 +131,16 @@ both_backends!(a_segment_gets_its_surveyed_line_from_points_or_from_a_patrol, |a
     let walked = survey(35.40 + 3.0 / 111.195, 110.80, 2.0);
     let p2 = submit(&app, &worker, &[&second], walk(&walked, 0.0, start)).await;
     assert!(p2.submitted.track.len() >= 100, "{} fixes kept", p2.submitted.track.len());
+    // A patrol that is not an on-road record gives no line: here its track jumps 5 km in seconds.
+    let mut jumps = walk(&walked, 0.0, start);
+    let mid = jumps.len() / 2;
+    jumps[mid].lat += 0.05;
+    let bad = submit(&app, &worker, &[&second], jumps).await;
+    assert!(!bad.on_road && !bad.faults.is_empty(), "{:?}", bad.faults);
+    let from_bad = UpdateSegment { polyline_from_patrol: Some(bad.submitted.id), ..Default::default() };
+    let refused = expect_problem(patch(&app, &station, &second, &from_bad).await, 422, "validation_failed").await;
+    assert!(refused.detail.unwrap_or_default().contains("not an on-road record"));
+    assert!(segments(&app, &station).await.iter().any(|s| s.id == second.id && s.polyline.is_empty()));
     // A patrol of another segment, or of both at once, is refused.
     let wrong = UpdateSegment { polyline_from_patrol: Some(p.submitted.id), ..Default::default() };
     expect_problem(patch(&app, &admin, &second, &wrong).await, 422, "validation_failed").await;

@@ -9,10 +9,12 @@ use crate::office::hazard_table::status_chips;
 use crate::office::road_table::road_issue_table;
 use crate::office::state::{not_ready, offline_note};
 use crate::office::view::use_view;
+use crate::route::Route;
 use web_sys::HtmlSelectElement;
 use xunjian_shared::api as paths;
 use xunjian_shared::hazard::HazardStatus;
 use xunjian_shared::road::issue::RoadIssuePage;
+use xunjian_shared::road::patrol::AssignmentReport;
 use xunjian_shared::Role;
 use yew::prelude::*;
 
@@ -31,6 +33,9 @@ pub fn RoadIssues() -> Html {
         format!("status={}", *status)
     };
     let view = use_view::<RoadIssuePage>(format!("{}?{query}&limit=200", paths::ROAD_ISSUES));
+    // The station's segments without a surveyed line (their patrols are judged on the track alone).
+    let report = use_view::<AssignmentReport>(paths::ROADS_ASSIGNMENTS.into());
+    let unsurveyed = report.load.data().filter(|r| !r.unsurveyed.is_empty()).cloned();
     let on_status = {
         let status = status.clone();
         Callback::from(move |e: Event| status.set(e.target_unchecked_into::<HtmlSelectElement>().value()))
@@ -49,6 +54,12 @@ pub fn RoadIssues() -> Html {
                     </select>
                 </label>
             </div>
+            if let (Some(r), Role::RoadStation) = (&unsurveyed, ctx.role()) {
+                <p class="notice" data-testid="unsurveyed" data-km={format!("{:.1}", r.unsurveyed_km)}>
+                    <strong>{ format!("{} · {:.1} km", r.unsurveyed.len(), r.unsurveyed_km) }</strong>{ " " }{ o.unsurveyed_notice }{ " " }
+                    <a href={Route::Patrols.hash()}>{ ctx.t().patrols_title }</a>
+                </p>
+            }
             if ctx.role() == Role::RoadStation && !view.load.offline() {
                 <RegisterIssue on_done={view.reload.clone()} />
             }

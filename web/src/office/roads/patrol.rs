@@ -7,12 +7,16 @@ use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::office::server_photos::ServerPhotos;
 use crate::office::state::{not_ready, offline_note};
+use crate::office::view::send;
 use crate::office::view::use_view;
 use crate::route::Route;
 use crate::util::{distance, hms, percent, short_time};
+use gloo::net::http::Method;
+use wasm_bindgen_futures::spawn_local;
 use xunjian_shared::api as paths;
-use xunjian_shared::road::patrol::PatrolDetail;
-use xunjian_shared::PatrolId;
+use xunjian_shared::road::patrol::{PatrolDetail, UpdateSegment};
+use xunjian_shared::road::register::Segment;
+use xunjian_shared::{PatrolId, Role};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -25,6 +29,7 @@ pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
     let ctx = use_ctx();
     let (o, t) = (ctx.o(), ctx.t());
     let view = use_view::<PatrolDetail>(paths::patrol(props.id));
+    let taken = use_state(|| None::<Result<(), String>>);
     if let Some(h) = not_ready(&ctx, &view.load) {
         return h;
     }
@@ -39,6 +44,24 @@ pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
         .collect();
     let track: Vec<_> = s.track.iter().map(|f| f.point()).collect();
     let marks: Vec<_> = s.findings.iter().map(|f| f.location).collect();
+    // An on-road record of one segment without a surveyed line: the station (or the county) may
+    // make its track the line, after which patrols are measured against it.
+    let unsurveyed = match p.coverage.as_slice() {
+        [(id, None)] if p.on_road => Some(*id),
+        _ => None,
+    };
+    let may_take = matches!(ctx.role(), Role::RoadStation | Role::CountyAdmin) && !view.load.offline();
+    let take = unsurveyed.map(|segment| {
+        let (ctx, taken, patrol) = (ctx.clone(), taken.clone(), s.id);
+        Callback::from(move |_: MouseEvent| {
+            let (ctx, taken) = (ctx.clone(), taken.clone());
+            let body = UpdateSegment { polyline_from_patrol: Some(patrol), ..Default::default() };
+            spawn_local(async move {
+                let r = send::<_, Segment>(&ctx, Method::PATCH, &paths::segment(segment), &body).await;
+                taken.set(Some(r.map(|_| ()).map_err(|e| e.message(ctx.lang))));
+            });
+        })
+    });
     html! {
         <div data-testid="office-patrol" data-id={s.id.to_string()} data-worker={d.worker_name.clone()}>
             { offline_note(&ctx, &view.load) }
@@ -56,6 +79,16 @@ pub fn OfficePatrol(props: &OfficePatrolProps) -> Html {
                 }) }
             </ul>
             { track_map(&lines, &track, &marks) }
+            if let (Some(take), true) = (take, may_take) {
+                <section class="card tight" data-testid="take-line">
+                    <p class="small">{ o.take_line_help }</p>
+                    { match &*taken {
+                        Some(Ok(())) => html! { <p class="notice" role="status" data-testid="line-taken">{ o.line_taken }</p> },
+                        Some(Err(e)) => html! { <p class="error" role="alert">{ e }</p> },
+                        None => html! { <button type="button" class="button primary small-button" onclick={take} data-testid="take-line-button">{ o.take_line }</button> },
+                    } }
+                </section>
+            }
             <p class="legend"><span><i style="background:#9aa3ad"></i>{ o.surveyed_line }</span><span><i style="background:#b71c1c"></i>{ o.walked_track }</span></p>
             <h3 class="section">{ t.road_checklist }</h3>
             <ul class="plain checks">
