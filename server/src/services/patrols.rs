@@ -258,6 +258,28 @@ pub fn worker_months(
         .collect())
 }
 
+/// The patrol workers with on-road records on each segment under a unit path between two days:
+/// who held the road then, whoever holds it now. The station's own patrols name no worker.
+pub fn segment_workers(
+    conn: &mut DbConn,
+    path: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<String, BTreeSet<String>>, AppError> {
+    let workers: BTreeSet<String> = patrols::workers_within(conn, path)?.into_iter().map(|(id, _)| id).collect();
+    let (rows, coverage) = month_patrols(conn, path, None, from, to)?;
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for r in rows.iter().filter(|r| workers.contains(&r.worker_id)) {
+        if !r.faults()?.is_empty() {
+            continue;
+        }
+        for (segment, _) in coverage.get(&r.id).map(Vec::as_slice).unwrap_or_default() {
+            out.entry(segment.clone()).or_default().insert(r.worker_id.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// Each segment's month in scope (a patrol worker: their own segments): the patrols that named it,
 /// their days, and the share of its line their tracks covered together.
 pub async fn segment_months(

@@ -2,7 +2,7 @@
 //! on the road against the required days (责任到位率), and the worker's road in the month's checks
 //! (扣劣奖优). The sheet, its close and signatures are in `road_months`.
 
-use super::patrols::{month_days, worker_months};
+use super::patrols::{month_days, segment_workers, worker_months};
 use crate::auth::AuthUser;
 use crate::db::org_units::{self, OrgUnitRow};
 use crate::db::road_pay::{self, SchemeRow};
@@ -43,10 +43,14 @@ pub fn scheme_in(conn: &mut DbConn, township: &str, defaults: &PayRules) -> Resu
 
 /// Each worker's mean score (0–100) over their segments in the published checks a month pays by
 /// (`checks_paid_in`); a segment marked not checkable has no score and leaves the mean. A segment
-/// counts for the worker it is assigned to now.
+/// counts for the workers who had on-road records on it in the month — who held it then — and,
+/// when none did, for the worker it is assigned to now (until 2026-12-03 always the latter, so a
+/// segment handed over after the month took its score to the new worker).
 fn check_scores(conn: &mut DbConn, path: &str, month: &str) -> Result<HashMap<String, f64>, AppError> {
     let worker_of: HashMap<String, String> =
         roads::segments_within(conn, path)?.into_iter().filter_map(|s| Some((s.id, s.worker_id?))).collect();
+    let (from, to) = month_days(month)?;
+    let walked = segment_workers(conn, path, from, to)?;
     let mut sums: HashMap<String, (f64, u32)> = HashMap::new();
     for (kind, period) in checks_paid_in(month) {
         let Some(check) = road_checks::find_period(conn, kind.as_str(), &period)? else { continue };
@@ -54,7 +58,11 @@ fn check_scores(conn: &mut DbConn, path: &str, month: &str) -> Result<HashMap<St
             continue;
         }
         for (segment, score) in road_checks::scores(conn, &check.id)? {
-            if let Some(worker) = worker_of.get(&segment) {
+            let workers: Vec<&String> = match walked.get(&segment) {
+                Some(w) if !w.is_empty() => w.iter().collect(),
+                _ => worker_of.get(&segment).into_iter().collect(),
+            };
+            for worker in workers {
                 let e = sums.entry(worker.clone()).or_default();
                 *e = (e.0 + score, e.1 + 1);
             }

@@ -5,7 +5,7 @@ use super::months::{act, february_walk, new_user, sheet};
 use super::*;
 use xunjian_shared::road::month_close::MonthAct;
 use xunjian_shared::road::pay::{PayLine, PayScheme, TownshipPayScheme};
-use xunjian_shared::Role;
+use xunjian_shared::{Role, UserId};
 
 /// The one worker's line: days, 到位率, missing-day deduction, check score, 扣劣, 奖优, pay.
 fn parts(s: &PaySheet) -> (u32, f64, f64, Option<f64>, f64, f64, f64) {
@@ -106,5 +106,36 @@ both_backends!(pay_follows_the_townships_scheme_and_its_workers_check_scores, |a
     assert!(csv.contains("责任到位率") && csv.contains("扣劣(元)") && csv.contains("奖优(元)"), "{csv}");
     assert!(csv.contains("100%") && csv.contains(",200,1400,"), "the line's parts: {csv}");
     assert!(csv.contains("计发办法：基本工资1200元，每月应上路2天"), "the scheme: {csv}");
+    app.stop().await;
+});
+
+both_backends!(a_segments_check_score_pays_the_worker_who_held_it_in_the_month, |app| {
+    // Issue 16: the score of a segment went to the worker assigned to it when the sheet is computed,
+    // so a segment handed over after the month took its February score to the new worker.
+    let admin = app.login("admin").await.access_token;
+    let niudu_office = app.login("niudu.office").await;
+    let (town, office) = (niudu_office.user.org_chain[1].id, niudu_office.access_token);
+    let worker = app.login("niudu.patrol").await;
+    let (old_id, old) = (worker.user.user.id, worker.access_token);
+    let mine = segments(&app, &old).await;
+    for (day, seg) in mine.iter().enumerate() {
+        february_walk(&app, &old, seg, 3 + day as u32).await;
+    }
+    // February's check fails every item of his road, and is published.
+    let check = start_check(&app, &admin, &demo_month_check()).await;
+    let ids: Vec<String> = mine.iter().map(|s| s.id.to_string()).collect();
+    score_all(&app, &admin, &check, &|seg| !ids.contains(&seg.to_string())).await;
+    expect_json::<Check>(app.send_json(Method::POST, &api::road_check_publish(check.id), Some(&admin), &()).await, 200)
+        .await;
+    // In March his segments go to a new worker.
+    let new_id = new_user(&app, &admin, "niudu.patrol2", Role::PatrolWorker, town).await;
+    for s in &mine {
+        let body = xunjian_shared::road::patrol::UpdateSegment { worker_id: Some(Some(new_id)), ..Default::default() };
+        expect_json::<Segment>(app.send_json(Method::PATCH, &api::segment(s.id), Some(&admin), &body).await, 200).await;
+    }
+    let feb = sheet(&app, &office, town, "2026-02").await;
+    let score_of = |id: UserId| feb.lines.iter().find(|l| l.month.user_id == id.to_string()).map(|l| l.check_score);
+    assert_eq!(score_of(old_id), Some(Some(0.0)), "the worker who walked it in February: {feb:?}");
+    assert_eq!(score_of(new_id), Some(None), "not the one who holds it now");
     app.stop().await;
 });
