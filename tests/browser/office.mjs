@@ -538,6 +538,13 @@ export async function officeSteps({ steps, tmp }) {
       // Each township's station, by the check's form: the first one loses 打药灭草's 5 points.
       const towns = await page.locator('[data-testid=station-table] tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.townshipId));
       assert(towns.length >= 2, `the townships of the draw: ${towns}`);
+      // A form left unsaved does not carry over to another township's.
+      await page.click(`[data-testid=station-table] tr[data-township-id="${towns[0]}"] [data-testid=score-station]`);
+      await page.fill('[data-testid=station-form] input[name=weeding]', '0');
+      await page.locator('[data-testid=station-form] input[name=weeding]').dispatchEvent('change');
+      await page.click(`[data-testid=station-table] tr[data-township-id="${towns[1]}"] [data-testid=score-station]`);
+      await page.waitForSelector(`[data-testid=station-form][data-township-id="${towns[1]}"]`);
+      equal(await page.inputValue('[data-testid=station-form] input[name=weeding]'), '5', "the other township's form starts from its own points");
       for (const [i, town] of towns.entries()) {
         await page.click(`[data-testid=station-table] tr[data-township-id="${town}"] [data-testid=score-station]`);
         await page.waitForSelector(`[data-testid=station-form][data-township-id="${town}"]`);

@@ -141,8 +141,9 @@ pub fn CheckPage(props: &CheckProps) -> Html {
                     }) }
                 </tbody>
             </table></div>
+            // Keyed by segment: opening another segment's form starts afresh, not from the last one's answers.
             if let Some(seg) = scoring.as_deref().and_then(|s| s.parse::<SegmentId>().ok()) {
-                <ScoreForm check={props.id} segment={seg} on_done={
+                <ScoreForm key={seg.to_string()} check={props.id} segment={seg} on_done={
                     let (scoring, reload) = (scoring.clone(), reload.clone());
                     Callback::from(move |()| { scoring.set(None); reload.emit(()); })
                 } />

@@ -75,8 +75,9 @@ pub fn StationScores(props: &StationScoresProps) -> Html {
                     }) }
                 </tbody>
             </table></div>
+            // Keyed by township: opening another township's form starts from its own points.
             if let Some(t) = *scoring {
-                <StationForm check={props.detail.check.id} township={t} detail={props.detail.clone()} on_done={
+                <StationForm key={t.to_string()} check={props.detail.check.id} township={t} detail={props.detail.clone()} on_done={
                     let (scoring, on_done) = (scoring.clone(), props.on_done.clone());
                     Callback::from(move |()| { scoring.set(None); on_done.emit(()); })
                 } />
