@@ -6,8 +6,8 @@
 //! `format!("{}?limit=500", api::USERS)`.
 
 use crate::ids::{
-    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PremiseId, RoadId, RoadIssueId, SegmentId,
-    TemplateId, UserId, WorksId,
+    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PremiseId, RoadId, RoadIssueId,
+    RoadsidePartyId, SegmentId, TemplateId, UserId, WorksId,
 };
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +229,20 @@ pub fn road_issue(id: RoadIssueId) -> String {
 pub fn road_issue_actions(id: RoadIssueId) -> String {
     format!("{API_PREFIX}/road-issues/{id}/actions")
 }
+/// `PUT`: names (or clears) the party responsible for a road issue (第七条).
+pub fn road_issue_responsible(id: RoadIssueId) -> String {
+    format!("{API_PREFIX}/road-issues/{id}/responsible")
+}
+/// `GET` (list), `POST` (register) the parties along the roads (沿线责任户).
+pub const ROADSIDE_PARTIES: &str = v1!("/roadside-parties");
+/// `GET`: the roadside register as XLSX or CSV.
+pub const ROADSIDE_PARTIES_EXPORT: &str = v1!("/roadside-parties/export");
+/// `POST`: imports a roadside register file (dry run by default).
+pub const ROADSIDE_PARTIES_IMPORT: &str = v1!("/roadside-parties/import");
+/// `PUT`: changes a party on the roadside register.
+pub fn roadside_party(id: RoadsidePartyId) -> String {
+    format!("{API_PREFIX}/roadside-parties/{id}")
+}
 /// `GET` (list), `POST` (file) works in the road area.
 pub const ROAD_WORKS: &str = v1!("/road-works");
 /// `POST`: approves, refuses or reports done a works filing.
@@ -345,6 +359,11 @@ mod tests {
             ROAD_ISSUES.into(),
             road_issue(RoadIssueId(nil)),
             road_issue_actions(RoadIssueId(nil)),
+            road_issue_responsible(RoadIssueId(nil)),
+            ROADSIDE_PARTIES.into(),
+            ROADSIDE_PARTIES_EXPORT.into(),
+            ROADSIDE_PARTIES_IMPORT.into(),
+            roadside_party(RoadsidePartyId(nil)),
             ROAD_WORKS.into(),
             road_works_actions(WorksId(nil)),
             SYNC_PUSH.into(),

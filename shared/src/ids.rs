@@ -112,6 +112,10 @@ id_type!(
     WorksId
 );
 id_type!(
+    /// Identifies a household, fruit store or business registered along a road (第七条).
+    RoadsidePartyId
+);
+id_type!(
     /// Identifies a device (one installation of the app on one phone).
     DeviceId
 );

@@ -30,7 +30,7 @@ mod wire_name;
 pub use error::{ErrorCode, Problem};
 pub use ids::{
     CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PhotoRef, PremiseId, RoadId, RoadIssueId,
-    SegmentId, TemplateId, UserId, WorksId,
+    RoadsidePartyId, SegmentId, TemplateId, UserId, WorksId,
 };
 pub use org::OrgLevel;
 pub use role::Role;

@@ -75,7 +75,8 @@ macro_rules! stored_as_code {
 use crate::checklist::{HazardCategory, Severity};
 use crate::hazard::{HazardStatus, ReferralTarget};
 use crate::road::issue::FindingCategory;
-stored_as_code!(HazardCategory, Severity, HazardStatus, ReferralTarget, FindingCategory);
+use crate::road::roadside::{PartyKind, RoadSide};
+stored_as_code!(HazardCategory, Severity, HazardStatus, ReferralTarget, FindingCategory, PartyKind, RoadSide);
 
 #[cfg(test)]
 mod tests {

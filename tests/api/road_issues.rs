@@ -20,7 +20,7 @@ use xunjian_shared::sync::{OpBody, OpOutcome};
 use xunjian_shared::{PatrolId, RoadIssueId};
 
 /// The patrol worker walks their segment and reports findings of `categories` on it.
-async fn patrol_with_findings(
+pub(crate) async fn patrol_with_findings(
     app: &TestApp,
     token: &str,
     categories: &[FindingCategory],

@@ -20,6 +20,7 @@ pub mod road_issues;
 pub mod road_months;
 pub mod road_pay;
 pub mod roads;
+pub mod roadside;
 pub mod schema;
 mod sql_types;
 pub mod stats;

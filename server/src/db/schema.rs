@@ -381,6 +381,36 @@ diesel::table! {
 }
 
 diesel::table! {
+    roadside_parties (id) {
+        id -> Text,
+        segment_id -> Text,
+        scope_path -> Text,
+        village -> Text,
+        kind -> Text,
+        holder -> Text,
+        phone -> Text,
+        from_km -> Double,
+        to_km -> Double,
+        side -> Text,
+        agreement_on -> Nullable<Text>,
+        note -> Text,
+        active -> Bool,
+        updated_by -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    road_issue_parties (issue_id) {
+        issue_id -> Text,
+        party_id -> Text,
+        named_by -> Nullable<Text>,
+        named_at -> BigInt,
+    }
+}
+
+diesel::table! {
     road_check_form (id) {
         id -> Text,
         form -> Text,
@@ -420,6 +450,7 @@ diesel::joinable!(hazards -> premises (premise_id));
 diesel::joinable!(hazard_events -> hazards (hazard_id));
 diesel::joinable!(premise_history -> premises (premise_id));
 diesel::joinable!(road_segments -> roads (road_id));
+diesel::joinable!(roadside_parties -> road_segments (segment_id));
 diesel::joinable!(patrol_coverage -> patrols (patrol_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -453,6 +484,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     road_works,
     road_issues,
     road_issue_events,
+    roadside_parties,
+    road_issue_parties,
 );
 
 diesel::table! {

@@ -22,9 +22,10 @@ use xunjian_shared::checklist::{HazardCategory, Severity};
 use xunjian_shared::hazard::{HazardStatus, ReferralTarget};
 use xunjian_shared::ids::{DeviceId, OpId};
 use xunjian_shared::road::issue::FindingCategory;
+use xunjian_shared::road::roadside::{PartyKind, RoadSide};
 use xunjian_shared::{
-    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PremiseId, RoadId, RoadIssueId, SegmentId,
-    TemplateId, UserId, WorksId,
+    CheckId, HazardId, InspectionId, NotificationId, OrgUnitId, PatrolId, PremiseId, RoadId, RoadIssueId,
+    RoadsidePartyId, SegmentId, TemplateId, UserId, WorksId,
 };
 text_on_both_backends!(
     UserId,
@@ -47,4 +48,7 @@ text_on_both_backends!(
     HazardStatus,
     ReferralTarget,
     FindingCategory,
+    RoadsidePartyId,
+    PartyKind,
+    RoadSide,
 );

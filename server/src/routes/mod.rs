@@ -16,6 +16,7 @@ pub mod road_checks;
 pub mod road_issues;
 pub mod road_months;
 pub mod roads;
+pub mod roadside;
 pub mod stats;
 pub mod strict_json;
 pub mod sync;
@@ -46,6 +47,7 @@ pub fn api(cfg: &mut web::ServiceConfig, attachment_max_bytes: usize) {
             .configure(roads::routes)
             .configure(road_months::routes)
             .configure(road_issues::routes)
+            .configure(roadside::routes)
             .configure(sync::routes)
             .configure(|c| attachments::routes(c, attachment_max_bytes))
             .route("/openapi.json", web::get().to(openapi::document))

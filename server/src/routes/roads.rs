@@ -307,7 +307,7 @@ pub struct ImportQuery {
 }
 
 /// The upload's format, from its `Content-Type` and content.
-fn upload_format(req: &HttpRequest, body: &[u8]) -> Result<FileFormat, AppError> {
+pub(super) fn upload_format(req: &HttpRequest, body: &[u8]) -> Result<FileFormat, AppError> {
     FileFormat::of_upload(req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), body)
 }
 

@@ -26,6 +26,7 @@ pub mod road_register;
 pub mod road_rollup;
 pub mod road_workers;
 pub mod roads;
+pub mod roadside;
 pub mod scope;
 pub mod stats;
 pub mod sync;

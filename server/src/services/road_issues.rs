@@ -81,11 +81,14 @@ impl Tracked for IssueFull {
     }
     fn detail(self, conn: &mut DbConn, user: &AuthUser, now: DateTime<Utc>) -> Result<RoadIssueDetail, AppError> {
         let issue = self.row.to_dto(&self.road_id)?;
+        let (responsible, candidates) = super::roadside::issue_parts(conn, user, &self)?;
         Ok(RoadIssueDetail {
             allowed_actions: IssueFull::ALLOWED(&issue.state, user.role, now),
             timeline: Timeline::RoadIssues.of(conn, &self.row.id.to_string())?,
             place: self.place(),
             issue,
+            responsible,
+            candidates,
         })
     }
 }

@@ -17,6 +17,7 @@ use crate::hazard::{
 };
 use crate::ids::{PatrolId, PhotoRef, RoadId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
+use crate::road::roadside::{Responsible, RoadsideCandidate};
 use crate::role::Role;
 use crate::text::MAX_FREE_TEXT;
 use chrono::{DateTime, Utc};
@@ -283,6 +284,11 @@ pub struct RoadIssueDetail {
     pub timeline: Vec<HazardEvent>,
     /// What the caller can do now.
     pub allowed_actions: Vec<ActionKind>,
+    /// The party named responsible (第七条), when one is.
+    pub responsible: Option<Responsible>,
+    /// The parties along the road in the township the caller may name, nearest first: for the road
+    /// station and the enforcement team, on a violation not yet closed; empty otherwise.
+    pub candidates: Vec<RoadsideCandidate>,
 }
 
 /// A page of road issues with the total and counts per status.

@@ -16,6 +16,7 @@ pub mod pay;
 pub mod ranking;
 pub mod register;
 pub mod register_file;
+pub mod roadside;
 pub mod rollup;
 pub mod track;
 pub mod works;

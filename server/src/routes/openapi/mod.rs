@@ -33,6 +33,8 @@ use utoipa::OpenApi;
         super::road_months::pay_rules, super::road_months::set_pay_rules, super::road_months::reset_pay_rules, super::road_months::rollup,
         super::road_issues::list, super::road_issues::register, super::road_issues::get, super::road_issues::act,
         super::road_issues::list_works, super::road_issues::file_works, super::road_issues::act_on_works,
+        super::roadside::list, super::roadside::create, super::roadside::update, super::roadside::export, super::roadside::import,
+        super::roadside::name_responsible,
         super::sync::push, super::sync::pull, super::attachments::upload, super::attachments::download,
         super::ledger::import, super::ledger::export, super::stats::quarter, super::stats::export_hazards, super::stats::dashboard,
     ),

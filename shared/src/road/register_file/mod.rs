@@ -1,15 +1,18 @@
 //! The road register as office files (路线台账、管护员档案): roads with their segments, one line a
-//! segment (`roads.rs`), and the patrol workers' files (`workers.rs`). The columns, how a cell is read,
+//! segment (`roads.rs`), the patrol workers' files (`workers.rs`) and the households along the roads
+//! (`roadside.rs`, 第七条). The columns, how a cell is read,
 //! the checks that need no database, and the import report. The server looks up townships and
 //! accounts and writes.
 
 mod roads;
+mod roadside;
 mod workers;
 
 pub use roads::{
     new_road, ranges_overlap, read_road_row, road_changes, road_fields_differ, same_range, segment_km_error,
     RoadColumn, RoadFileRow, SegmentCells,
 };
+pub use roadside::{read_roadside_row, RoadsideColumn, RoadsideFileRow};
 pub use workers::{read_worker_row, WorkerColumn, WorkerFileRow, MIN_WORKER_AGE};
 
 use crate::ledger::RowError;
@@ -241,6 +244,33 @@ impl WorkerImportResult {
             dry_run,
             files_created: report.records(RowOutcome::Created),
             files_updated: report.records(RowOutcome::Updated),
+            report,
+        }
+    }
+}
+
+/// Answer of `POST /api/v1/roadside-parties/import`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadsideImportResult {
+    /// Whether this was a dry run (nothing written; the counts say what would be).
+    pub dry_run: bool,
+    /// Parties registered.
+    pub parties_created: u32,
+    /// Parties whose village, kind, phone, plot end, side, agreement or note changed (or who were
+    /// inactive and are on the register again).
+    pub parties_updated: u32,
+    /// The report per row.
+    pub report: RegisterImportReport,
+}
+
+impl RoadsideImportResult {
+    /// Counts the report.
+    pub fn new(dry_run: bool, report: RegisterImportReport) -> Self {
+        RoadsideImportResult {
+            dry_run,
+            parties_created: report.records(RowOutcome::Created),
+            parties_updated: report.records(RowOutcome::Updated),
             report,
         }
     }

@@ -1,0 +1,2 @@
+DROP TABLE road_issue_parties;
+DROP TABLE roadside_parties;

@@ -1,0 +1,578 @@
+//! The roadside register (沿线责任户, 第七条): the fruit stores, businesses and households along each
+//! road with whom the village committee signs the 门前三包 agreement, registered with the holder
+//! (户主) of each plot and how to reach them — so that a violation found on the road (rubbish,
+//! piling, grain drying, a ditch dug…) can name who is responsible for that stretch.
+//!
+//! A party's plot is a stretch of one segment (from km to km, on one side or both). A road issue's
+//! place on the segment is found by projecting its GPS point onto the segment's surveyed line
+//! ([`km_at`]); the parties whose plots are nearest are offered first ([`candidates`]).
+
+use crate::ids::{OrgUnitId, RoadId, RoadsidePartyId, SegmentId, UserId};
+use crate::premise::GeoPoint;
+use crate::role::Role;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Who reads the register in their scope: the road station and the county admin, who keep it, and
+/// the enforcement team, who deal with the violations it names.
+pub fn may_read(role: Role) -> bool {
+    role.can_manage_roads() || role == Role::Enforcement
+}
+
+/// Who registers, changes and imports parties: the road station in its township, the county admin.
+pub fn may_edit(role: Role) -> bool {
+    role.can_manage_roads()
+}
+
+/// Who names the party responsible for a road issue: the road station and the enforcement team,
+/// the two who act on violations.
+pub fn may_name(role: Role) -> bool {
+    matches!(role, Role::RoadStation | Role::Enforcement)
+}
+
+/// At most this many parties are offered for a road issue, nearest first.
+pub const MAX_CANDIDATES: usize = 30;
+
+/// Who holds a plot along the road (the three the article names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum PartyKind {
+    /// 农户
+    Household,
+    /// 果库
+    FruitStore,
+    /// 企业
+    Enterprise,
+}
+
+crate::wire_name::wire_names!(PartyKind, &PartyKind::ALL);
+
+impl PartyKind {
+    /// Every kind, in the order shown.
+    pub const ALL: [PartyKind; 3] = [Self::Household, Self::FruitStore, Self::Enterprise];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Household => "household",
+            Self::FruitStore => "fruit_store",
+            Self::Enterprise => "enterprise",
+        }
+    }
+
+    /// Parses the wire and database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The Chinese name.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Household => "农户",
+            Self::FruitStore => "果库",
+            Self::Enterprise => "企业",
+        }
+    }
+
+    /// Reads a kind as a village's register writes it (blank: a household).
+    pub fn from_label(s: &str) -> Option<Self> {
+        let s = s.trim();
+        Self::ALL.into_iter().find(|k| k.label_zh() == s || k.as_str() == s).or(match s {
+            "" | "户" | "村民" | "住户" => Some(Self::Household),
+            "冷库" | "果品库" | "果库(冷库)" => Some(Self::FruitStore),
+            "公司" | "厂" | "工厂" | "商户" | "单位" => Some(Self::Enterprise),
+            _ => None,
+        })
+    }
+}
+
+/// Which side of the road a plot lies on, in the direction the kilometres count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "diesel", derive(diesel::expression::AsExpression, diesel::deserialize::FromSqlRow))]
+#[cfg_attr(feature = "diesel", diesel(sql_type = diesel::sql_types::Text))]
+pub enum RoadSide {
+    /// 左侧
+    Left,
+    /// 右侧
+    Right,
+    /// 两侧
+    Both,
+}
+
+crate::wire_name::wire_names!(RoadSide, &RoadSide::ALL);
+
+impl RoadSide {
+    /// Every side.
+    pub const ALL: [RoadSide; 3] = [Self::Left, Self::Right, Self::Both];
+
+    /// The wire and database spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Left => "left",
+            Self::Right => "right",
+            Self::Both => "both",
+        }
+    }
+
+    /// Parses the wire and database spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The Chinese name.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::Left => "左侧",
+            Self::Right => "右侧",
+            Self::Both => "两侧",
+        }
+    }
+
+    /// Reads a side as written (左, 左侧, 路左, L …; blank: both).
+    pub fn from_label(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "左" | "左侧" | "路左" | "左边" | "l" | "left" => Some(Self::Left),
+            "右" | "右侧" | "路右" | "右边" | "r" | "right" => Some(Self::Right),
+            "" | "两侧" | "两边" | "双侧" | "both" => Some(Self::Both),
+            _ => None,
+        }
+    }
+}
+
+/// A registered party along a road.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadsideParty {
+    /// Id.
+    pub id: RoadsidePartyId,
+    /// The segment the plot lies on.
+    pub segment_id: SegmentId,
+    /// The segment's road.
+    pub road_id: RoadId,
+    /// The road's code (X321), for display and the file.
+    pub road_code: String,
+    /// The segment's township.
+    pub township_id: OrgUnitId,
+    /// The village (村) whose committee signed the agreement.
+    pub village: String,
+    /// 农户, 果库 or 企业.
+    pub kind: PartyKind,
+    /// 户主, or the store's or business's name.
+    pub holder: String,
+    /// How to reach the holder (may be blank).
+    pub phone: String,
+    /// Where the plot's frontage starts, km of the road.
+    pub from_km: f64,
+    /// Where it ends (equal to `from_km` for a single gate).
+    pub to_km: f64,
+    /// Which side.
+    pub side: RoadSide,
+    /// When the 门前三包 agreement was signed; none: not yet.
+    pub agreement_on: Option<NaiveDate>,
+    /// Anything else the register notes.
+    pub note: String,
+    /// Still on the register (a party who moved away is kept, inactive, for old issues).
+    pub active: bool,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Body of `POST /api/v1/roadside-parties` and `PUT /api/v1/roadside-parties/{id}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SaveRoadsideParty {
+    /// The segment the plot lies on.
+    pub segment_id: SegmentId,
+    /// The village, 1 to 50 characters.
+    pub village: String,
+    /// The kind.
+    pub kind: PartyKind,
+    /// 户主 or the name, 1 to 50 characters.
+    pub holder: String,
+    /// Phone: blank, or 7 to 20 of digits, spaces, `-` and a leading `+`.
+    #[serde(default)]
+    pub phone: String,
+    /// From km, within the segment.
+    pub from_km: f64,
+    /// To km, within the segment, not below `from_km`.
+    pub to_km: f64,
+    /// Side (default both).
+    #[serde(default = "both")]
+    pub side: RoadSide,
+    /// Agreement signed on (not after today); none: not signed.
+    #[serde(default)]
+    pub agreement_on: Option<NaiveDate>,
+    /// Note, at most 500 characters.
+    #[serde(default)]
+    pub note: String,
+    /// Still on the register (default true).
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+fn both() -> RoadSide {
+    RoadSide::Both
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Longest village or holder name.
+pub const MAX_NAME: usize = 50;
+/// Longest note.
+pub const MAX_NOTE: usize = 500;
+
+/// Checks a phone number as written in a register: blank, or 7 to 20 characters of digits,
+/// spaces and `-`, with an optional leading `+`, holding at least 7 digits.
+pub fn phone_error(phone: &str) -> Option<String> {
+    let p = phone.trim();
+    if p.is_empty() {
+        return None;
+    }
+    let body = p.strip_prefix('+').unwrap_or(p);
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    let n = p.chars().count();
+    let ok = (7..=20).contains(&n) && digits >= 7 && body.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' ');
+    (!ok).then(|| format!("'{p}' is not a phone number (7 to 20 digits, spaces or -)"))
+}
+
+/// A name field: trimmed, 1 to [`MAX_NAME`] characters.
+fn name_error(value: &str) -> Option<String> {
+    let n = value.trim().chars().count();
+    (n == 0 || n > MAX_NAME).then(|| format!("1 to {MAX_NAME} characters"))
+}
+
+impl SaveRoadsideParty {
+    /// Checks the fields that need no database but the segment's range and today's date: the first
+    /// field in error with why.
+    pub fn validate(&self, segment: (f64, f64), today: NaiveDate) -> Result<(), (&'static str, String)> {
+        if let Some(e) = name_error(&self.village) {
+            return Err(("village", e));
+        }
+        if let Some(e) = name_error(&self.holder) {
+            return Err(("holder", e));
+        }
+        if let Some(e) = phone_error(&self.phone) {
+            return Err(("phone", e));
+        }
+        if let Some((field, e)) = plot_error(self.from_km, self.to_km, segment) {
+            return Err((field, e));
+        }
+        if self.agreement_on.is_some_and(|d| d > today) {
+            return Err(("agreement_on", format!("after today ({today})")));
+        }
+        if self.note.chars().count() > MAX_NOTE {
+            return Err(("note", format!("at most {MAX_NOTE} characters")));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a plot's km range lies within its segment's: the field in error and why.
+pub fn plot_error(from_km: f64, to_km: f64, (seg_from, seg_to): (f64, f64)) -> Option<(&'static str, String)> {
+    const EPS: f64 = 1e-9;
+    if !from_km.is_finite() || from_km < seg_from - EPS || from_km > seg_to + EPS {
+        return Some(("from_km", format!("the segment runs from {seg_from} to {seg_to} km")));
+    }
+    if !to_km.is_finite() || to_km < from_km || to_km > seg_to + EPS {
+        return Some(("to_km", format!("from {from_km} to {seg_to} km")));
+    }
+    None
+}
+
+/// Where a point lies along a segment's line.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct KmAt {
+    /// The road's km at the point's foot on the line.
+    pub km: f64,
+    /// How far the point is from the line, in metres.
+    pub off_m: f64,
+}
+
+/// Projects a point onto a segment's surveyed line and answers the road's km there: the distance
+/// along the line to the foot of the point, scaled to the segment's km range (a surveyed line is
+/// rarely exactly as long as the register says). `None` without a line (fewer than two points, or
+/// of no length).
+pub fn km_at(line: &[GeoPoint], (from_km, to_km): (f64, f64), p: &GeoPoint) -> Option<KmAt> {
+    if line.len() < 2 {
+        return None;
+    }
+    let k = 111_320.0;
+    let mut best: Option<(f64, f64)> = None; // (off, along)
+    let mut along = 0.0;
+    for w in line.windows(2) {
+        let (a, b) = (&w[0], &w[1]);
+        let cos = a.lat.to_radians().cos();
+        let (bx, by) = ((b.lon - a.lon) * k * cos, (b.lat - a.lat) * k);
+        let (px, py) = ((p.lon - a.lon) * k * cos, (p.lat - a.lat) * k);
+        let len2 = bx * bx + by * by;
+        let t = if len2 == 0.0 { 0.0 } else { ((px * bx + py * by) / len2).clamp(0.0, 1.0) };
+        let off = ((px - t * bx).powi(2) + (py - t * by).powi(2)).sqrt();
+        if best.is_none_or(|(o, _)| off < o) {
+            best = Some((off, along + t * len2.sqrt()));
+        }
+        along += len2.sqrt();
+    }
+    let (off_m, at) = best?;
+    (along > 0.0).then(|| KmAt { km: from_km + (to_km - from_km) * (at / along), off_m })
+}
+
+/// A registered party offered as responsible for a road issue, with how far its plot is from the
+/// issue's place along the road.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadsideCandidate {
+    /// The party.
+    pub party: RoadsideParty,
+    /// Metres along the road from the issue's place to the plot (0 inside it); none when the
+    /// segment has no surveyed line, so the place is not known in km.
+    pub distance_m: Option<f64>,
+}
+
+/// The active parties along a road issue's road, nearest plot first when the issue's km is known
+/// (ties by km), else in km order; at most [`MAX_CANDIDATES`].
+pub fn candidates(parties: Vec<RoadsideParty>, km: Option<f64>) -> Vec<RoadsideCandidate> {
+    let mut out: Vec<RoadsideCandidate> = parties
+        .into_iter()
+        .filter(|p| p.active)
+        .map(|party| {
+            let distance_m = km.map(|km| {
+                let gap = if km < party.from_km {
+                    party.from_km - km
+                } else if km > party.to_km {
+                    km - party.to_km
+                } else {
+                    0.0
+                };
+                (gap * 1000.0).round()
+            });
+            RoadsideCandidate { party, distance_m }
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        let d = |c: &RoadsideCandidate| c.distance_m.unwrap_or(0.0);
+        d(a).total_cmp(&d(b))
+            .then(a.party.from_km.total_cmp(&b.party.from_km))
+            .then(a.party.holder.cmp(&b.party.holder))
+    });
+    out.truncate(MAX_CANDIDATES);
+    out
+}
+
+/// Body of `PUT /api/v1/road-issues/{id}/responsible`: the party responsible, or none to clear.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NameResponsible {
+    /// A party on the register along the issue's road in its township; null clears the name.
+    pub party_id: Option<RoadsidePartyId>,
+}
+
+/// Who is named responsible for a road issue, by whom and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Responsible {
+    /// The party.
+    pub party: RoadsideParty,
+    /// Who named it.
+    pub named_by: Option<UserId>,
+    /// Their name, for display.
+    pub named_by_name: String,
+    /// When.
+    pub named_at: DateTime<Utc>,
+}
+
+/// The roadside register's counts for a township's or the county's overview.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RoadsideSummary {
+    /// Active parties registered.
+    pub parties: u32,
+    /// Of them, with the agreement signed.
+    pub signed: u32,
+    /// Of them, with no phone.
+    pub no_phone: u32,
+}
+
+impl RoadsideSummary {
+    /// Counts the active parties of a list.
+    pub fn of(parties: &[RoadsideParty]) -> Self {
+        let active = parties.iter().filter(|p| p.active);
+        let mut s = RoadsideSummary::default();
+        for p in active {
+            s.parties += 1;
+            s.signed += u32::from(p.agreement_on.is_some());
+            s.no_phone += u32::from(p.phone.trim().is_empty());
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn who_may_do_what() {
+        for role in Role::ALL {
+            assert_eq!(may_edit(role), matches!(role, Role::CountyAdmin | Role::RoadStation), "{role:?}");
+            assert_eq!(may_read(role), may_edit(role) || role == Role::Enforcement, "{role:?}");
+            assert!(!may_name(role) || may_read(role), "{role:?} names but cannot read");
+        }
+        assert!(!may_name(Role::PatrolWorker) && !may_name(Role::CountyAdmin));
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn save() -> SaveRoadsideParty {
+        SaveRoadsideParty {
+            segment_id: SegmentId::new(),
+            village: "东张村".into(),
+            kind: PartyKind::Household,
+            holder: "张建国".into(),
+            phone: "139 1234 5678".into(),
+            from_km: 3.2,
+            to_km: 3.45,
+            side: RoadSide::Left,
+            agreement_on: Some(d(2026, 3, 1)),
+            note: String::new(),
+            active: true,
+        }
+    }
+
+    fn party(holder: &str, from_km: f64, to_km: f64) -> RoadsideParty {
+        RoadsideParty {
+            id: RoadsidePartyId::new(),
+            segment_id: SegmentId::new(),
+            road_id: RoadId::new(),
+            road_code: "X321".into(),
+            township_id: OrgUnitId::new(),
+            village: "东张村".into(),
+            kind: PartyKind::Household,
+            holder: holder.into(),
+            phone: String::new(),
+            from_km,
+            to_km,
+            side: RoadSide::Both,
+            agreement_on: None,
+            note: String::new(),
+            active: true,
+            updated_at: DateTime::<Utc>::default(),
+        }
+    }
+
+    #[test]
+    fn labels_read_as_villages_write_them() {
+        for k in PartyKind::ALL {
+            assert_eq!(PartyKind::from_label(k.label_zh()), Some(k));
+            assert_eq!(PartyKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(PartyKind::from_label(""), Some(PartyKind::Household));
+        assert_eq!(PartyKind::from_label("冷库"), Some(PartyKind::FruitStore));
+        assert_eq!(PartyKind::from_label("合作社"), None);
+        for s in RoadSide::ALL {
+            assert_eq!(RoadSide::from_label(s.label_zh()), Some(s));
+            assert_eq!(RoadSide::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(RoadSide::from_label(" 路左 "), Some(RoadSide::Left));
+        assert_eq!(RoadSide::from_label("R"), Some(RoadSide::Right));
+        assert_eq!(RoadSide::from_label("北侧"), None);
+    }
+
+    #[test]
+    fn phones() {
+        for ok in ["", "13912345678", "139 1234 5678", "0359-4021234", "+86 139 1234 5678", "4021234"] {
+            assert_eq!(phone_error(ok), None, "{ok}");
+        }
+        for bad in ["402123", "139123456789012345678", "电话13912345678", "+-------", "139/1234/5678"] {
+            assert!(phone_error(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_plot_lies_within_its_segment() {
+        let today = d(2026, 4, 1);
+        let seg = (3.0, 8.0);
+        assert_eq!(save().validate(seg, today), Ok(()));
+        let with = |f: fn(&mut SaveRoadsideParty)| {
+            let mut s = save();
+            f(&mut s);
+            s.validate(seg, today).map_err(|e| e.0)
+        };
+        // The ends of the segment are inside; a gate is a plot of no length.
+        assert_eq!(
+            with(|s| {
+                s.from_km = 3.0;
+                s.to_km = 8.0
+            }),
+            Ok(())
+        );
+        assert_eq!(with(|s| s.to_km = s.from_km), Ok(()));
+        assert_eq!(with(|s| s.from_km = 2.999), Err("from_km"));
+        assert_eq!(with(|s| s.to_km = 8.001), Err("to_km"));
+        assert_eq!(with(|s| s.to_km = 3.1), Err("to_km"));
+        assert_eq!(with(|s| s.from_km = f64::NAN), Err("from_km"));
+        assert_eq!(with(|s| s.holder = " ".into()), Err("holder"));
+        assert_eq!(with(|s| s.holder = "张".repeat(51)), Err("holder"));
+        assert_eq!(with(|s| s.holder = "张".repeat(50)), Ok(()));
+        assert_eq!(with(|s| s.village = String::new()), Err("village"));
+        assert_eq!(with(|s| s.phone = "123".into()), Err("phone"));
+        assert_eq!(with(|s| s.agreement_on = Some(d(2026, 4, 1))), Ok(()), "signed today");
+        assert_eq!(with(|s| s.agreement_on = Some(d(2026, 4, 2))), Err("agreement_on"));
+        assert_eq!(with(|s| s.note = "字".repeat(501)), Err("note"));
+    }
+
+    #[test]
+    fn a_point_is_placed_along_the_line_in_the_segments_km() {
+        // A straight line east 1 km long (at 35°N, 1 km ≈ 0.010 98° of longitude) for km 3–5: the
+        // register's 2 km are laid over the surveyed 1 km.
+        let lon_km = 1.0 / (111.32 * 35f64.to_radians().cos());
+        let p = |lat: f64, lon: f64| GeoPoint { lat, lon, accuracy_m: None };
+        let line = [p(35.0, 110.0), p(35.0, 110.0 + lon_km / 2.0), p(35.0, 110.0 + lon_km)];
+        let at = km_at(&line, (3.0, 5.0), &p(35.0, 110.0 + lon_km / 4.0)).unwrap();
+        assert!((at.km - 3.5).abs() < 1e-6 && at.off_m < 0.01, "{at:?}");
+        // 30 m north of the line's end: km 5, 30 m off.
+        let at = km_at(&line, (3.0, 5.0), &p(35.0 + 30.0 / 111_320.0, 110.0 + lon_km)).unwrap();
+        assert!((at.km - 5.0).abs() < 1e-6 && (at.off_m - 30.0).abs() < 0.01, "{at:?}");
+        // Before the start: clamped to the start.
+        let at = km_at(&line, (3.0, 5.0), &p(35.0, 109.99)).unwrap();
+        assert!((at.km - 3.0).abs() < 1e-9, "{at:?}");
+        assert_eq!(km_at(&line[..1], (3.0, 5.0), &line[0]), None);
+        assert_eq!(km_at(&[line[0], line[0]], (3.0, 5.0), &line[0]), None, "a line of no length");
+    }
+
+    #[test]
+    fn candidates_nearest_plot_first_inactive_left_out() {
+        let mut gone = party("已搬走", 3.3, 3.4);
+        gone.active = false;
+        let list = vec![party("李四", 4.0, 4.2), party("张三", 3.2, 3.45), gone, party("王五", 3.5, 3.6)];
+        let c = candidates(list.clone(), Some(3.46));
+        let names: Vec<&str> = c.iter().map(|c| c.party.holder.as_str()).collect();
+        assert_eq!(names, ["张三", "王五", "李四"]);
+        assert_eq!(c.iter().map(|c| c.distance_m).collect::<Vec<_>>(), [Some(10.0), Some(40.0), Some(540.0)]);
+        // Inside a plot: 0 m; without a km (no surveyed line): km order.
+        assert_eq!(candidates(list.clone(), Some(3.3))[0].distance_m, Some(0.0));
+        let names: Vec<String> = candidates(list, None).into_iter().map(|c| c.party.holder).collect();
+        assert_eq!(names, ["张三", "王五", "李四"]);
+    }
+
+    #[test]
+    fn summary_counts_the_active() {
+        let mut a = party("甲", 1.0, 1.1);
+        a.agreement_on = Some(d(2026, 1, 1));
+        a.phone = "13900000000".into();
+        let mut gone = party("乙", 1.0, 1.1);
+        gone.active = false;
+        let s = RoadsideSummary::of(&[a, gone, party("丙", 2.0, 2.0)]);
+        assert_eq!((s.parties, s.signed, s.no_phone), (2, 1, 1));
+    }
+}
