@@ -62,6 +62,11 @@ pub fn find(conn: &mut DbConn, id: UserId) -> Result<Option<UserRow>, AppError> 
     Ok(users::table.find(id.to_string()).select(UserRow::as_select()).first(conn).optional()?)
 }
 
+/// An account's display name, or nothing for an account no longer there (records keep who acted).
+pub fn display_name(conn: &mut DbConn, id: UserId) -> Result<String, AppError> {
+    Ok(users::table.find(id.to_string()).select(users::display_name).first(conn).optional()?.unwrap_or_default())
+}
+
 /// One account by (normalised) username.
 pub fn find_by_username(conn: &mut DbConn, username: &str) -> Result<Option<UserRow>, AppError> {
     Ok(users::table.filter(users::username.eq(username)).select(UserRow::as_select()).first(conn).optional()?)

@@ -9,6 +9,7 @@ use crate::routes::ledger::{body_error, ExportQuery};
 use crate::services::ledger::respond;
 use crate::services::ledger_io::FileFormat;
 use crate::services::roadside::{self, PartyQuery};
+use crate::services::roadside_file;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
@@ -102,7 +103,7 @@ pub async fn export(
     q: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
-    let d = roadside::export(&state, &user, q.org_unit_id, q.format.unwrap_or(FileFormat::Xlsx)).await?;
+    let d = roadside_file::export(&state, &user, q.org_unit_id, q.format.unwrap_or(FileFormat::Xlsx)).await?;
     Ok(respond(d))
 }
 
@@ -123,7 +124,7 @@ pub async fn import(
 ) -> Result<web::Json<RoadsideImportResult>, AppError> {
     let body = body.map_err(body_error)?;
     let format = upload_format(&req, &body)?;
-    Ok(web::Json(roadside::import(&state, &user, q.dry_run.unwrap_or(true), format, body).await?))
+    Ok(web::Json(roadside_file::import(&state, &user, q.dry_run.unwrap_or(true), format, body).await?))
 }
 
 /// Name the party responsible for a violation on the road (or clear it with `party_id: null`): the

@@ -141,8 +141,7 @@ pub async fn get(state: &AppState, user: &AuthUser, id: PatrolId) -> Result<Patr
                 })
                 .ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
             let patrol = patrols::to_dto(&row, cov)?;
-            let worker_name =
-                crate::db::users::find(conn, patrol.worker_id)?.map(|u| u.display_name).unwrap_or_default();
+            let worker_name = crate::db::users::display_name(conn, patrol.worker_id)?;
             Ok(PatrolDetail { patrol, worker_name })
         })
         .await

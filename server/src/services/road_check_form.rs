@@ -41,7 +41,7 @@ pub fn of_check(row: &CheckRow) -> Result<CheckForm, AppError> {
 pub fn name_of(conn: &mut DbConn, id: Option<&str>) -> Result<(Option<UserId>, String), AppError> {
     let id: Option<UserId> = id.map(str::parse).transpose().map_err(|_| corrupt("user id"))?;
     let name = match id {
-        Some(u) => users::find(conn, u)?.map(|u| u.display_name).unwrap_or_default(),
+        Some(u) => users::display_name(conn, u)?,
         None => String::new(),
     };
     Ok((id, name))

@@ -34,7 +34,7 @@ fn acts_of(conn: &mut DbConn, row: &MonthRow) -> Result<Vec<MonthActRecord>, App
     for (act, by, at) in done {
         let (Some(by), Some(at)) = (by, at) else { break };
         let by: UserId = by.parse().map_err(|_| corrupt("road_months user"))?;
-        let by_name = users::find(conn, by)?.map(|u| u.display_name).unwrap_or_default();
+        let by_name = users::display_name(conn, by)?;
         out.push(MonthActRecord { act, by, by_name, at: from_millis(at) });
     }
     Ok(out)

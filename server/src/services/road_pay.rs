@@ -117,7 +117,7 @@ fn read_in(conn: &mut DbConn, town: &OrgUnitRow, defaults: &PayRules) -> Result<
         township_id,
         scheme: row.scheme()?,
         county_default: false,
-        updated_by_name: users::find(conn, by)?.map(|u| u.display_name).unwrap_or_default(),
+        updated_by_name: users::display_name(conn, by)?,
         updated_at: Some(from_millis(row.updated_at)),
     })
 }

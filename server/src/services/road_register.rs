@@ -4,121 +4,26 @@
 //! its township. Segments missing from a file are left as they are.
 
 use super::ledger::{file_date, Download};
-use super::ledger_io::{self, Cell, FileFormat, Sheet, TextRow};
+use super::ledger_io::{Cell, FileFormat, Sheet};
+use super::register_files::{read_upload, render, run_import, Mapped, Townships};
 use super::roads::segment_changed;
 use super::scope;
 use crate::auth::AuthUser;
 use crate::db::changes::{self, Audience, Kind};
-use crate::db::org_units::{self, OrgUnitRow};
+use crate::db::org_units;
 use crate::db::roads::{self, RoadRow, SegmentRow};
-use crate::db::{run_blocking, users, DbConn};
+use crate::db::{users, DbConn};
 use crate::error::AppError;
 use crate::state::AppState;
 use std::collections::HashMap;
-use xunjian_shared::ledger::{RowError, HEADER_SEARCH_ROWS, MAX_IMPORT_ROWS};
+use xunjian_shared::ledger::RowError;
 use xunjian_shared::road::register::Road;
 use xunjian_shared::road::register_file::{
     may_edit_roads, may_import_roads, new_road, ranges_overlap, read_road_row, road_changes, road_fields_differ,
     same_range, segment_km_error, RegisterImportReport, RegisterRowReport, RoadColumn, RoadFileRow, RoadImportResult,
     RowOutcome,
 };
-use xunjian_shared::{ErrorCode, OrgLevel, OrgUnitId, Role, SegmentId};
-
-/// A file's data rows with their recognised cells, and the headers not read.
-pub(super) struct Mapped<C> {
-    pub rows: Vec<(u32, Vec<(C, String)>)>,
-    pub ignored: Vec<String>,
-}
-
-/// Finds the header row (the first of the first rows naming the key column), maps the columns and
-/// returns the rows below it. Missing required columns, no rows and too many rows are file errors.
-pub(super) fn map_columns<C: Copy + PartialEq>(
-    table: Vec<TextRow>,
-    from_header: fn(&str) -> Option<C>,
-    required: &[(C, &str)],
-) -> Result<Mapped<C>, AppError> {
-    let (key, key_header) = required[0];
-    let header_at = table
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|r| r.cells.iter().any(|c| from_header(c) == Some(key)))
-        .ok_or_else(|| {
-            AppError::validation("file", format!("no header row with a {key_header} column near the top"))
-        })?;
-    let mut columns: Vec<Option<C>> = Vec::new();
-    let mut ignored = Vec::new();
-    for h in &table[header_at].cells {
-        let col = from_header(h).filter(|c| !columns.contains(&Some(*c)));
-        if col.is_none() && !h.trim().is_empty() {
-            ignored.push(h.trim().to_owned());
-        }
-        columns.push(col);
-    }
-    let missing: Vec<&str> = required.iter().filter(|(c, _)| !columns.contains(&Some(*c))).map(|(_, h)| *h).collect();
-    if !missing.is_empty() {
-        return Err(AppError::validation("file", format!("missing columns: {}", missing.join(", "))));
-    }
-    let data = &table[header_at + 1..];
-    if data.is_empty() {
-        return Err(AppError::validation("file", "no rows below the header"));
-    }
-    if data.len() > MAX_IMPORT_ROWS {
-        return Err(AppError::validation("file", format!("{} rows; at most {MAX_IMPORT_ROWS} per import", data.len())));
-    }
-    let rows = data
-        .iter()
-        .map(|r| {
-            let cells = columns.iter().zip(&r.cells).filter_map(|(c, t)| c.map(|c| (c, t.clone()))).collect();
-            (r.row, cells)
-        })
-        .collect();
-    Ok(Mapped { rows, ignored })
-}
-
-/// Reads an upload into rows of a register file (off the executor: XLSX parsing is CPU work).
-pub(super) async fn read_upload<C: Copy + PartialEq + Send + Sync + 'static>(
-    format: FileFormat,
-    body: actix_web::web::Bytes,
-    from_header: fn(&str) -> Option<C>,
-    required: &'static [(C, &'static str)],
-) -> Result<Mapped<C>, AppError> {
-    run_blocking(move || {
-        map_columns(ledger_io::read_table(format, &body, MAX_IMPORT_ROWS + HEADER_SEARCH_ROWS)?, from_header, required)
-    })
-    .await
-}
-
-/// The townships of the county, found by name or code.
-pub(super) struct Townships(Vec<OrgUnitRow>);
-
-impl Townships {
-    pub(super) fn load(conn: &mut DbConn) -> Result<Self, AppError> {
-        Ok(Townships(org_units::list_within(conn, "/", Some(OrgLevel::Township), None)?))
-    }
-
-    /// The township named (by name or code), if the caller may act in it.
-    fn find(&self, user: &AuthUser, key: &str) -> Result<&OrgUnitRow, RowError> {
-        let mut found = self.0.iter().filter(|t| t.name == key || t.code == key);
-        match (found.next(), found.next()) {
-            (Some(_), Some(_)) => Err(RowError::new("township", format!("'{key}' names more than one; use the code"))),
-            (None, _) => Err(RowError::new("township", format!("no township '{key}'"))),
-            (Some(t), None) if !user.can_see(&t.path) => {
-                Err(RowError::new("township", format!("{} is outside your area", t.name)))
-            }
-            (Some(t), None) if !t.active => Err(RowError::new("township", format!("{} is inactive", t.name))),
-            (Some(t), None) => Ok(t),
-        }
-    }
-
-    /// The township a unit path lies in.
-    pub(super) fn of_path(&self, path: &str) -> Option<&OrgUnitRow> {
-        self.0.iter().find(|t| path.starts_with(&t.path))
-    }
-
-    fn by_id(&self, id: &str) -> Option<&OrgUnitRow> {
-        self.0.iter().find(|t| t.id == id)
-    }
-}
+use xunjian_shared::{ErrorCode, OrgUnitId, Role, SegmentId};
 
 /// A road as the file meets it: registered (and maybe changed by the file) or new.
 struct FileRoad {
@@ -353,56 +258,41 @@ pub async fn import(
     const REQUIRED: &[(RoadColumn, &str)] = &[(RoadColumn::Code, "路线编码")];
     let file = read_upload(format, body, RoadColumn::from_header, REQUIRED).await?;
     let (user, now) = (user.clone(), state.now_ms());
-    let report = |planned: &[Planned], ignored| {
-        RegisterImportReport::from_rows(planned.iter().map(|p| p.report.clone()).collect(), ignored)
+    let plan = move |conn: &mut DbConn| {
+        let ignored = file.ignored.clone();
+        let planned = plan(conn, &user, now, file)?;
+        let report = RegisterImportReport::from_rows(planned.iter().map(|p| p.report.clone()).collect(), ignored);
+        Ok((planned, report))
     };
-    if dry_run {
-        return state
-            .db
-            .read(move |conn| {
-                let ignored = file.ignored.clone();
-                Ok(RoadImportResult::new(true, report(&plan(conn, &user, now, file)?, ignored)))
-            })
-            .await;
-    }
-    state
-        .db
-        .write(move |conn| {
-            let ignored = file.ignored.clone();
-            let planned = plan(conn, &user, now, file)?;
-            let report = report(&planned, ignored);
-            if report.rows_with_errors > 0 {
-                let json = serde_json::to_string(&report).map_err(AppError::internal)?;
-                return Err(AppError::with_detail(ErrorCode::ValidationFailed, json));
-            }
-            for p in planned {
-                if let Some((outcome, row)) = &p.road {
-                    match outcome {
-                        RowOutcome::Created => roads::insert_road(conn, row)?,
-                        RowOutcome::Updated => roads::update_road(conn, row)?,
-                        RowOutcome::Unchanged => {}
-                    }
-                    if *outcome != RowOutcome::Unchanged {
-                        changes::record(conn, Kind::Road, &row.id, &Audience::Everyone, false, now)?;
-                    }
+    let apply = move |conn: &mut DbConn, planned: Vec<Planned>| {
+        for p in planned {
+            if let Some((outcome, row)) = &p.road {
+                match outcome {
+                    RowOutcome::Created => roads::insert_road(conn, row)?,
+                    RowOutcome::Updated => roads::update_road(conn, row)?,
+                    RowOutcome::Unchanged => {}
                 }
-                match p.segment {
-                    Some((RowOutcome::Created, row, _)) => {
-                        roads::insert_segment(conn, &row)?;
-                        segment_changed(conn, &row, None, now)?;
-                        // The road's township list changed.
-                        changes::record(conn, Kind::Road, &row.road_id, &Audience::Everyone, false, now)?;
-                    }
-                    Some((RowOutcome::Updated, row, old)) => {
-                        roads::assign(conn, &row.id, row.worker_id.as_deref(), now)?;
-                        segment_changed(conn, &row, old.as_deref(), now)?;
-                    }
-                    _ => {}
+                if *outcome != RowOutcome::Unchanged {
+                    changes::record(conn, Kind::Road, &row.id, &Audience::Everyone, false, now)?;
                 }
             }
-            Ok(RoadImportResult::new(false, report))
-        })
-        .await
+            match p.segment {
+                Some((RowOutcome::Created, row, _)) => {
+                    roads::insert_segment(conn, &row)?;
+                    segment_changed(conn, &row, None, now)?;
+                    // The road's township list changed.
+                    changes::record(conn, Kind::Road, &row.road_id, &Audience::Everyone, false, now)?;
+                }
+                Some((RowOutcome::Updated, row, old)) => {
+                    roads::assign(conn, &row.id, row.worker_id.as_deref(), now)?;
+                    segment_changed(conn, &row, old.as_deref(), now)?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    };
+    run_import(state, dry_run, plan, apply, RoadImportResult::new).await
 }
 
 /// The register in scope (or under one unit in it) as a file with the import's columns: one line a
@@ -477,14 +367,4 @@ pub async fn export(
     };
     let filename = format!("roads-{code}-{}.{}", file_date(state), format.extension());
     render(sheet, format, filename).await
-}
-
-/// Writes a sheet off the executor.
-pub(super) async fn render(sheet: Sheet, format: FileFormat, filename: String) -> Result<Download, AppError> {
-    let bytes = run_blocking(move || match format {
-        FileFormat::Csv => ledger_io::to_csv(&sheet),
-        FileFormat::Xlsx => ledger_io::to_xlsx(&sheet),
-    })
-    .await?;
-    Ok(Download { filename, content_type: format.content_type(), bytes, total: None })
 }

@@ -4,7 +4,7 @@
 
 use super::ledger::{file_date, Download};
 use super::ledger_io::{Cell, FileFormat, Sheet};
-use super::road_register::{read_upload, render, Mapped, Townships};
+use super::register_files::{read_upload, render, run_import, Mapped, Townships};
 use super::scope;
 use crate::auth::AuthUser;
 use crate::db::{roads, users, DbConn};
@@ -108,31 +108,21 @@ pub async fn import(
         &[(WorkerColumn::Username, "账号"), (WorkerColumn::BirthDate, "出生日期")];
     let file = read_upload(format, body, WorkerColumn::from_header, REQUIRED).await?;
     let (user, now, today) = (user.clone(), state.now_ms(), today(state));
-    let run = move |conn: &mut DbConn| {
+    let plan = move |conn: &mut DbConn| {
         let ignored = file.ignored.clone();
         let planned = plan(conn, &user, today, file)?;
         let report = RegisterImportReport::from_rows(planned.iter().map(|p| p.0.clone()).collect(), ignored);
-        Ok::<_, AppError>((planned, report))
+        Ok((planned, report))
     };
-    if dry_run {
-        return state.db.read(move |conn| Ok(WorkerImportResult::new(true, run(conn)?.1))).await;
-    }
-    state
-        .db
-        .write(move |conn| {
-            let (planned, report) = run(conn)?;
-            if report.rows_with_errors > 0 {
-                let json = serde_json::to_string(&report).map_err(AppError::internal)?;
-                return Err(AppError::with_detail(ErrorCode::ValidationFailed, json));
+    let apply = move |conn: &mut DbConn, planned: Vec<(RegisterRowReport, Option<PatrolWorker>)>| {
+        for (row, w) in planned {
+            if let (Some(w), Some(RowOutcome::Created | RowOutcome::Updated)) = (w, row.record) {
+                roads::save_worker(conn, &w, now)?;
             }
-            for (row, w) in planned {
-                if let (Some(w), Some(RowOutcome::Created | RowOutcome::Updated)) = (w, row.record) {
-                    roads::save_worker(conn, &w, now)?;
-                }
-            }
-            Ok(WorkerImportResult::new(false, report))
-        })
-        .await
+        }
+        Ok(())
+    };
+    run_import(state, dry_run, plan, apply, WorkerImportResult::new).await
 }
 
 /// The headers of the export: the import's columns with what the office reads beside them.
