@@ -495,6 +495,54 @@ export async function officeSteps({ steps, tmp }) {
       equal(await page.locator('[data-testid=unsurveyed]').count(), 0, 'no km left without a line');
     });
 
+    await steps.step("road station: a village's roadside register (第七条) imported; a violation names the household at its place", async () => {
+      const page = o.road;
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' })).access_token;
+      // An open violation of the demo month, and where it lies on its segment's (straight, northward) line.
+      const page1 = await api(base, 'GET', '/road-issues?status=registered,rectification_ordered,supervised,returned&limit=100', token);
+      const issue = page1.items.find((i) => ['rubbish', 'grain_drying', 'piling'].includes(i.category));
+      assert(issue, `an open violation: ${JSON.stringify(page1.items.map((i) => i.category))}`);
+      const seg = (await api(base, 'GET', '/segments', token)).find((s) => s.id === issue.segment_id);
+      const road = (await api(base, 'GET', '/roads', token)).find((r) => r.id === seg.road_id);
+      const [a, b] = [seg.polyline[0], seg.polyline[seg.polyline.length - 1]];
+      const km = seg.from_km + ((issue.location.lat - a.lat) / (b.lat - a.lat)) * (seg.to_km - seg.from_km);
+      const near = [Math.max(seg.from_km, km - 0.05), Math.min(seg.to_km, km + 0.05)];
+      const far = km + 1 <= seg.to_km ? km + 1 : km - 1;
+      const csv = [
+        '户主,路线编码,起点桩号,止点桩号,位置,村,类别,联系电话,协议签订日期',
+        `张建国,${road.code},${near[0].toFixed(3)},${near[1].toFixed(3)},左,东张村,农户,13912345678,2026-03-01`,
+        `临猗果库,${road.code},${far.toFixed(3)},${far.toFixed(3)},右,东张村,果库,0359-4021234,`,
+      ].join('\r\n');
+      const file = path.join(tmp, 'roadside.csv');
+      fs.writeFileSync(file, csv);
+      await page.goto(`${base}/office/#/roads`);
+      await page.waitForSelector('[data-testid=roadside][data-parties="0"]');
+      await page.selectOption('[data-testid=import-kind]', 'roadside');
+      await page.setInputFiles('[data-testid=register-import-file]', file);
+      await page.click('[data-testid=register-dry-run]');
+      await page.waitForSelector('[data-testid=register-report][data-dry=true]');
+      equal(await page.getAttribute('[data-testid=register-report]', 'data-errors'), '0', 'no row errors');
+      await page.click('[data-testid=register-import]');
+      await page.waitForSelector('[data-testid=register-report][data-dry=false]');
+      // The table below loads the register again: two parties, one with the agreement signed.
+      await page.waitForSelector('[data-testid=roadside][data-parties="2"][data-signed="1"]');
+      equal(server.sql("select count(*) from roadside_parties where active"), '2', 'on the server');
+      // The issue's page offers the household at the place first; the station names it.
+      await page.goto(`${base}/office/#/road-issue/${issue.id}`);
+      await page.waitForSelector('[data-testid=candidates] li');
+      const first = await page.textContent('[data-testid=candidates] li:first-child');
+      assert(first.includes('张建国') && first.includes('此处地块'), `the household at the place first: ${first}`);
+      assert((await page.textContent('[data-testid=candidates] li:nth-child(2)')).includes('相距 1000 米'), 'the fruit store 1 km on');
+      await page.click('[data-testid=candidates] li:first-child [data-testid=name-party]');
+      await page.waitForSelector('[data-testid=responsible-party]');
+      assert((await page.textContent('[data-testid=responsible-party]')).includes('张建国'), 'named');
+      equal(
+        server.sql(`select p.holder from road_issue_parties r join roadside_parties p on p.id = r.party_id where r.issue_id = '${issue.id}'`),
+        '张建国', 'on the server',
+      );
+      await shot(page, 'road-issue-responsible');
+    });
+
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {
       const page = o.admin;
       await page.click('a[data-tab="#/checks"]');

@@ -262,3 +262,25 @@ pub fn patrol_flag(lang: Lang, f: &xunjian_shared::road::attendance::PatrolFlag)
         Lang::En => f.label_en(),
     }
 }
+
+/// 农户, 果库, 企业.
+pub fn party_kind(lang: Lang, k: xunjian_shared::road::roadside::PartyKind) -> &'static str {
+    use xunjian_shared::road::roadside::PartyKind as K;
+    match (lang, k) {
+        (Lang::Zh, _) => k.label_zh(),
+        (Lang::En, K::Household) => "Household",
+        (Lang::En, K::FruitStore) => "Fruit store",
+        (Lang::En, K::Enterprise) => "Business",
+    }
+}
+
+/// 左侧, 右侧, 两侧.
+pub fn road_side(lang: Lang, s: xunjian_shared::road::roadside::RoadSide) -> &'static str {
+    use xunjian_shared::road::roadside::RoadSide as S;
+    match (lang, s) {
+        (Lang::Zh, _) => s.label_zh(),
+        (Lang::En, S::Left) => "left",
+        (Lang::En, S::Right) => "right",
+        (Lang::En, S::Both) => "both sides",
+    }
+}

@@ -1,12 +1,13 @@
 //! One road issue: where (road, segment, position), what (category, description, photos), the
-//! works filing it concerns, the actions the server allows (the hazard machine with road roles),
-//! and the timeline.
+//! works filing it concerns, who is responsible (第七条: the party named, and naming one), the actions
+//! the server allows (the hazard machine with road roles), and the timeline.
 
 use crate::ctx::use_ctx;
 use crate::i18n;
 use crate::office::actions::Actions;
 use crate::office::hazard_table::receiver;
 use crate::office::position::position;
+use crate::office::roads::roadside::ResponsibleCard;
 use crate::office::server_photos::ServerPhotos;
 use crate::office::state::{not_ready, offline_note};
 use crate::office::timeline::timeline;
@@ -54,6 +55,8 @@ pub fn RoadIssuePage(props: &RoadIssueProps) -> Html {
                 <ServerPhotos shas={shas} />
                 { position(&ctx, o.found_position, &i.location) }
             </section>
+            <ResponsibleCard issue={props.id} responsible={d.responsible.clone()} candidates={d.candidates.clone()}
+                offline={view.load.offline()} on_done={view.reload.clone()} />
             <Actions allowed={d.allowed_actions.clone()} version={i.version} severity={i.state.severity} road=true
                 post={paths::road_issue_actions(props.id)} offline={view.load.offline()} on_done={view.reload.clone()} />
             { timeline(&ctx, &d.timeline) }

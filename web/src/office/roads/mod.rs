@@ -14,6 +14,7 @@ pub mod patrols;
 pub mod pay;
 pub mod pay_rules;
 pub mod register;
+pub mod roadside;
 pub mod rollup;
 pub mod station_scores;
 mod track_svg;

@@ -1,10 +1,11 @@
 //! 路线与管护员: the road register as the road station (its township) or the county sees it — the
 //! assignment report (km with no worker, km not divided into segments, workers over 5 km, workers'
 //! files flagged by 第十二、十三、二十三条), the segments with their worker and whether their line is
-//! surveyed (coverage needs it), and the register and the workers' files as Excel, out and in (a
-//! dry run first, then all rows or none).
+//! surveyed (coverage needs it), the roadside register (第七条), and the register, the workers' files
+//! and the roadside register as Excel, out and in (a dry run first, then all rows or none).
 
 use super::my_township;
+use super::roadside::RoadsideTable;
 use crate::ctx::{use_ctx, Ctx};
 use crate::i18n;
 use crate::office::download::DownloadButton;
@@ -33,6 +34,9 @@ pub fn Register() -> Html {
         workers.load.data().and_then(|l| l.items.iter().find(|u| &u.id == id)).map(|u| u.display_name.clone())
     };
     let offline = report.load.offline();
+    // Each real import remounts the roadside table, which loads it again.
+    let imports = use_state(|| 0u32);
+    let imports_seen = imports.to_string();
     html! {
         <div data-testid="register">
             <h2 class="page-title">{ o.nav_register }</h2>
@@ -67,11 +71,12 @@ pub fn Register() -> Html {
                 }
             }
             if !offline {
-                <RegisterFile />
+                <RegisterFile on_imported={Callback::from(move |()| imports.set(*imports + 1))} />
             }
             if let (Some(roads), Some(segs)) = (roads.load.data(), segments.load.data()) {
                 { segment_table(&ctx, roads, segs, &worker_name) }
             }
+            <RoadsideTable key={imports_seen} />
         </div>
     }
 }
@@ -160,6 +165,7 @@ struct ImportAnswer {
 enum Kind {
     Roads,
     Workers,
+    Roadside,
 }
 
 impl Kind {
@@ -167,13 +173,21 @@ impl Kind {
         match self {
             Kind::Roads => paths::ROADS_IMPORT,
             Kind::Workers => paths::PATROL_WORKERS_IMPORT,
+            Kind::Roadside => paths::ROADSIDE_PARTIES_IMPORT,
         }
     }
 }
 
-/// The register and the workers' files out (XLSX) and in (dry run, then all rows or none).
+#[derive(Properties, PartialEq)]
+struct RegisterFileProps {
+    /// A real import was done (the lists below reload).
+    on_imported: Callback<()>,
+}
+
+/// The register, the workers' files and the roadside register out (XLSX) and in (dry run, then all
+/// rows or none).
 #[component]
-fn RegisterFile() -> Html {
+fn RegisterFile(props: &RegisterFileProps) -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
     let kind = use_state(|| Kind::Roads);
@@ -185,7 +199,11 @@ fn RegisterFile() -> Html {
         let (kind, result) = (kind.clone(), result.clone());
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            kind.set(if v == "workers" { Kind::Workers } else { Kind::Roads });
+            kind.set(match v.as_str() {
+                "workers" => Kind::Workers,
+                "roadside" => Kind::Roadside,
+                _ => Kind::Roads,
+            });
             result.set(None);
         })
     };
@@ -202,18 +220,20 @@ fn RegisterFile() -> Html {
         })
     };
     let run = |dry_run: bool| {
-        let (ctx, kind, file, result, error, busy) =
-            (ctx.clone(), *kind, file.clone(), result.clone(), error.clone(), busy.clone());
+        let (ctx, kind, file, result, error, busy, imported) =
+            (ctx.clone(), *kind, file.clone(), result.clone(), error.clone(), busy.clone(), props.on_imported.clone());
         Callback::from(move |_: MouseEvent| {
             let Some(f) = (*file).clone() else { return };
             let path = format!("{}?dry_run={dry_run}", kind.path());
-            let (ctx, result, error, busy) = (ctx.clone(), result.clone(), error.clone(), busy.clone());
+            let (ctx, result, error, busy, imported) =
+                (ctx.clone(), result.clone(), error.clone(), busy.clone(), imported.clone());
             busy.set(true);
             spawn_local(async move {
                 match send_import::<ImportAnswer, RegisterImportReport>(&ctx, &path, &f).await {
                     Ok(Sent::Done(answer)) => {
                         if !answer.dry_run {
                             ctx.sync_now.emit(());
+                            imported.emit(());
                         }
                         result.set(Some((answer.dry_run, answer.report)));
                         error.set(None);
@@ -236,10 +256,12 @@ fn RegisterFile() -> Html {
         <section class="card tight filters" data-testid="register-file">
             <DownloadButton path={format!("{}?format=xlsx{scope}", paths::ROADS_EXPORT)} filename="roads.xlsx" label={o.export_roads} />
             <DownloadButton path={format!("{}?format=xlsx{scope}", paths::PATROL_WORKERS_EXPORT)} filename="patrol-workers.xlsx" label={o.export_workers} />
+            <DownloadButton path={format!("{}?format=xlsx{scope}", paths::ROADSIDE_PARTIES_EXPORT)} filename="roadside.xlsx" label={o.export_roadside} />
             <label>{ o.import_kind }
                 <select onchange={on_kind} data-testid="import-kind">
                     <option value="roads" selected={*kind == Kind::Roads}>{ o.kind_roads }</option>
                     <option value="workers" selected={*kind == Kind::Workers}>{ o.kind_workers }</option>
+                    <option value="roadside" selected={*kind == Kind::Roadside}>{ o.kind_roadside }</option>
                 </select></label>
             <label>{ o.import_file }<input type="file" accept=".xlsx,.csv" onchange={on_file} data-testid="register-import-file" /></label>
             <button type="button" class="button secondary small-button" disabled={file.is_none() || *busy} onclick={run(true)} data-testid="register-dry-run">{ o.dry_run }</button>
