@@ -90,14 +90,16 @@ export async function photo(scope, testid, file) {
 // Answers the whole checklist: every item passes, except the first `failures` (two) general (not major)
 // yes/no items that make a hazard, which fail with a photo (a major one would go to the fire
 // brigade's review instead of closing); the first is fixed on the spot (evidence photo), the second
-// is left for rectification by the default deadline. Returns the two item ids.
-export async function answerChecklist(page, photos, failures = 2) {
+// is left for rectification by the default deadline. With `blankOptional`, the items the checklist
+// marks optional (其他情况…（没有可不填）) are left blank. Returns the failed item ids.
+export async function answerChecklist(page, photos, failures = 2, { blankOptional = false } = {}) {
   const items = page.locator('li.item');
   const n = await items.count();
   const failed = [];
   for (let i = 0; i < n; i++) {
     const item = items.nth(i);
     const kind = await item.getAttribute('data-kind');
+    if (blankOptional && (await item.getAttribute('data-optional')) === 'true') continue;
     if (kind === 'yes_no') {
       if (failed.length < failures && (await item.locator('.tag.major').count()) === 0) {
         await item.locator('button[data-answer=fail]').click();

@@ -257,7 +257,7 @@ try {
     equal(JSON.stringify(second), JSON.stringify(first), 'counts');
   });
 
-  await steps.step('a checklist version published while an inspection is half-filled: the draft goes on with its own version', async () => {
+  await steps.step('a checklist version published while an inspection is half-filled: the draft goes on with its own version; the remarks (可不填) left blank are accepted', async () => {
     await page.goto(`${base}/#/inspect/${s.shopId}`);
     await page.waitForSelector('li.item');
     const item = page.locator('li.item[data-kind=yes_no]').first();
@@ -275,12 +275,16 @@ try {
     await page.reload();
     await page.waitForSelector('[data-testid=older-version]'); // and when it is opened again
     await page.waitForSelector(`li.item[data-item="${itemId}"] button[data-answer=pass].on`);
-    await answerChecklist(page, s.photos, 0);
+    // 其他情况及整改要求（没有可不填） left blank, as its words allow (it was refused as not answered).
+    equal(await page.locator('li.item[data-optional=true]').count(), 1, 'the remarks item is optional');
+    await answerChecklist(page, s.photos, 0, { blankOptional: true });
     await page.click('[data-testid=submit-inspection]');
     await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
     await syncNow(page);
     const used = server.sql(`select template_id from inspections where premise_id = '${s.shopId}' and id <> '${s.inspection}'`);
     equal(used, v1.id, 'the inspection was kept on the version it was started on');
+    const body = server.sql(`select body from inspections where premise_id = '${s.shopId}' and id <> '${s.inspection}'`);
+    assert(!body.includes('"remarks"'), 'saved without the blank remarks');
     // The next visit uses the new version.
     await page.goto(`${base}/#/premise/${s.shopId}`);
     await page.click('[data-testid=start-inspection]');

@@ -109,6 +109,16 @@ mod tests {
     }
 
     #[test]
+    fn an_item_that_says_it_may_be_left_blank_is_optional() {
+        for c in default_templates() {
+            for i in &c.items {
+                let says = i.text_zh.contains("可不填") || i.text_en.contains("(optional)");
+                assert_eq!(i.optional, says, "{}: '{}' says one thing, is another", c.premise_type.as_str(), i.id);
+            }
+        }
+    }
+
+    #[test]
     fn exactly_one_mandatory_overview_photo() {
         for c in default_templates() {
             let photos: Vec<_> = c.items.iter().filter(|i| i.answer == AnswerKind::Photo).collect();

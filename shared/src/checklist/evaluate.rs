@@ -43,8 +43,8 @@ fn kind_fits(kind: &AnswerKind, value: &AnswerValue) -> bool {
     )
 }
 
-/// Checks that every item is answered once, with the right kind of value, and that failures that
-/// need a photo have one. Returns every problem, not just the first, so the form can mark them all.
+/// Checks that every item is answered once (an optional item at most once), with the right kind of
+/// value, and that failures that need a photo have one. Returns every problem, not just the first, so the form can mark them all.
 pub fn validate_answers(template: &TemplateContent, answers: &[Answer]) -> Result<(), Vec<AnswerProblem>> {
     let items: HashMap<&str, &ChecklistItem> = template.items.iter().map(|i| (i.id.as_str(), i)).collect();
     let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -70,6 +70,7 @@ pub fn validate_answers(template: &TemplateContent, answers: &[Answer]) -> Resul
     }
     for item in &template.items {
         match seen.get(item.id.as_str()) {
+            None if item.optional => {}
             None => problems.push(problem(&item.id, "not answered")),
             Some(n) if *n > 1 => problems.push(problem(&item.id, "answered more than once")),
             _ => {}
@@ -90,4 +91,50 @@ pub fn failed_items<'t>(template: &'t TemplateContent, answers: &[Answer]) -> Ve
         .filter(|i| i.makes_hazard)
         .filter_map(|i| answers.iter().find(|a| a.item_id == i.id).filter(|a| item_fails(i, a)).map(|a| (i, a.clone())))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checklist::defaults::default_templates;
+    use crate::ids::PhotoRef;
+
+    /// Every item answered so that it passes (a photo where one is asked for), but `skip`.
+    fn passing(template: &TemplateContent, skip: &str) -> Vec<Answer> {
+        let photo = PhotoRef::try_from("ab".repeat(32)).unwrap();
+        template
+            .items
+            .iter()
+            .filter(|i| i.id != skip)
+            .map(|i| {
+                let (value, photos) = match &i.answer {
+                    AnswerKind::YesNo { pass_when: true } => (AnswerValue::Yes, vec![]),
+                    AnswerKind::YesNo { pass_when: false } => (AnswerValue::No, vec![]),
+                    AnswerKind::Number { min_ok, .. } => (AnswerValue::Number(min_ok.unwrap_or(0.0)), vec![]),
+                    AnswerKind::Text => (AnswerValue::Text("无".into()), vec![]),
+                    AnswerKind::Photo => (AnswerValue::Photo, vec![photo.clone()]),
+                };
+                Answer { item_id: i.id.clone(), value, note: None, photos }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_optional_item_may_be_left_unanswered_a_required_one_not() {
+        let mut shop = default_templates().into_iter().find(|t| t.items.iter().any(|i| i.id == "remarks")).unwrap();
+        assert_eq!(validate_answers(&shop, &passing(&shop, "")), Ok(()));
+        // 其他情况及整改要求（没有可不填）left blank: accepted, as its words say.
+        assert_eq!(validate_answers(&shop, &passing(&shop, "remarks")), Ok(()));
+        // Answered twice it is still refused; any other item left out is refused.
+        let mut twice = passing(&shop, "");
+        twice.push(twice.last().unwrap().clone());
+        assert_eq!(validate_answers(&shop, &twice).unwrap_err()[0].problem, "answered more than once");
+        let other = shop.items.iter().find(|i| !i.optional).unwrap().id.clone();
+        let e = validate_answers(&shop, &passing(&shop, &other)).unwrap_err();
+        assert_eq!(e, vec![AnswerProblem { item_id: other, problem: "not answered".into() }]);
+        // The same item made required is refused when blank.
+        shop.items.iter_mut().find(|i| i.id == "remarks").unwrap().optional = false;
+        let e = validate_answers(&shop, &passing(&shop, "remarks")).unwrap_err();
+        assert_eq!(e, vec![AnswerProblem { item_id: "remarks".into(), problem: "not answered".into() }]);
+    }
 }

@@ -179,6 +179,11 @@ pub struct ChecklistItem {
     /// Whether 不适用 (not applicable) is allowed.
     #[serde(default = "yes")]
     pub allow_not_applicable: bool,
+    /// Whether the item may be left unanswered (其他情况及整改要求（没有可不填）): the phone does not
+    /// mark it and the server does not refuse it. Every other item is answered (or 不适用 where
+    /// allowed).
+    #[serde(default)]
+    pub optional: bool,
 }
 
 fn yes() -> bool {

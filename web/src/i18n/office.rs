@@ -342,4 +342,5 @@ pub struct OfficeTexts {
     pub clear_responsible: &'static str,
     pub candidates_title: &'static str,
     pub distance_m: fn(f64) -> String,
+    pub optional_item: &'static str,
 }

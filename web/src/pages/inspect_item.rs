@@ -125,7 +125,7 @@ pub fn ItemRow(props: &ItemProps) -> Html {
         props.answer.iter().flat_map(|a| a.photos.iter().map(|p| p.as_str().to_owned())).collect();
     let class = classes!("item", props.blocked.then_some("blocked"), props.failed.then_some("failed"));
     html! {
-        <li {class} data-item={item.id.clone()} data-kind={kind_tag}>
+        <li {class} data-item={item.id.clone()} data-kind={kind_tag} data-optional={item.optional.to_string()}>
             <p class="q">{ ctx.lang.pick(&item.text_zh, &item.text_en) }
                 if item.severity == Severity::Major { <span class="tag major">{ i18n::severity(ctx.lang, Severity::Major) }</span> }
             </p>

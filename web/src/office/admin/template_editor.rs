@@ -79,6 +79,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     fixable_on_spot: false,
                     photo_required_on_fail: true,
                     allow_not_applicable: true,
+                    optional: false,
                 });
             });
         })
@@ -136,7 +137,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                 <div class="table-wrap"><table class="table editor-table">
                     <thead><tr>
                         <th>{ "id" }</th><th>{ o.question_zh }</th><th>{ o.question_en }</th><th>{ ctx.t().category }</th>
-                        <th>{ o.pass_when }</th><th>{ o.makes_hazard }</th><th>{ o.col_severity }</th><th>{ ctx.t().fix_on_spot }</th><th>{ "📷" }</th><th></th>
+                        <th>{ o.pass_when }</th><th>{ o.makes_hazard }</th><th>{ o.col_severity }</th><th>{ ctx.t().fix_on_spot }</th><th>{ "📷" }</th><th>{ o.optional_item }</th><th></th>
                     </tr></thead>
                     <tbody>
                         { for c.items.iter().enumerate().map(|(i, item)| html! {
@@ -163,6 +164,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                                 </select></td>
                                 <td><input type="checkbox" checked={item.fixable_on_spot} onchange={edit(i, |it, _, on| it.fixable_on_spot = on)} /></td>
                                 <td><input type="checkbox" checked={item.photo_required_on_fail} onchange={edit(i, |it, _, on| it.photo_required_on_fail = on)} /></td>
+                                <td><input type="checkbox" checked={item.optional} onchange={edit(i, |it, _, on| it.optional = on)} data-testid="item-optional" /></td>
                                 <td class="row-tools">
                                     <button type="button" onclick={shift(i, -1)} title="↑">{ "↑" }</button>
                                     <button type="button" onclick={shift(i, 1)} title="↓">{ "↓" }</button>
