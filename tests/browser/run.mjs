@@ -294,6 +294,70 @@ try {
     await page.goto(`${base}/#/`);
   });
 
+  await steps.step('其余全部合格: one failed item with its photo, the rest passed in one tap (undone, redone); a refused submit goes to the first red item', async () => {
+    // The draft of the new version the last step opened, empty: the street shop's 15 items.
+    let actions = 0;
+    await page.goto(`${base}/#/premise/${s.shopId}`);
+    await page.click('[data-testid=start-inspection]');
+    actions += 1;
+    await page.waitForSelector('[data-testid=progress][data-answered="0"]');
+    const total = Number(await page.getAttribute('[data-testid=progress]', 'data-total'));
+    // Fail the first general yes/no item that makes a hazard, with its photo, left for rectification.
+    const items = page.locator('li.item[data-kind=yes_no]');
+    let failed = null;
+    for (let i = 0; i < (await items.count()); i++) {
+      const item = items.nth(i);
+      if ((await item.locator('.tag.major').count()) > 0) continue;
+      await item.locator('button[data-answer=fail]').click();
+      actions += 1;
+      if ((await item.locator('.handling').count()) === 0) {
+        await item.locator('button[data-answer=pass]').click(); // makes no hazard: not this one
+        continue;
+      }
+      await photo(item, 'answer-photo', s.photos[0]);
+      await item.locator('button[data-handling=deadline]').click();
+      actions += 2;
+      failed = await item.getAttribute('data-item');
+      break;
+    }
+    assert(failed, 'a general hazard item failed');
+    const yesNo = await page.locator('li.item[data-kind=yes_no]').count();
+    await page.click('[data-testid=rest-pass]');
+    actions += 1;
+    await page.waitForSelector(`[data-testid=progress][data-answered="${yesNo}"]`);
+    equal(await page.locator(`li.item[data-item="${failed}"] button[data-answer=fail].on`).count(), 1, 'the failed item stays failed');
+    // Undone: only the failed item is answered; redone.
+    await page.click('[data-testid=undo-rest-pass]');
+    await page.waitForSelector('[data-testid=progress][data-answered="1"]');
+    await page.click('[data-testid=rest-pass]');
+    await page.waitForSelector(`[data-testid=progress][data-answered="${yesNo}"]`);
+    // Submit refused: the storefront photo (and the number) still need answers; the page goes to the first.
+    await page.click('[data-testid=submit-inspection]');
+    await page.waitForSelector('[data-testid=blockers]');
+    const first = page.locator('li.item.blocked').first();
+    const inView = await first.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    });
+    assert(inView, 'the first red item is on screen');
+    equal(await page.locator('[data-testid=progress]').evaluate((el) => getComputedStyle(el).position), 'sticky', 'the progress stays on screen');
+    // Answer what is left (not the optional remarks) and submit.
+    for (const item of await page.locator('li.item.blocked').all()) {
+      const kind = await item.getAttribute('data-kind');
+      if (kind === 'photo') await photo(item, 'answer-photo', s.photos[3]);
+      else if (kind === 'number') {
+        const input = item.locator('input[data-testid=number]');
+        await input.fill((await input.getAttribute('data-min')) ?? (await input.getAttribute('data-max')) ?? '1');
+      } else continue;
+      actions += 1;
+    }
+    await page.click('[data-testid=submit-inspection]');
+    actions += 1;
+    await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
+    console.log(`         a ${total}-item inspection with one failed item and its photo: ${actions} actions from the premise (其余全部合格)`);
+    await page.goto(`${base}/#/`);
+  });
+
   await steps.step('an expired access token is traded for a new pair with the refresh token (401)', async () => {
     // As after 15 minutes: the access token no longer works; the refresh token does.
     const old = await session(page, true);

@@ -53,6 +53,11 @@ pub enum Edit {
     Deadline(String, String),
     Notes(String),
     Location(GeoPoint),
+    /// 其余全部合格: these yes/no items (unanswered when the worker tapped it) answered passing.
+    PassAll(Vec<String>),
+    /// Its undo: these items' answers taken back, where they are still the passing answer the
+    /// control gave (an item the worker changed since keeps the worker's answer).
+    Unpass(Vec<String>),
 }
 
 /// What keeps a draft from being submitted, by item.
@@ -135,7 +140,38 @@ impl Draft {
             }
             Edit::Notes(n) => self.notes = n,
             Edit::Location(p) => self.location = Some(p),
+            Edit::PassAll(ids) => {
+                let new: Vec<Answer> = items
+                    .iter()
+                    .filter(|i| ids.contains(&i.id) && self.answer(&i.id).is_none())
+                    .filter_map(|i| {
+                        let value = pass_value(i)?;
+                        Some(Answer { item_id: i.id.clone(), value, note: None, photos: Vec::new() })
+                    })
+                    .collect();
+                self.answers.extend(new);
+            }
+            Edit::Unpass(ids) => {
+                let untouched = |a: &Answer| {
+                    let item = items.iter().find(|i| i.id == a.item_id);
+                    ids.contains(&a.item_id)
+                        && item.and_then(pass_value).as_ref() == Some(&a.value)
+                        && a.note.is_none()
+                        && a.photos.is_empty()
+                };
+                self.answers.retain(|a| !untouched(a));
+            }
         }
+    }
+
+    /// The yes/no items not answered yet, in checklist order: what 其余全部合格 answers.
+    pub fn unanswered_yes_no(&self, items: &[ChecklistItem]) -> Vec<String> {
+        items.iter().filter(|i| pass_value(i).is_some() && self.answer(&i.id).is_none()).map(|i| i.id.clone()).collect()
+    }
+
+    /// The first item, in checklist order, that still needs an answer (an optional one never does).
+    pub fn first_unanswered<'i>(&self, items: &'i [ChecklistItem]) -> Option<&'i ChecklistItem> {
+        items.iter().find(|i| !i.optional && self.answer(&i.id).is_none())
     }
 
     pub fn answer(&self, item_id: &str) -> Option<&Answer> {
@@ -217,3 +253,16 @@ impl Draft {
         })
     }
 }
+
+/// A yes/no item's passing answer; none for the other kinds.
+fn pass_value(item: &ChecklistItem) -> Option<AnswerValue> {
+    match item.answer {
+        AnswerKind::YesNo { pass_when: true } => Some(AnswerValue::Yes),
+        AnswerKind::YesNo { pass_when: false } => Some(AnswerValue::No),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+#[path = "draft_tests.rs"]
+mod tests;

@@ -88,6 +88,8 @@ pub static EN: Texts = Texts {
     evidence_photo: "📷 Photo after fixing",
     draft_saved: "Draft saved on this phone",
     blockers_n: |n| format!("{n} items still need an answer or a photo (marked red)"),
+    rest_pass: "Rest all pass",
+    undo_rest_pass: |n| format!("Undo ({n} items)"),
     older_checklist: |v| format!("Started on checklist v{v}: this visit goes on with it; the next one uses the new version."),
     submit_inspection: "Submit inspection",
     inspection_saved: "Inspection saved on this phone",

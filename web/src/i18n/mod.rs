@@ -180,6 +180,8 @@ pub struct Texts {
     pub evidence_photo: &'static str,
     pub draft_saved: &'static str,
     pub blockers_n: fn(u32) -> String,
+    pub rest_pass: &'static str,
+    pub undo_rest_pass: fn(u32) -> String,
     pub older_checklist: fn(i32) -> String,
     pub submit_inspection: &'static str,
     pub inspection_saved: &'static str,

@@ -90,6 +90,8 @@ pub static ZH: Texts = Texts {
     evidence_photo: "📷 整改后照片",
     draft_saved: "草稿已保存在本机",
     blockers_n: |n| format!("还有 {n} 处需要填写或补拍照片（已标红）"),
+    rest_pass: "其余全部合格",
+    undo_rest_pass: |n| format!("撤销（{n} 项）"),
     older_checklist: |v| format!("本次检查开始时用的是检查表 v{v}，继续按它填写；下次检查使用新版本。"),
     submit_inspection: "提交检查",
     inspection_saved: "检查已保存在本机",

@@ -41,6 +41,8 @@ pub fn Inspect(props: &InspectProps) -> Html {
     let done = use_state(|| None::<Vec<HazardId>>);
     let busy = use_state(|| false);
     let gps = use_state(|| false);
+    // The items 其余全部合格 answered, while its undo is offered.
+    let passed = use_state(|| None::<Vec<String>>);
 
     // The checklist version the draft was started on: a sync that brings a newer version must
     // not throw away or reshape a half-filled inspection (the phone keeps every version it pulled, and the
@@ -148,6 +150,13 @@ pub fn Inspect(props: &InspectProps) -> Html {
             let sub = match current.submission(&template, ctx.role(), at) {
                 Ok(sub) => sub,
                 Err(b) => {
+                    // To the first red item, in checklist order, whatever order the checks found them.
+                    let first = template.content.items.iter().find(|i| {
+                        b.iter().any(|b| matches!(b, Blocker::Answer { item_id } | Blocker::Handling { item_id, .. } if *item_id == i.id))
+                    });
+                    if let Some(i) = first {
+                        scroll_to_item(&i.id);
+                    }
                     blockers.set(b);
                     return;
                 }
@@ -185,6 +194,30 @@ pub fn Inspect(props: &InspectProps) -> Html {
             .any(|b| matches!(b, Blocker::Answer { item_id } | Blocker::Handling { item_id, .. } if item_id == id))
     };
     let answered = template.content.items.iter().filter(|i| current.answer(&i.id).is_some()).count();
+    let rest = current.unanswered_yes_no(&template.content.items);
+    let pass_rest = {
+        let (edit, passed, rest) = (edit.clone(), passed.clone(), rest.clone());
+        let (current, items) = (current.clone(), template.content.items.clone());
+        Callback::from(move |_: MouseEvent| {
+            edit.emit(crate::draft::Edit::PassAll(rest.clone()));
+            passed.set(Some(rest.clone()));
+            // To what still needs an answer (the photo, a number…), if anything does.
+            let mut after = current.clone();
+            after.apply(crate::draft::Edit::PassAll(rest.clone()), &items, now());
+            if let Some(i) = after.first_unanswered(&items) {
+                scroll_to_item(&i.id);
+            }
+        })
+    };
+    let undo_pass = {
+        let (edit, passed) = (edit.clone(), passed.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(ids) = (*passed).clone() {
+                edit.emit(crate::draft::Edit::Unpass(ids));
+            }
+            passed.set(None);
+        })
+    };
     let position = match (&current.location, *gps) {
         (Some(p), _) => {
             format!("📍 {}, {} (±{} m)", fixed(p.lat, 5), fixed(p.lon, 5), fixed(p.accuracy_m.unwrap_or(0.0), 0))
@@ -201,14 +234,20 @@ pub fn Inspect(props: &InspectProps) -> Html {
                     <p class="small" data-testid="older-version">{ (t.older_checklist)(template.version) }</p>
                 }
                 <p class="small" data-testid="gps">{ position }</p>
-                <p class="small">{ format!("{answered}/{}", template.content.items.len()) }{ " " }
-                    { match *saving {
-                        Saving::Saved => html! { <span class="tag local" data-testid="draft-saved">{ t.draft_saved }</span> },
-                        Saving::Failed => html! { <span class="tag error">{ t.storage_failed }</span> },
-                        Saving::Idle => html! {},
-                    } }
-                </p>
             </section>
+            <div class="form-progress" data-testid="progress" data-answered={answered.to_string()} data-total={template.content.items.len().to_string()}>
+                <strong>{ format!("{answered}/{}", template.content.items.len()) }</strong>
+                { match *saving {
+                    Saving::Saved => html! { <span class="tag local" data-testid="draft-saved">{ t.draft_saved }</span> },
+                    Saving::Failed => html! { <span class="tag error">{ t.storage_failed }</span> },
+                    Saving::Idle => html! {},
+                } }
+                if let Some(ids) = &*passed {
+                    <button type="button" class="button secondary small-button" onclick={undo_pass} data-testid="undo-rest-pass">{ (t.undo_rest_pass)(ids.len() as u32) }</button>
+                } else if !rest.is_empty() {
+                    <button type="button" class="button secondary small-button" onclick={pass_rest} data-testid="rest-pass">{ t.rest_pass }</button>
+                }
+            </div>
             <ol class="checklist">
                 { for template.content.items.iter().map(|item| html! {
                     <ItemRow key={item.id.clone()} item={item.clone()} answer={current.answer(&item.id).cloned()}
@@ -225,5 +264,15 @@ pub fn Inspect(props: &InspectProps) -> Html {
                 { t.submit_inspection }
             </button>
         </>
+    }
+}
+
+/// Scrolls the checklist item `id` into view (the first red one, or the next to answer).
+fn scroll_to_item(id: &str) {
+    let found = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(&format!("li.item[data-item=\"{id}\"]")).ok().flatten());
+    if let Some(el) = found {
+        el.scroll_into_view();
     }
 }
