@@ -294,7 +294,7 @@ try {
     await page.goto(`${base}/#/`);
   });
 
-  await steps.step('其余全部合格: one failed item with its photo, the rest passed in one tap (undone, redone); a refused submit goes to the first red item', async () => {
+  await steps.step('其余全部合格: one failed item with its photo, the rest passed in one tap (undone, redone); a refused submit goes to the first red item; the saved card names the hazard by its finding', async () => {
     // The draft of the new version the last step opened, empty: the street shop's 15 items.
     let actions = 0;
     await page.goto(`${base}/#/premise/${s.shopId}`);
@@ -355,6 +355,17 @@ try {
     actions += 1;
     await page.waitForSelector('[data-testid=inspection-saved]', { timeout: 10000 });
     console.log(`         a ${total}-item inspection with one failed item and its photo: ${actions} actions from the premise (其余全部合格)`);
+    // The saved card names the hazard by its finding, in words, and how it is handled — no id, no question.
+    const card = (await page.textContent('[data-testid=inspection-saved] .saved-hazards')).trim();
+    assert(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(card) && !card.includes('？'), `a finding, not an id or a question: ${card}`);
+    assert(card.includes('限期整改'), `with its handling: ${card}`);
+    await shot(page, 'inspection-saved');
+    const box = await page.locator('[data-testid=inspection-saved] [data-hazard]').first().boundingBox();
+    assert(box.height >= 44 && box.width >= 44, `a 44×44 target: ${JSON.stringify(box)}`);
+    const id = await page.getAttribute('[data-testid=inspection-saved] [data-hazard]', 'data-hazard');
+    const finding = (await page.textContent('[data-testid=inspection-saved] .saved-hazards .finding')).trim();
+    await syncNow(page);
+    equal(server.sql(`select description from hazards where id = '${id}'`), finding, 'the server describes it as the phone does');
     await page.goto(`${base}/#/`);
   });
 

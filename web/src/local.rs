@@ -97,10 +97,7 @@ pub fn inspection_records(
                 .unwrap_or_else(|| policy().default_deadline(item.severity, now));
             step(&mut state, HazardAction::OrderRectification { deadline });
         }
-        let description = match answer.note.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
-            Some(note) => format!("{}（{note}）", item.text_zh),
-            None => item.text_zh.clone(),
-        };
+        let description = item.hazard_description(answer.note.as_deref());
         let closed_at = (state.status == HazardStatus::Closed).then_some(now);
         hazards.push(Record::Hazard(Hazard {
             id: hazard_id_for(sub.id, &item.id),

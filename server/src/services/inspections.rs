@@ -186,7 +186,7 @@ pub fn register_failures(
             item_id: Some(item.id.clone()),
             category: item.category,
             severity: item.severity,
-            description: answer.note.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| item.text_zh.clone()),
+            description: item.hazard_description(answer.note.as_deref()),
             photos: answer.photos.clone(),
         };
         let first: Vec<HazardAction> = match req.fixed_on_spot.iter().find(|f| f.item_id == item.id) {

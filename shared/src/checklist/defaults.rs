@@ -109,6 +109,18 @@ mod tests {
     }
 
     #[test]
+    fn every_hazard_item_says_its_finding_in_words_not_as_a_question() {
+        for c in default_templates() {
+            for i in c.items.iter().filter(|i| i.makes_hazard) {
+                let (zh, en) = (i.finding_zh.as_deref().unwrap_or(""), i.finding_en.as_deref().unwrap_or(""));
+                assert!(!zh.is_empty() && !en.is_empty(), "{}: '{}' has no finding", c.premise_type.as_str(), i.id);
+                assert!(!zh.contains('？') && !zh.contains('?') && !en.contains('?'), "{}: {zh} / {en}", i.id);
+                assert_eq!(i.hazard_description(None), zh);
+            }
+        }
+    }
+
+    #[test]
     fn an_item_that_says_it_may_be_left_blank_is_optional() {
         for c in default_templates() {
             for i in &c.items {

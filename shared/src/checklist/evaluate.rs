@@ -120,6 +120,20 @@ mod tests {
     }
 
     #[test]
+    fn a_hazard_is_described_by_its_finding_then_the_note() {
+        let shop = default_templates().into_iter().next().unwrap();
+        let mut item = shop.items.iter().find(|i| i.id == "private-wiring").unwrap().clone();
+        let finding = item.finding_zh.clone().unwrap();
+        assert_eq!(item.hazard_description(Some(" 收银台下插排 ")), format!("{finding}（收银台下插排）"));
+        assert_eq!(item.hazard_description(Some("  ")), finding);
+        // No finding written (or a blank one): the question stands in.
+        item.finding_zh = Some(" ".into());
+        assert_eq!(item.hazard_description(None), item.text_zh);
+        item.finding_zh = None;
+        assert_eq!(item.hazard_description(Some("插排")), format!("{}（插排）", item.text_zh));
+    }
+
+    #[test]
     fn an_optional_item_may_be_left_unanswered_a_required_one_not() {
         let mut shop = default_templates().into_iter().find(|t| t.items.iter().any(|i| i.id == "remarks")).unwrap();
         assert_eq!(validate_answers(&shop, &passing(&shop, "")), Ok(()));

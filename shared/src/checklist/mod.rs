@@ -164,6 +164,13 @@ pub struct ChecklistItem {
     pub text_zh: String,
     /// The question in English.
     pub text_en: String,
+    /// What a failing answer means, said as a finding (私拉乱接电线，电线未穿管保护): the title of the
+    /// hazard it registers. None: the question stands in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_zh: Option<String>,
+    /// The finding in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub finding_en: Option<String>,
     /// Category for statistics.
     pub category: HazardCategory,
     /// Answer kind and failing rule.
@@ -188,6 +195,22 @@ pub struct ChecklistItem {
 
 fn yes() -> bool {
     true
+}
+
+/// Longest finding, in characters.
+pub const MAX_FINDING: usize = crate::text::MAX_SHORT_TEXT;
+
+impl ChecklistItem {
+    /// The description of the hazard a failing answer registers, the same on the phone and the
+    /// server: the finding (the question where none is written), and the inspector's note after it
+    /// in brackets — 私拉乱接电线，电线未穿管保护（收银台下插排）.
+    pub fn hazard_description(&self, note: Option<&str>) -> String {
+        let title = self.finding_zh.as_deref().map(str::trim).filter(|f| !f.is_empty()).unwrap_or(&self.text_zh);
+        match note.map(str::trim).filter(|n| !n.is_empty()) {
+            Some(note) => format!("{title}（{note}）"),
+            None => title.to_owned(),
+        }
+    }
 }
 
 /// The content of a template version (what the county writes and publishes).
@@ -229,6 +252,11 @@ impl TemplateContent {
             }
             if item.text_zh.trim().is_empty() || item.text_en.trim().is_empty() {
                 return Err(format!("item '{}' needs a Chinese and an English text", item.id));
+            }
+            for f in [&item.finding_zh, &item.finding_en].into_iter().flatten() {
+                if f.chars().count() > MAX_FINDING {
+                    return Err(format!("item '{}': a finding has at most {MAX_FINDING} characters", item.id));
+                }
             }
             if let AnswerKind::Number { min_ok: Some(lo), max_ok: Some(hi), .. } = item.answer {
                 if !(lo.is_finite() && hi.is_finite() && lo <= hi) {

@@ -343,4 +343,5 @@ pub struct OfficeTexts {
     pub candidates_title: &'static str,
     pub distance_m: fn(f64) -> String,
     pub optional_item: &'static str,
+    pub finding_zh: &'static str,
 }

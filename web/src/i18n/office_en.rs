@@ -327,4 +327,5 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     candidates_title: "Registered along this road (nearest first)",
     distance_m: |d| if d <= 0.0 { "at this plot".to_owned() } else { format!("{d:.0} m away") },
     optional_item: "Optional",
+    finding_zh: "Finding (when failed)",
 };

@@ -325,4 +325,5 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     candidates_title: "本路线沿线登记的责任户（近者在前）",
     distance_m: |d| if d <= 0.0 { "此处地块".to_owned() } else { format!("相距 {d:.0} 米") },
     optional_item: "可不填",
+    finding_zh: "隐患名称（不合格时）",
 };

@@ -13,8 +13,8 @@ use crate::util::{fixed, now};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use xunjian_shared::checklist::failed_items;
+use xunjian_shared::hazard::{Hazard, HazardStatus};
 use xunjian_shared::sync::{OpBody, Record};
-use xunjian_shared::HazardId;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -38,7 +38,8 @@ pub fn Inspect(props: &InspectProps) -> Html {
     let shown = use_state(|| 0u32);
     let saving = use_state(|| Saving::Idle);
     let blockers = use_state(Vec::<Blocker>::new);
-    let done = use_state(|| None::<Vec<HazardId>>);
+    // Once saved: the hazards it registered, as the phone keeps them.
+    let done = use_state(|| None::<Vec<Hazard>>);
     let busy = use_state(|| false);
     let gps = use_state(|| false);
     // The items 其余全部合格 answered, while its undo is offered.
@@ -123,14 +124,22 @@ pub fn Inspect(props: &InspectProps) -> Html {
     let (Some(premise), Some(template)) = (premise, template) else {
         return html! { <p class="muted">{ t.no_template }</p> };
     };
-    if let Some(ids) = &*done {
+    if let Some(hazards) = &*done {
+        // Each hazard by its finding and how it is handled: 当场改正, or 限期整改 to its deadline.
+        let handling = |h: &Hazard| match h.state.deadline {
+            Some(d) if h.state.status != HazardStatus::Closed => format!("{} {}", t.rectify_by, crate::util::date(d)),
+            _ => t.fix_on_spot.to_owned(),
+        };
         return html! {
             <section class="card" data-testid="inspection-saved">
                 <h2>{ t.inspection_saved }</h2>
                 <p>{ t.saved_local_long }</p>
-                <p>{ (t.hazards_found)(ids.len() as u32) }</p>
-                <ul class="ids">{ for ids.iter().map(|id| html! {
-                    <li><a href={Route::Hazard(id.to_string()).hash()} data-hazard={id.to_string()}>{ id.to_string() }</a></li>
+                <p>{ (t.hazards_found)(hazards.len() as u32) }</p>
+                <ul class="saved-hazards">{ for hazards.iter().map(|h| html! {
+                    <li><a class="button secondary block" href={Route::Hazard(h.id.to_string()).hash()} data-hazard={h.id.to_string()}>
+                        <span class="finding">{ &h.description }</span>
+                        <span class="small">{ handling(h) }</span>
+                    </a></li>
                 }) }</ul>
                 <a class="button primary block" href={Route::Premise(premise.id.to_string()).hash()}>{ t.back_to_premise }</a>
             </section>
@@ -163,10 +172,10 @@ pub fn Inspect(props: &InspectProps) -> Html {
             };
             blockers.set(Vec::new());
             let records = inspection_records(&sub, &template, ctx.me.user.id, ctx.role(), at);
-            let ids: Vec<HazardId> = records
+            let hazards: Vec<Hazard> = records
                 .iter()
                 .filter_map(|r| match r {
-                    Record::Hazard(h) => Some(h.id),
+                    Record::Hazard(h) => Some(h.clone()),
                     _ => None,
                 })
                 .collect();
@@ -176,7 +185,7 @@ pub fn Inspect(props: &InspectProps) -> Html {
             spawn_local(async move {
                 match ctx.db.commit(OpBody::SubmitInspection(sub), &records, Some(&key), at).await {
                     Ok(_) => {
-                        done.set(Some(ids));
+                        done.set(Some(hazards));
                         ctx.saved.emit(());
                     }
                     Err(e) => gloo::console::error!("inspection not saved:", e.0),

@@ -72,6 +72,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                     id: format!("item-{n}"),
                     text_zh: String::new(),
                     text_en: String::new(),
+                    finding_zh: None,
+                    finding_en: None,
                     category: HazardCategory::Other,
                     answer: AnswerKind::YesNo { pass_when: true },
                     makes_hazard: true,
@@ -136,7 +138,7 @@ pub fn Editor(props: &EditorProps) -> Html {
             } else {
                 <div class="table-wrap"><table class="table editor-table">
                     <thead><tr>
-                        <th>{ "id" }</th><th>{ o.question_zh }</th><th>{ o.question_en }</th><th>{ ctx.t().category }</th>
+                        <th>{ "id" }</th><th>{ o.question_zh }</th><th>{ o.question_en }</th><th>{ o.finding_zh }</th><th>{ ctx.t().category }</th>
                         <th>{ o.pass_when }</th><th>{ o.makes_hazard }</th><th>{ o.col_severity }</th><th>{ ctx.t().fix_on_spot }</th><th>{ "📷" }</th><th>{ o.optional_item }</th><th></th>
                     </tr></thead>
                     <tbody>
@@ -145,6 +147,8 @@ pub fn Editor(props: &EditorProps) -> Html {
                                 <td><input type="text" size="10" value={item.id.clone()} oninput={typed(edit(i, |it, v, _| it.id = v))} /></td>
                                 <td><input type="text" size="28" value={item.text_zh.clone()} oninput={typed(edit(i, |it, v, _| it.text_zh = v))} /></td>
                                 <td><input type="text" size="22" value={item.text_en.clone()} oninput={typed(edit(i, |it, v, _| it.text_en = v))} /></td>
+                                <td><input type="text" size="22" value={item.finding_zh.clone().unwrap_or_default()} maxlength="200" data-testid="item-finding"
+                                    oninput={typed(edit(i, |it, v, _| it.finding_zh = Some(v).filter(|v| !v.trim().is_empty())))} /></td>
                                 <td><select onchange={edit(i, |it, v, _| it.category = HazardCategory::parse(&v).unwrap_or(it.category))}>
                                     { for HazardCategory::ALL.iter().map(|k| html! { <option value={k.as_str()} selected={*k == item.category}>{ i18n::category(ctx.lang, *k) }</option> }) }
                                 </select></td>
