@@ -216,3 +216,23 @@ export async function idbAll(page, store) {
     store,
   );
 }
+
+// The tappable things on screen smaller than 44×44 px, as "what (w×h)": links, buttons, form
+// fields and anything with role=button that is laid out (a file input behind its camera label
+// counts as the label).
+export async function smallTargets(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, [role=button]')) {
+      const target = el.type === 'file' && el.closest('label') ? el.closest('label') : el;
+      const r = target.getBoundingClientRect();
+      const st = getComputedStyle(target);
+      if (r.width === 0 || r.height === 0 || st.visibility === 'hidden') continue;
+      if (r.width < 44 || r.height < 44) {
+        const name = (target.dataset.testid || target.textContent || target.value || target.name || '').trim().slice(0, 24);
+        out.push(`${target.tagName.toLowerCase()} "${name}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+      }
+    }
+    return [...new Set(out)];
+  });
+}

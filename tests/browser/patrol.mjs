@@ -5,7 +5,7 @@
 // patrol exactly once, with coverage and distance, and a second sync changes nothing.
 import path from 'node:path';
 import { api, assert, equal, openBrowser } from './harness.mjs';
-import { idbAll, login, makeJpeg, photo, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
+import { idbAll, login, makeJpeg, photo, shot, smallTargets, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
 const FIXES = 8; // one every 100 m: 700 m of the 5 km segment
 
@@ -235,6 +235,18 @@ export async function patrolSteps({ steps, server, base, tmp }) {
       await page.waitForSelector(`[data-testid=summary-findings] li[data-id="${issueId}"][data-status=referred]`);
       const shown = await page.textContent(`[data-testid=summary-findings] li[data-id="${issueId}"] .tag`);
       assert(shown.includes('移交'), `the status in words: ${shown}`);
+    });
+
+    await steps.step("every tappable thing on the patrol worker's screens is at least 44×44 px", async () => {
+      const found = [];
+      for (const hash of ['#/', '#/patrol', '#/patrols', `#/patrol/${p.id}`, '#/notifications', '#/settings']) {
+        await page.goto(`${base}/${hash}`);
+        await page.waitForSelector('main, .card, [data-testid]');
+        await page.waitForTimeout(400);
+        for (const small of await smallTargets(page)) found.push(`${hash}: ${small}`);
+      }
+      console.log(found.map((f) => `         ${f}`).join('\n'));
+      equal(found.length, 0, `targets under 44×44: ${found.length}`);
     });
   } finally {
     try {

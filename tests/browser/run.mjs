@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
 import { officeSteps } from './office.mjs';
 import { patrolSteps } from './patrol.mjs';
-import { addPremise, answerChecklist, jpegSize, login, makeJpeg, pending, phonePhotos, photo, session, shot, syncNow, tab, waitPending, waitSynced } from './app.mjs';
+import { addPremise, answerChecklist, jpegSize, login, makeJpeg, pending, phonePhotos, photo, session, shot, smallTargets, syncNow, tab, waitPending, waitSynced } from './app.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'xunjian-browser-'));
 const profile = path.join(tmp, 'profile');
@@ -508,6 +508,21 @@ try {
     await waitSynced(page);
     await page.waitForSelector('[data-testid=today-due] li');
     equal(await page.locator('[data-testid=db-wiped]').count(), 0, 'no warning after a logout');
+  });
+
+  await steps.step('every tappable thing on the phone screens is at least 44×44 px', async () => {
+    const hazard = server.sql(`select id from hazards where premise_id = '${s.shopId}' limit 1`);
+    const screens = ['#/', '#/premises', `#/premise/${s.shopId}`, `#/inspect/${s.shopId}`, '#/hazards', `#/hazard/${hazard}`, '#/notifications', '#/settings'];
+    const found = [];
+    for (const hash of screens) {
+      await page.goto(`${base}/${hash}`);
+      await page.waitForSelector('main, .card, [data-testid]');
+      await sleep(400);
+      for (const small of await smallTargets(page)) found.push(`${hash}: ${small}`);
+    }
+    console.log(found.map((f) => `         ${f}`).join('\n'));
+    equal(found.length, 0, `targets under 44×44: ${found.length}`);
+    await page.goto(`${base}/#/`);
   });
 
   // A patrol worker's phone: its own browser profile, the same server.

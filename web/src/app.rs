@@ -147,11 +147,15 @@ pub fn App() -> Html {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| lang.set(lang.other()))
     };
+    // Signed in, the language lives in 设置: the bar stays small and a form gets the screen (issue 20).
+    let signed_in = me.is_some();
     html! {
         <ContextProvider<Lang> context={*lang}>
             <header class="bar">
                 <h1 class="bar-title">{ t.app_name }</h1>
-                <button type="button" class="lang-toggle" onclick={toggle_lang}>{ t.switch_lang }</button>
+                if !signed_in {
+                    <button type="button" class="lang-toggle" onclick={toggle_lang}>{ t.switch_lang }</button>
+                }
             </header>
             { body }
         </ContextProvider<Lang>>

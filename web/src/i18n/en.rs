@@ -89,6 +89,7 @@ pub static EN: Texts = Texts {
     draft_saved: "Draft saved on this phone",
     blockers_n: |n| format!("{n} items still need an answer or a photo (marked red)"),
     rest_pass: "Rest all pass",
+    call: "Call",
     undo_rest_pass: |n| format!("Undo ({n} items)"),
     older_checklist: |v| format!("Started on checklist v{v}: this visit goes on with it; the next one uses the new version."),
     submit_inspection: "Submit inspection",

@@ -181,6 +181,7 @@ pub struct Texts {
     pub draft_saved: &'static str,
     pub blockers_n: fn(u32) -> String,
     pub rest_pass: &'static str,
+    pub call: &'static str,
     pub undo_rest_pass: fn(u32) -> String,
     pub older_checklist: fn(i32) -> String,
     pub submit_inspection: &'static str,

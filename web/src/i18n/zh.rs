@@ -91,6 +91,7 @@ pub static ZH: Texts = Texts {
     draft_saved: "草稿已保存在本机",
     blockers_n: |n| format!("还有 {n} 处需要填写或补拍照片（已标红）"),
     rest_pass: "其余全部合格",
+    call: "拨打",
     undo_rest_pass: |n| format!("撤销（{n} 项）"),
     older_checklist: |v| format!("本次检查开始时用的是检查表 v{v}，继续按它填写；下次检查使用新版本。"),
     submit_inspection: "提交检查",

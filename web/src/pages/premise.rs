@@ -41,7 +41,8 @@ pub fn PremiseDetail(props: &PremiseProps) -> Html {
                     <dt>{ t.responsible }</dt>
                     <dd>{ &premise.responsible_person }
                         if let Some(phone) = &premise.responsible_phone {
-                            { " " }<a href={format!("tel:{phone}")}>{ phone }</a>
+                            <a class="button secondary small-button call" href={format!("tel:{}", phone.replace(' ', ""))} data-testid="call">
+                                { "📞 " }{ t.call }{ " " }{ phone }</a>
                         }
                     </dd>
                 </dl>
