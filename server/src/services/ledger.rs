@@ -3,6 +3,7 @@
 //! in scope out.
 
 use super::ledger_io::{self, attachment, Cell, FileFormat, Sheet, TextRow};
+use super::register_files::map_columns;
 use super::{premises as premise_service, scope};
 use crate::auth::AuthUser;
 use crate::db::org_units::{self, OrgUnitRow};
@@ -37,44 +38,13 @@ struct ReadFile {
     rows: Vec<(LedgerRow, Vec<RowError>)>,
 }
 
-/// Finds the header row (the first of the first rows naming a 名称 column), maps the columns and
-/// reads every row after it.
+/// Finds the header row (the first of the first rows naming a 名称 column), maps the columns (as
+/// every office file is: `register_files::map_columns`) and reads every row after it.
 fn read_file(table: Vec<TextRow>) -> Result<ReadFile, AppError> {
-    let header_at = table
-        .iter()
-        .take(HEADER_SEARCH_ROWS)
-        .position(|r| r.cells.iter().any(|c| LedgerColumn::from_header(c) == Some(LedgerColumn::Name)))
-        .ok_or_else(|| AppError::validation("file", "no header row with a 名称 (name) column near the top"))?;
-    let mut columns: Vec<Option<LedgerColumn>> = Vec::new();
-    let mut ignored_columns = Vec::new();
-    for h in &table[header_at].cells {
-        let col = LedgerColumn::from_header(h).filter(|c| !columns.contains(&Some(*c)));
-        if col.is_none() && !h.trim().is_empty() {
-            ignored_columns.push(h.trim().to_owned());
-        }
-        columns.push(col);
-    }
-    let missing: Vec<&str> =
-        LedgerColumn::REQUIRED.iter().filter(|c| !columns.contains(&Some(**c))).map(|c| c.header_zh()).collect();
-    if !missing.is_empty() {
-        return Err(AppError::validation("file", format!("missing columns: {}", missing.join(", "))));
-    }
-    let data = &table[header_at + 1..];
-    if data.is_empty() {
-        return Err(AppError::validation("file", "no rows below the header"));
-    }
-    if data.len() > MAX_IMPORT_ROWS {
-        return Err(AppError::validation("file", format!("{} rows; at most {MAX_IMPORT_ROWS} per import", data.len())));
-    }
-    let rows = data
-        .iter()
-        .map(|r| {
-            let cells: Vec<(LedgerColumn, String)> =
-                columns.iter().zip(&r.cells).filter_map(|(c, text)| c.map(|c| (c, text.clone()))).collect();
-            read_row(r.row, &cells)
-        })
-        .collect();
-    Ok(ReadFile { ignored_columns, rows })
+    let required: Vec<(LedgerColumn, &str)> = LedgerColumn::REQUIRED.iter().map(|c| (*c, c.header_zh())).collect();
+    let mapped = map_columns(table, LedgerColumn::from_header, &required)?;
+    let rows = mapped.rows.into_iter().map(|(n, cells)| read_row(n, &cells)).collect();
+    Ok(ReadFile { ignored_columns: mapped.ignored, rows })
 }
 
 /// The township's units, by id.
@@ -286,14 +256,7 @@ pub async fn import(
         .await
 }
 
-/// A file to download.
-pub struct Download {
-    pub filename: String,
-    pub content_type: &'static str,
-    pub bytes: Vec<u8>,
-    /// Records matched (sent as `X-Total-Count`), when it can differ from the rows written.
-    pub total: Option<i64>,
-}
+pub use super::ledger_io::Download;
 
 /// Today in China, as file names carry it (`2026-05-01`).
 pub fn file_date(state: &AppState) -> String {

@@ -366,6 +366,15 @@ pub fn attachment(filename: &str) -> String {
     format!("attachment; filename=\"{}\"", filename.replace(['"', '\\'], "_"))
 }
 
+/// A file to download.
+pub struct Download {
+    pub filename: String,
+    pub content_type: &'static str,
+    pub bytes: Vec<u8>,
+    /// Records matched (sent as `X-Total-Count`), when it can differ from the rows written.
+    pub total: Option<i64>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,7 @@
 //! recognised columns below the header row, the townships found by name or code, the two passes of
 //! an import (a dry run reports; a real import writes every row or none), and a sheet written out.
 
-use super::ledger::Download;
-use super::ledger_io::{self, FileFormat, Sheet, TextRow};
+use super::ledger_io::{self, Download, FileFormat, Sheet, TextRow};
 use crate::auth::AuthUser;
 use crate::db::org_units::{self, OrgUnitRow};
 use crate::db::{run_blocking, DbConn};
