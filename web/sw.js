@@ -15,6 +15,8 @@ const CACHE = PREFIX + BUILD;
 const FIXED = ['/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png', '/icon-maskable-512.png'];
 // On a weak 2G signal a page request can hang for a long time; after this, open the cached shell.
 const NAVIGATION_TIMEOUT_MS = 4000;
+// `/?saved-shell`: open the shell this worker keeps, without asking the network (boot.js).
+const SAVED_SHELL = 'saved-shell';
 
 // A new build installs and then waits: the page offers "update" and asks us to take over only
 // when the worker taps it, never under a half-filled form. The first install has nothing to
@@ -25,6 +27,15 @@ self.addEventListener('install', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+  // The page asks whether its shell is all here ("已可离线使用") and which build this worker is.
+  if (event.data && event.data.type === 'status' && event.ports[0]) {
+    const port = event.ports[0];
+    event.waitUntil(
+      shellComplete(event.data.shell === OFFICE ? OFFICE : '/')
+        .catch(() => false)
+        .then((ready) => port.postMessage({ build: BUILD, ready })),
+    );
+  }
   if (event.data && event.data.type === 'keep-office') {
     event.waitUntil(
       caches
@@ -56,7 +67,10 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
-  if (request.mode === 'navigate') {
+  if (request.mode === 'navigate' && url.searchParams.has(SAVED_SHELL)) {
+    // The boot screen's "打开已保存的版本" after a new build's files failed to download.
+    event.respondWith(cachedShell(url.pathname).then((shell) => shell || fetch(request)));
+  } else if (request.mode === 'navigate') {
     event.respondWith(networkFirst(request));
   } else {
     event.respondWith(cacheFirst(request));
@@ -85,13 +99,13 @@ async function precache() {
 // Puts a build's index.html (under `shell` and `shell + 'index.html'`) and every file it links in
 // the cache.
 async function keepShell(cache, shell) {
-  // 'no-store' / 'reload': the HTTP cache may still hold the previous build.
+  // 'no-store': the HTTP cache may still hold the previous build's index.html.
   const response = await fetch(shell + 'index.html', { cache: 'no-store' });
   if (!response.ok) throw new Error(shell + 'index.html: HTTP ' + response.status);
   const html = await response.text();
-  const assets = new Set(shell === '/' ? FIXED : []);
-  for (const path of linkedPaths(html)) assets.add(path);
-  await cache.addAll([...assets].map((path) => new Request(path, { cache: 'reload' })));
+  const assets = new Map((shell === '/' ? FIXED : []).map((path) => [path, '']));
+  for (const { path, integrity } of linkedFiles(html)) assets.set(path, integrity || assets.get(path) || '');
+  await cache.addAll([...assets].map(([path, integrity]) => assetRequest(path, integrity)));
   // The shell served offline keeps the server's Content-Security-Policy.
   const headers = { 'Content-Type': 'text/html; charset=utf-8' };
   const csp = response.headers.get('Content-Security-Policy');
@@ -100,17 +114,48 @@ async function keepShell(cache, shell) {
   await cache.put(shell, new Response(html, { headers }));
 }
 
-// Same-origin paths in href/src attributes: the hashed JS, wasm and CSS trunk wrote, and the
-// manifest and icon links.
-function linkedPaths(html) {
-  const paths = [];
-  for (const match of html.matchAll(/\b(?:href|src)\s*=\s*["']([^"']+)["']/g)) {
-    const url = new URL(match[1], self.location.origin);
+// The request that keeps one file of the shell. A content-hashed file (trunk's JS, wasm, CSS) never
+// changes under its name and the server sends it as immutable, so the copy the page has just
+// downloaded is taken from the HTTP cache rather than fetched a second time over a weak link
+// (issue 20: 1.33 MB for a 0.67 MB app); trunk's integrity hash, where index.html gives one,
+// makes sure that copy is the build's. A file with a fixed name (the manifest, the icons,
+// boot.js) is revalidated: a 304 when it has not changed.
+function assetRequest(path, integrity) {
+  if (HASHED.test(path)) return new Request(path, integrity ? { integrity } : {});
+  return new Request(path, { cache: 'no-cache' });
+}
+// trunk's hash is a number in hex, without leading zeros: 12 to 16 digits (web_assets.rs, the same).
+const HASHED = /-[0-9a-f]{12,16}(?:_bg)?\.[a-z]+$/;
+
+// Whether every file of a shell is in this worker's cache: its index.html and all it links.
+async function shellComplete(shell) {
+  const cache = await caches.open(CACHE);
+  const index = await cache.match(shell + 'index.html');
+  if (!index) return false;
+  const paths = linkedFiles(await index.text()).map((f) => f.path);
+  if (shell === '/') paths.push(...FIXED);
+  const found = await Promise.all(paths.map((path) => cache.match(path, { ignoreVary: true })));
+  return found.every(Boolean);
+}
+
+// The same-origin files a build's index.html needs: href/src attributes (the hashed JS, wasm and
+// CSS trunk wrote, boot.js, the manifest and icon links) with their integrity attribute, and the
+// modules trunk's inline loader imports (its initializer has no link of its own).
+function linkedFiles(html) {
+  const files = [];
+  const add = (ref, integrity) => {
+    const url = new URL(ref, self.location.origin);
     if (url.origin === self.location.origin && !url.pathname.startsWith('/api/')) {
-      paths.push(url.pathname);
+      files.push({ path: url.pathname, integrity });
     }
+  };
+  for (const [tag] of html.matchAll(/<(?:link|script)\b[^>]*>/g)) {
+    const ref = tag.match(/\b(?:href|src)\s*=\s*["']([^"']+)["']/);
+    const integrity = tag.match(/\bintegrity\s*=\s*["']([^"']+)["']/);
+    if (ref) add(ref[1], integrity ? integrity[1] : '');
   }
-  return paths;
+  for (const [, ref] of html.matchAll(/\bimport\b[^'"]*?\bfrom\s*["']([^"']+)["']/g)) add(ref, '');
+  return files;
 }
 
 async function networkFirst(request) {

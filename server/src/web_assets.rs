@@ -65,12 +65,14 @@ pub fn inline_scripts(html: &str) -> Vec<&str> {
     out
 }
 
-/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`).
+/// Whether a file name carries trunk's content hash (`name-0123456789abcdef.ext`): a 64-bit number
+/// in hex without leading zeros, so 12 to 16 digits in practice (`initializer-36578023ce7de73.js`);
+/// sw.js's `HASHED` is the same rule.
 fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-').is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, h)| (12..=16).contains(&h.len()) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Middleware: security headers everywhere, and a cache policy by kind of path.
@@ -146,6 +148,8 @@ mod tests {
         assert!(is_hashed_asset("/xunjian-web-0123456789abcdef_bg.wasm"));
         assert!(is_hashed_asset("/xunjian-web-0123456789abcdef.js"));
         assert!(is_hashed_asset("/styles-0123456789abcdef.css"));
+        assert!(is_hashed_asset("/initializer-36578023ce7de73.js"));
+        assert!(!is_hashed_asset("/icon-maskable-512.png"));
         assert!(!is_hashed_asset("/sw.js"));
         assert!(!is_hashed_asset("/index.html"));
     }

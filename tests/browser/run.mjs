@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Server, Steps, api, assert, equal, freePort, openBrowser, root, sleep } from './harness.mjs';
+import { bootSteps } from './boot.mjs';
 import { officeSteps } from './office.mjs';
 import { patrolSteps } from './patrol.mjs';
 import { addPremise, answerChecklist, jpegSize, login, makeJpeg, pending, phonePhotos, photo, session, shot, smallTargets, syncNow, tab, waitPending, waitSynced } from './app.mjs';
@@ -524,6 +525,29 @@ try {
     equal(found.length, 0, `targets under 44×44: ${found.length}`);
     await page.goto(`${base}/#/`);
   });
+
+  await steps.step('on the inspection form the bars take under a tenth of the screen; 返回场所 at its top', async () => {
+    // What is fixed on screen: the title bar, the sync bar, the tab bar (sticky or fixed, visible).
+    const chrome = () => page.evaluate(() => {
+      const parts = [...document.querySelectorAll('header.bar, .syncbar, nav.tabs')].filter((e) => e.offsetParent !== null || getComputedStyle(e).position === 'fixed');
+      return { px: parts.reduce((sum, e) => sum + e.getBoundingClientRect().height, 0), of: window.innerHeight, parts: parts.map((e) => e.className) };
+    });
+    await page.goto(`${base}/#/`);
+    await page.waitForSelector('[data-testid=today-due] li');
+    const today = await chrome();
+    await page.goto(`${base}/#/inspect/${s.shopId}`);
+    await page.waitForSelector('li.item');
+    const form = await chrome();
+    console.log(`         bars on Today: ${Math.round(today.px)} px of ${today.of} (${today.parts}); on the form: ${Math.round(form.px)} px (${(100 * form.px / form.of).toFixed(1)} %, ${form.parts})`);
+    assert(form.px / form.of <= 0.1, `the form's bars take ${(100 * form.px / form.of).toFixed(1)} % of the screen`);
+    equal(await page.locator('[data-testid=lang-toggle], .lang-toggle').count(), 0, 'no language button on the form');
+    await page.click('[data-testid=form-back]');
+    await page.waitForFunction((id) => location.hash === `#/premise/${id}`, s.shopId);
+    await page.waitForSelector('nav.tabs');
+  });
+
+  // The app's download on a weak signal: its own server, a relay that cuts it.
+  await bootSteps({ steps, tmp });
 
   // A patrol worker's phone: its own browser profile, the same server.
   await patrolSteps({ steps, server, base, tmp });

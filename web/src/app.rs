@@ -147,16 +147,16 @@ pub fn App() -> Html {
         let lang = lang.clone();
         Callback::from(move |_: MouseEvent| lang.set(lang.other()))
     };
-    // Signed in, the language lives in 设置: the bar stays small and a form gets the screen (issue 20).
-    let signed_in = me.is_some();
+    // Signed in, the shell draws the bar (none on a form) and the language lives in 设置 (issue 20).
+    let signed_in = db.is_some() && me.is_some();
     html! {
         <ContextProvider<Lang> context={*lang}>
-            <header class="bar">
-                <h1 class="bar-title">{ t.app_name }</h1>
-                if !signed_in {
+            if !signed_in {
+                <header class="bar">
+                    <h1 class="bar-title">{ t.app_name }</h1>
                     <button type="button" class="lang-toggle" onclick={toggle_lang}>{ t.switch_lang }</button>
-                }
-            </header>
+                </header>
+            }
             { body }
         </ContextProvider<Lang>>
     }

@@ -190,14 +190,23 @@ pub fn Shell(props: &ShellProps) -> Html {
             | Route::Check(_)
             | Route::Templates
     );
+    // On a phone a form gets the screen (issue 20): no title bar and the sync bar on one line; the
+    // long inspection form has its own way back (返回场所 at its top), so no tab bar under it either.
+    let compact = form_open && !office;
+    let tabs = !(compact && matches!(&*route, Route::Inspect(_)));
     html! {
         <ContextProvider<Ctx> context={ctx}>
-            <SyncBar />
+            if !compact {
+                <header class="bar"><h1 class="bar-title">{ props.lang.t().app_name }</h1></header>
+            }
+            <SyncBar {compact} />
             if !form_open {
                 <UpdateBanner />
             }
-            <main class={classes!("page", "with-nav", if office { "office" } else { "field" })}>{ page }</main>
-            <Nav />
+            <main class={classes!("page", tabs.then_some("with-nav"), compact.then_some("compact"), if office { "office" } else { "field" })}>{ page }</main>
+            if tabs {
+                <Nav />
+            }
         </ContextProvider<Ctx>>
     }
 }

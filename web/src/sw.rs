@@ -118,3 +118,55 @@ pub fn apply_update() {
     let _ = js_sys::Reflect::set(&msg, &"type".into(), &"skip-waiting".into());
     let _ = worker.post_message(&msg);
 }
+
+/// Whether this device can open the app with no network: the service worker's answer.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Offline {
+    /// No service worker here (a browser without one, or plain http on a LAN address).
+    Unsupported,
+    /// Still being stored: stay in signal.
+    Pending,
+    /// Every file of this build's shell is in the worker's cache ("已可离线使用"); `build` is the
+    /// worker's build stamp (设置 shows it).
+    Ready { build: String },
+}
+
+/// Asks the active worker whether its shell is complete (sw.js, message `status`). No active
+/// worker yet, or no answer within two seconds: still pending.
+pub async fn offline_status() -> Offline {
+    let Some(window) = web_sys::window() else { return Offline::Unsupported };
+    if !window.is_secure_context() || JsValue::from(&window.navigator().service_worker()).is_undefined() {
+        return Offline::Unsupported;
+    }
+    let container = window.navigator().service_worker();
+    let Ok(found) = JsFuture::from(container.get_registration()).await else { return Offline::Pending };
+    let Some(active) = found.dyn_into::<ServiceWorkerRegistration>().ok().and_then(|r| r.active()) else {
+        return Offline::Pending;
+    };
+    let Ok(channel) = web_sys::MessageChannel::new() else { return Offline::Pending };
+    let answer = js_sys::Promise::new(&mut |resolve, _| {
+        let on_message = Closure::once_into_js(move |e: web_sys::MessageEvent| {
+            let _ = resolve.call1(&JsValue::NULL, &e.data());
+        });
+        channel.port1().set_onmessage(Some(on_message.unchecked_ref()));
+    });
+    let timeout = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 2_000);
+    });
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"type".into(), &"status".into());
+    let shell = if cfg!(feature = "office") { "/office/" } else { "/" };
+    let _ = js_sys::Reflect::set(&message, &"shell".into(), &shell.into());
+    let transfer = js_sys::Array::of1(&channel.port2());
+    if active.post_message_with_transferable(&message, &transfer).is_err() {
+        return Offline::Pending;
+    }
+    let Ok(reply) = JsFuture::from(js_sys::Promise::race(&js_sys::Array::of2(&answer, &timeout))).await else {
+        return Offline::Pending;
+    };
+    let field = |name: &str| js_sys::Reflect::get(&reply, &name.into()).ok();
+    match (field("ready").and_then(|v| v.as_bool()), field("build").and_then(|v| v.as_string())) {
+        (Some(true), Some(build)) => Offline::Ready { build },
+        _ => Offline::Pending,
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod more;
 pub mod nav;
+pub mod offline;
 pub mod photos;
 pub mod saved;
 pub mod sync_bar;

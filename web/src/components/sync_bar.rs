@@ -6,8 +6,15 @@ use crate::sync::runner::Problem;
 use crate::util::short_time;
 use yew::prelude::*;
 
+#[derive(Properties, PartialEq)]
+pub struct SyncBarProps {
+    /// One line at the top of the screen, under a form (shell.rs): the count and the button.
+    #[prop_or_default]
+    pub compact: bool,
+}
+
 #[component]
-pub fn SyncBar() -> Html {
+pub fn SyncBar(props: &SyncBarProps) -> Html {
     let ctx = use_ctx();
     let t = ctx.t();
     let s = &ctx.status;
@@ -38,12 +45,12 @@ pub fn SyncBar() -> Html {
     let last = s.last_success.map(|at| format!("{}{}", t.last_sync, short_time(at)));
     let onclick = ctx.sync_now.reform(|_: MouseEvent| ());
     html! {
-        <section class={classes!("syncbar", state)} data-testid="sync-bar" data-state={state}
+        <section class={classes!("syncbar", state, props.compact.then_some("compact"))} data-testid="sync-bar" data-state={state}
             data-pending={s.pending.to_string()}
             data-last={s.last_success.map(|t| t.timestamp_millis().to_string())} role="status">
             <div class="sync-text">
                 <strong>{ headline }</strong>
-                if let Some(last) = last { <span class="muted small">{ last }</span> }
+                if let (Some(last), false) = (last, props.compact) { <span class="muted small">{ last }</span> }
                 if s.inbox > 0 { <a class="small warn" href="#/settings">{ (t.inbox_n)(s.inbox) }</a> }
                 if let Some(p) = problem { <span class="small problem">{ p }</span> }
             </div>

@@ -126,6 +126,11 @@ pub struct Texts {
     pub saved_local: &'static str,
     pub synced: &'static str,
     pub new_version: &'static str,
+    /// The service worker holds the whole app: safe to walk out of signal.
+    pub offline_ready: &'static str,
+    pub offline_pending: &'static str,
+    pub offline_unsupported: &'static str,
+    pub build_stamp: &'static str,
     pub update_now: &'static str,
     // today
     pub hazards_for_me: &'static str,

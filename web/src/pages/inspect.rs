@@ -237,6 +237,8 @@ pub fn Inspect(props: &InspectProps) -> Html {
     html! {
         <>
             <section class="card tight">
+                // No tab bar under this form (shell.rs): the way back is here. The draft is kept.
+                <a class="back-link" href={Route::Premise(premise.id.to_string()).hash()} data-testid="form-back">{ "‹ " }{ t.back_to_premise }</a>
                 <h2>{ &premise.name }</h2>
                 <p class="small muted">{ &template.content.title }{ format!(" · v{}", template.version) }</p>
                 if latest.as_ref().is_some_and(|l| l.version > template.version) {

@@ -89,6 +89,7 @@ pub fn Login(props: &LoginProps) -> Html {
             <button type="submit" class="button primary" disabled={*busy}>
                 { if *busy { t.logging_in } else { t.login } }
             </button>
+            <crate::components::offline::OfflineNote />
         </form>
     }
 }

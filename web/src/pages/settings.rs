@@ -124,6 +124,7 @@ pub fn Settings() -> Html {
                 }
                 <button type="button" class="button secondary" onclick={do_export} data-testid="export">{ t.export_unsynced }</button>
                 if let Some(m) = &*message { <p class="error">{ m }</p> }
+                <crate::components::offline::OfflineNote build=true />
             </section>
             <section class="card tight">
                 <h2>{ t.account }</h2>

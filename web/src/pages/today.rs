@@ -36,6 +36,8 @@ pub fn Today() -> Html {
     sort_by(&mut watched, |a, b| a.value.state.deadline.cmp(&b.value.state.deadline));
     let notices = html! {
         <>
+            // Until the app is all on the phone, the worker should not walk out of signal.
+            <crate::components::offline::OfflineNote quiet_when_ready=true />
             { match ctx.wiped {
                 Wiped::No => html! {},
                 Wiped::Marker => html! { <p class="notice error" role="alert" data-testid="db-wiped">{ t.db_wiped }</p> },
