@@ -39,6 +39,8 @@ pub struct Ctx {
     pub sync_now: Callback<()>,
     pub logout: Callback<()>,
     pub set_lang: Callback<Lang>,
+    /// A long form is being filled (true) or not any more: the shell hides the tab bar meanwhile.
+    pub filling: Callback<bool>,
 }
 
 impl PartialEq for Ctx {

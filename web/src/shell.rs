@@ -54,6 +54,8 @@ pub fn Shell(props: &ShellProps) -> Html {
     let status = use_state(Status::default);
     let live = use_state(Live::default);
     let me = use_state(|| props.me.clone());
+    // The inspection form says while it is being filled (ctx.filling): no tab bar under it.
+    let filling = use_state(|| false);
 
     let runner = {
         let (db, tokens, status, on_ended) =
@@ -151,6 +153,10 @@ pub fn Shell(props: &ShellProps) -> Html {
         sync_now,
         logout: props.on_logout.clone(),
         set_lang: props.set_lang.clone(),
+        filling: {
+            let filling = filling.clone();
+            Callback::from(move |on: bool| filling.set(on))
+        },
     };
     let role = ctx.me.user.role;
     let office = crate::office::is_office(role);
@@ -191,9 +197,10 @@ pub fn Shell(props: &ShellProps) -> Html {
             | Route::Templates
     );
     // On a phone a form gets the screen (issue 20): no title bar and the sync bar on one line; the
-    // long inspection form has its own way back (返回场所 at its top), so no tab bar under it either.
+    // inspection form, while it is being filled, has its own way back (返回场所 at its top), so no
+    // tab bar under it either; once saved, the tabs are back.
     let compact = form_open && !office;
-    let tabs = !(compact && matches!(&*route, Route::Inspect(_)));
+    let tabs = !(compact && *filling && matches!(&*route, Route::Inspect(_)));
     html! {
         <ContextProvider<Ctx> context={ctx}>
             if !compact {

@@ -40,6 +40,14 @@ pub fn Inspect(props: &InspectProps) -> Html {
     let blockers = use_state(Vec::<Blocker>::new);
     // Once saved: the hazards it registered, as the phone keeps them.
     let done = use_state(|| None::<Vec<Hazard>>);
+    // While the checklist is being filled the shell hides its tab bar; once saved, or left, back.
+    {
+        let filling = ctx.filling.clone();
+        use_effect_with(done.is_none(), move |open| {
+            filling.emit(*open);
+            move || filling.emit(false)
+        });
+    }
     let busy = use_state(|| false);
     let gps = use_state(|| false);
     // The items 其余全部合格 answered, while its undo is offered.
