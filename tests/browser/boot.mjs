@@ -11,17 +11,31 @@ import { Server, assert, equal, freePort, openBrowser, root } from './harness.mj
 import { shot } from './app.mjs';
 
 // Relays every request to `target`; `cut` = { match: RegExp, mode: 'cut' | 'stall' } breaks the
-// matching responses while set. `counts` is requests by path.
-export async function relay(target) {
-  const r = { counts: new Map(), cut: null, held: new Set() };
+// matching responses while set. `counts` is requests by path, `bytes` the body bytes sent back.
+// `link` = { bytesPerSecond, latencyMs } makes it a slow phone link (tests/browser/bench-3g.mjs):
+// every answer waits `latencyMs`, and all answers share the one link's bandwidth, in order.
+export async function relay(target, link = null) {
+  const r = { counts: new Map(), bytes: 0, cut: null, held: new Set() };
+  let linkFree = 0; // when the shared link has sent everything queued so far (ms, Date.now())
+  const send = (res, chunk) => {
+    r.bytes += chunk.length;
+    if (!link) return res.write(chunk);
+    const at = Math.max(Date.now(), linkFree);
+    linkFree = at + (chunk.length * 1000) / link.bytesPerSecond;
+    setTimeout(() => res.write(chunk), linkFree - Date.now());
+    return true;
+  };
+  const end = (res) => (link ? setTimeout(() => res.end(), Math.max(0, linkFree - Date.now())) : res.end());
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url, 'http://x').pathname;
     r.counts.set(pathname, (r.counts.get(pathname) || 0) + 1);
-    const up = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (answer) => {
+    const up = http.request(`${target}${req.url}`, { method: req.method, headers: req.headers }, async (answer) => {
       const cut = r.cut && r.cut.match.test(pathname) ? r.cut.mode : null;
+      if (link) await new Promise((resolve) => setTimeout(resolve, link.latencyMs));
       res.writeHead(answer.statusCode, answer.headers);
       if (!cut) {
-        answer.pipe(res);
+        answer.on('data', (chunk) => send(res, chunk));
+        answer.on('end', () => end(res));
         return;
       }
       const half = Math.floor(Number(answer.headers['content-length'] || 200000) / 2);
@@ -30,7 +44,7 @@ export async function relay(target) {
         if (sent >= half) return;
         const part = chunk.subarray(0, half - sent);
         sent += part.length;
-        res.write(part);
+        send(res, part);
         if (sent < half) return;
         answer.destroy();
         if (cut === 'cut') res.socket.destroy();
