@@ -49,7 +49,7 @@ pub struct DemoAccount {
 }
 
 /// The accounts `demo` creates (猗氏镇 = 140821100, its first grid = 140821100001-01).
-pub const ACCOUNTS: [DemoAccount; 10] = [
+pub const ACCOUNTS: [DemoAccount; 11] = [
     DemoAccount { username: "admin", display_name: "县级管理员", role: Role::CountyAdmin, org_code: "140821" },
     DemoAccount {
         username: "brigade", display_name: "消防救援大队", role: Role::FireBrigade, org_code: "140821"
@@ -89,6 +89,9 @@ pub const ACCOUNTS: [DemoAccount; 10] = [
     },
     DemoAccount {
         username: "niudu.patrol", display_name: "赵管护", role: Role::PatrolWorker, org_code: "140821101"
+    },
+    DemoAccount {
+        username: "police", display_name: "县公安局交警大队", role: Role::TrafficPolice, org_code: "140821"
     },
 ];
 

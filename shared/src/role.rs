@@ -22,13 +22,20 @@ pub enum Role {
     FireBrigade,
     /// 县级管理员 (交通运输局 / system administration): the whole county.
     CountyAdmin,
+    /// 县公安局交警大队 (第八条: traffic order, no vehicles parked on the roads): receives the road
+    /// issues referred to it and nothing else — a receiving-only role (`receives_only`).
+    TrafficPolice,
 }
 
 crate::wire_name::wire_names!(Role, &Role::ALL);
 
+/// The scope of a receiving-only role ([`Role::scope_path`]): ends with '/' like a unit's path,
+/// starts with a character none has.
+pub const NO_SCOPE: &str = "!none/";
+
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 8] = [
         Self::GridWorker,
         Self::PatrolWorker,
         Self::TownshipOffice,
@@ -36,6 +43,7 @@ impl Role {
         Self::Enforcement,
         Self::FireBrigade,
         Self::CountyAdmin,
+        Self::TrafficPolice,
     ];
 
     /// The wire and database spelling.
@@ -48,6 +56,7 @@ impl Role {
             Self::Enforcement => "enforcement",
             Self::FireBrigade => "fire_brigade",
             Self::CountyAdmin => "county_admin",
+            Self::TrafficPolice => "traffic_police",
         }
     }
 
@@ -66,6 +75,7 @@ impl Role {
             Self::Enforcement => "乡镇综合行政执法队",
             Self::FireBrigade => "县消防救援大队",
             Self::CountyAdmin => "县级管理员",
+            Self::TrafficPolice => "县公安局交警大队",
         }
     }
 
@@ -79,6 +89,7 @@ impl Role {
             Self::Enforcement => "Township enforcement team",
             Self::FireBrigade => "County fire brigade",
             Self::CountyAdmin => "County administrator",
+            Self::TrafficPolice => "County traffic police",
         }
     }
 
@@ -88,7 +99,7 @@ impl Role {
             Self::GridWorker => &[OrgLevel::Village, OrgLevel::Grid],
             Self::PatrolWorker => &[OrgLevel::Township, OrgLevel::Village],
             Self::TownshipOffice | Self::RoadStation | Self::Enforcement => &[OrgLevel::Township],
-            Self::FireBrigade | Self::CountyAdmin => &[OrgLevel::County],
+            Self::FireBrigade | Self::CountyAdmin | Self::TrafficPolice => &[OrgLevel::County],
         }
     }
 
@@ -138,6 +149,25 @@ impl Role {
         self == Self::CountyAdmin
     }
 
+    /// A receiving-only role sees no unit's records: its scope is nothing (the server gives it a
+    /// scope path no unit has, so every list, dashboard and sync pull gated by scope is empty for it),
+    /// and it is granted only the records referred to it and those it has worked on
+    /// (docs/roads.md, "Police referral").
+    pub fn receives_only(self) -> bool {
+        self == Self::TrafficPolice
+    }
+
+    /// The scope path a user of this role bound at the unit with `unit_path` acts in: that path,
+    /// or for a receiving-only role [`NO_SCOPE`], which no unit's path starts with — so every read
+    /// gated by scope (lists, dashboards, statistics, the sync pull, photos) gives it nothing.
+    pub fn scope_path(self, unit_path: String) -> String {
+        if self.receives_only() {
+            NO_SCOPE.to_owned()
+        } else {
+            unit_path
+        }
+    }
+
     /// Whether this role may create, rename and deactivate org units below its own unit.
     pub fn can_manage_units(self) -> bool {
         matches!(self, Self::CountyAdmin | Self::TownshipOffice)
@@ -157,6 +187,17 @@ mod tests {
             assert!(!r.allowed_levels().is_empty());
         }
         assert_eq!(Role::parse("admin"), None);
+    }
+
+    #[test]
+    fn a_receiving_only_role_has_no_scope() {
+        let county = "/a1/".to_owned();
+        assert_eq!(Role::TrafficPolice.scope_path(county.clone()), NO_SCOPE);
+        assert!(!crate::org::is_within(NO_SCOPE, "/a1/b2/") && !crate::org::is_within(NO_SCOPE, "/"));
+        for r in Role::ALL.into_iter().filter(|r| !r.receives_only()) {
+            assert_eq!(r.scope_path(county.clone()), county, "{r:?}");
+        }
+        assert!(Role::ALL.iter().all(|r| !r.receives_only() || r.manageable_roles().is_empty()));
     }
 
     #[test]

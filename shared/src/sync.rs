@@ -213,6 +213,8 @@ pub fn delivered(role: crate::Role, kind: RecordKind, to_me: bool) -> bool {
             _ => false,
         },
         R::GridWorker => !matches!(kind, K::Road | K::Segment | K::Patrol | K::RoadIssue),
+        // A receiving-only role (the traffic police) gets what is addressed to it, no reference data.
+        r if r.receives_only() => to_me,
         _ => true,
     }
 }

@@ -14,7 +14,7 @@ use xunjian_shared::{ErrorCode, HazardId};
 use xunjian_tests::fire::{act, act_at, act_ok, hazard, photo, premise_of};
 
 /// Registers a hazard through `POST /api/v1/hazards` as the grid worker; returns its id.
-async fn reported(app: &TestApp, severity: Severity) -> HazardId {
+pub(crate) async fn reported(app: &TestApp, severity: Severity) -> HazardId {
     let w = app.login("yishi.grid").await;
     let p = premise_of(app, &w.access_token, PremiseType::FamilyWorkshop).await;
     let body = RegisterHazard {

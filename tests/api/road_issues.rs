@@ -25,6 +25,16 @@ pub(crate) async fn patrol_with_findings(
     token: &str,
     categories: &[FindingCategory],
 ) -> (Patrol, Vec<RoadIssueId>) {
+    patrol_with_photographed_findings(app, token, categories, &[]).await
+}
+
+/// [`patrol_with_findings`] with `photos` on every finding.
+pub(crate) async fn patrol_with_photographed_findings(
+    app: &TestApp,
+    token: &str,
+    categories: &[FindingCategory],
+    photos: &[xunjian_shared::PhotoRef],
+) -> (Patrol, Vec<RoadIssueId>) {
     let seg: Vec<Segment> = expect_json(app.get(api::SEGMENTS, token).await, 200).await;
     let seg = &seg[0];
     let start = app.now() - Duration::hours(2);
@@ -48,7 +58,7 @@ pub(crate) async fn patrol_with_findings(
             category: *c,
             description: format!("{}，位置见照片", c.label_zh()),
             location: GeoPoint { lat: a.lat, lon: a.lon, accuracy_m: Some(6.0) },
-            photos: vec![],
+            photos: photos.to_vec(),
             found_at: start + Duration::minutes(10),
         })
         .collect();
@@ -75,17 +85,17 @@ pub(crate) async fn patrol_with_findings(
     (p, findings.iter().map(|f| f.id).collect())
 }
 
-async fn act(app: &TestApp, token: &str, id: RoadIssueId, version: i64, action: A) -> reqwest::Response {
+pub(crate) async fn act(app: &TestApp, token: &str, id: RoadIssueId, version: i64, action: A) -> reqwest::Response {
     let body =
         ActOnHazard { action, expected_version: version, device_time: None, location: None, note: String::new() };
     app.send_json(Method::POST, &api::road_issue_actions(id), Some(token), &body).await
 }
 
-async fn detail(app: &TestApp, token: &str, id: RoadIssueId) -> RoadIssueDetail {
+pub(crate) async fn detail(app: &TestApp, token: &str, id: RoadIssueId) -> RoadIssueDetail {
     expect_json(app.get(&api::road_issue(id), token).await, 200).await
 }
 
-async fn notices(app: &TestApp, token: &str) -> Vec<Notification> {
+pub(crate) async fn notices(app: &TestApp, token: &str) -> Vec<Notification> {
     expect_json(app.get(api::NOTIFICATIONS, token).await, 200).await
 }
 

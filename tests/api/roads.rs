@@ -5,6 +5,7 @@ mod checks;
 mod months;
 mod notices;
 mod pay;
+mod police;
 mod roadside;
 mod rollup;
 mod segments;

@@ -23,11 +23,12 @@ impl AuthUser {
         let id: UserId = id.parse().map_err(AppError::internal)?;
         let (row, scope_path) = crate::db::users::find_with_path(conn, id)?
             .ok_or_else(|| AppError::new(xunjian_shared::ErrorCode::NotFound))?;
+        let role = row.role()?;
         Ok(AuthUser {
             id,
-            role: row.role()?,
+            role,
             org_unit_id: row.org_unit_id.parse().map_err(AppError::internal)?,
-            scope_path,
+            scope_path: role.scope_path(scope_path),
         })
     }
 
@@ -51,11 +52,12 @@ fn extract(req: &HttpRequest) -> Result<(AuthUser, String), AppError> {
         .ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
     let c = keys.verify(token)?;
     let bad = || AppError::new(ErrorCode::InvalidToken);
+    let role = Role::parse(&c.role).ok_or_else(bad)?;
     let user = AuthUser {
         id: c.sub.parse().map_err(|_| bad())?,
-        role: Role::parse(&c.role).ok_or_else(bad)?,
+        role,
         org_unit_id: c.org.parse().map_err(|_| bad())?,
-        scope_path: c.scope,
+        scope_path: role.scope_path(c.scope),
     };
     Ok((user, c.sid))
 }

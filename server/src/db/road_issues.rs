@@ -1,7 +1,7 @@
 //! Queries on road issues, their timeline (the same shape as a hazard's) and works filings.
 
 use super::escape_like;
-use super::schema::{road_issues, road_segments, road_works, roads};
+use super::schema::{attachment_refs, road_issue_events, road_issues, road_segments, road_works, roads};
 use super::{corrupt, overdue_candidates};
 use super::{from_millis, DbConn};
 use crate::error::AppError;
@@ -142,6 +142,9 @@ pub fn find_many(conn: &mut DbConn, ids: &[String]) -> Result<Vec<IssueFull>, Ap
 #[derive(Clone, Default)]
 pub struct IssueFilter {
     pub path_prefix: String,
+    /// A receiving-only role's grant (`Role::receives_only`): only the issues referred to this
+    /// receiver now or worked on by its role (an event of theirs in the timeline), whatever the path.
+    pub granted_to: Option<ReferralTarget>,
     pub statuses: Vec<HazardStatus>,
     pub referred_to: Option<ReferralTarget>,
     pub registered_by: Option<String>,
@@ -153,9 +156,12 @@ pub struct IssueFilter {
 type Boxed<'a> = diesel::dsl::IntoBoxed<'a, road_issues::table, <DbConn as diesel::Connection>::Backend>;
 
 fn filtered(f: &IssueFilter) -> Boxed<'static> {
-    let mut q = road_issues::table
-        .filter(road_issues::scope_path.like(format!("{}%", escape_like(&f.path_prefix))).escape('\\'))
-        .into_boxed();
+    let mut q = match f.granted_to {
+        Some(to) => road_issues::table.filter(granted(to)).into_boxed(),
+        None => road_issues::table
+            .filter(road_issues::scope_path.like(format!("{}%", escape_like(&f.path_prefix))).escape('\\'))
+            .into_boxed(),
+    };
     if !f.statuses.is_empty() {
         q = q.filter(road_issues::status.eq_any(f.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
@@ -169,6 +175,35 @@ fn filtered(f: &IssueFilter) -> Boxed<'static> {
         q = q.filter(road_issues::segment_id.eq(s.clone()));
     }
     q
+}
+
+/// The issues a receiving-only receiver is granted: referred to it now, or with an event of its
+/// role in their timeline (a referral's end clears `referred_to`; its work stays in the timeline).
+fn granted(
+    to: ReferralTarget,
+) -> Box<dyn BoxableExpression<road_issues::table, <DbConn as diesel::Connection>::Backend, SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>>>
+{
+    let worked = road_issue_events::table
+        .filter(road_issue_events::actor_role.eq(to.role().as_str()))
+        .select(road_issue_events::issue_id);
+    Box::new(road_issues::referred_to.eq(to.as_str()).or(road_issues::id.eq_any(worked)))
+}
+
+/// Whether the issue `id` is granted to a receiving-only receiver (as [`granted`]).
+pub fn is_granted(conn: &mut DbConn, id: RoadIssueId, to: ReferralTarget) -> Result<bool, AppError> {
+    let n: i64 = road_issues::table.filter(road_issues::id.eq(id)).filter(granted(to)).count().get_result(conn)?;
+    Ok(n > 0)
+}
+
+/// Whether a road issue granted to `to` (as [`granted`]) references the photo.
+pub fn photo_granted(conn: &mut DbConn, to: ReferralTarget, sha: &str) -> Result<bool, AppError> {
+    let referencing = attachment_refs::table
+        .filter(attachment_refs::sha256.eq(sha))
+        .filter(attachment_refs::kind.eq("road_issue"))
+        .select(attachment_refs::entity_id);
+    let n: i64 =
+        road_issues::table.filter(road_issues::id.eq_any(referencing)).filter(granted(to)).count().get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// A page of issues with their road ids, the total, and counts per status.

@@ -2,7 +2,8 @@
 //! atomically; served only to users whose scope holds a record that references them.
 
 use crate::auth::AuthUser;
-use crate::db::{attachments, run_blocking, users};
+use crate::db::{attachments, road_issues, run_blocking, users};
+use xunjian_shared::hazard::ReferralTarget;
 use crate::error::AppError;
 use crate::state::AppState;
 use sha2::{Digest, Sha256};
@@ -81,16 +82,26 @@ pub fn may_reference(conn: &mut crate::db::DbConn, user: &AuthUser, photos: &[Ph
     attachments::authorize_refs(conn, &user.id.to_string(), &user.scope_path, photos)
 }
 
-/// The photo's bytes and type, if the user may see it: they uploaded it, or a record inside their
-/// scope references it. Otherwise "not found" (no probing of other townships' photos).
+/// The photo's bytes and type, if the user may see it: they uploaded it, a record inside their
+/// scope references it, or (a receiving-only role) a road issue granted to them does. Otherwise
+/// "not found" (no probing of other townships' photos).
 pub async fn download(state: &AppState, user: &AuthUser, sha: PhotoRef) -> Result<(Vec<u8>, String), AppError> {
     let (db, dir, uid) = (state.db.clone(), state.attachments_dir.clone(), user.id);
     run_blocking(move || {
         let conn = &mut *db.conn()?;
         let mime = attachments::find(conn, sha.as_str())?.ok_or_else(|| AppError::new(ErrorCode::NotFound))?;
-        let (_, scope) = users::find_with_path(conn, uid)?.ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
+        // The user as stored now (moved to another unit since the token was issued: the new scope).
+        let (row, path) = users::find_with_path(conn, uid)?.ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
+        let role = row.role()?;
+        let scope = role.scope_path(path);
         let mine = attachments::uploaded_by(conn, sha.as_str(), &uid.to_string())?;
-        if !mine && !attachments::referenced_within(conn, sha.as_str(), &scope)? {
+        if !mine
+            && !attachments::referenced_within(conn, sha.as_str(), &scope)?
+            && !match ReferralTarget::grant_of(role) {
+                Some(to) => road_issues::photo_granted(conn, to, sha.as_str())?,
+                None => false,
+            }
+        {
             return Err(AppError::new(ErrorCode::NotFound));
         }
         let bytes = std::fs::read(path_of(&dir, &sha)).map_err(AppError::internal)?;

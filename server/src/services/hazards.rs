@@ -35,8 +35,8 @@ impl Tracked for HazardFull {
     fn find(conn: &mut DbConn, id: &str) -> Result<Option<Self>, AppError> {
         hazards::find_full(conn, id)
     }
-    fn visible_to(&self, user: &AuthUser) -> bool {
-        user.can_see(&self.grid_path)
+    fn visible_to(&self, _: &mut DbConn, user: &AuthUser) -> Result<bool, AppError> {
+        Ok(user.can_see(&self.grid_path))
     }
     fn scope_path(&self) -> &str {
         &self.grid_path

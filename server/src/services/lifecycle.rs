@@ -42,8 +42,8 @@ pub trait Tracked: Sized + Send + 'static {
 
     /// Loads one by id.
     fn find(conn: &mut DbConn, id: &str) -> Result<Option<Self>, AppError>;
-    /// Whether `user` may see it (and so act on it).
-    fn visible_to(&self, user: &AuthUser) -> bool;
+    /// Whether `user` may see it (and so act on it): by scope, or by a grant the database holds.
+    fn visible_to(&self, conn: &mut DbConn, user: &AuthUser) -> Result<bool, AppError>;
     /// The shared machine with this kind's roles.
     const MACHINE: Machine;
     /// The actions a role may take on a state now, by this kind's machine.
@@ -230,7 +230,10 @@ pub fn transition<R: Tracked>(
 
 /// The record `id` if `user` may see it; `not_found` otherwise, out of scope alike.
 pub fn find_visible<R: Tracked>(conn: &mut DbConn, user: &AuthUser, id: &str) -> Result<R, AppError> {
-    R::find(conn, id)?.filter(|r| r.visible_to(user)).ok_or_else(|| AppError::new(ErrorCode::NotFound))
+    match R::find(conn, id)? {
+        Some(r) if r.visible_to(conn, user)? => Ok(r),
+        _ => Err(AppError::new(ErrorCode::NotFound)),
+    }
 }
 
 /// A user's action on a record, in the caller's transaction, with every check the request needs:

@@ -39,13 +39,15 @@ impl Tracked for IssueFull {
     fn find(conn: &mut DbConn, id: &str) -> Result<Option<Self>, AppError> {
         db::find_full(conn, id)
     }
-    fn visible_to(&self, user: &AuthUser) -> bool {
+    fn visible_to(&self, conn: &mut DbConn, user: &AuthUser) -> Result<bool, AppError> {
         let me = user.id.to_string();
-        if user.role == Role::PatrolWorker {
+        Ok(if user.role == Role::PatrolWorker {
             self.row.registered_by == Some(user.id) || self.worker_id.as_deref() == Some(me.as_str())
+        } else if let Some(to) = ReferralTarget::grant_of(user.role) {
+            db::is_granted(conn, self.row.id, to)?
         } else {
             user.can_see(&self.row.scope_path)
-        }
+        })
     }
     fn scope_path(&self) -> &str {
         &self.row.scope_path
@@ -236,8 +238,11 @@ pub async fn list(state: &AppState, user: &AuthUser, q: IssueQuery) -> Result<Ro
     state
         .db
         .read(move |conn| {
+            // A receiving-only role (the traffic police) lists what is granted to it, county-wide.
+            let granted_to = ReferralTarget::grant_of(user.role);
             let f = IssueFilter {
-                path_prefix: scope::narrow(conn, &user, q.org_unit_id)?,
+                path_prefix: if granted_to.is_some() { String::new() } else { scope::narrow(conn, &user, q.org_unit_id)? },
+                granted_to,
                 statuses: q.statuses,
                 referred_to: q.referred_to,
                 registered_by: (user.role == Role::PatrolWorker).then(|| user.id.to_string()),

@@ -78,7 +78,9 @@ pub fn role_may(actor: Actor, kind: ActionKind) -> bool {
                 | K::Refer
                 | K::Reclassify
         ),
-        Actor::User(Role::Enforcement) => matches!(kind, K::AcceptReferral | K::ReturnReferral | K::RecordOutcome),
+        Actor::User(Role::Enforcement | Role::TrafficPolice) => {
+            matches!(kind, K::AcceptReferral | K::ReturnReferral | K::RecordOutcome)
+        }
         Actor::User(Role::FireBrigade) => matches!(
             kind,
             K::AcceptReferral
@@ -191,8 +193,26 @@ fn closing(state: &HazardState, notices: &mut Vec<(Role, NoticeKind)>) -> Hazard
     }
 }
 
-/// Applies an action to a hazard: the new state and who to notify, or why it is refused.
+/// Applies an action to a hazard: the new state and who to notify, or why it is refused. A hazard
+/// is referred only to a receiver of the fire procedure (not the traffic police).
 pub fn apply(
+    state: &HazardState,
+    action: &HazardAction,
+    actor: Actor,
+    now: DateTime<Utc>,
+    policy: &DeadlinePolicy,
+) -> Result<Transition, Refusal> {
+    if let HazardAction::Refer { to } = action {
+        if !to.takes_hazards() {
+            return Err(Refusal::NotTheReceiver);
+        }
+    }
+    transition(state, action, actor, now, policy)
+}
+
+/// The procedure both kinds share (hazards by [`apply`], road issues by `road::issue::apply_road`),
+/// whoever a referral goes to: each kind's own function says which receivers it has.
+pub fn transition(
     state: &HazardState,
     action: &HazardAction,
     actor: Actor,

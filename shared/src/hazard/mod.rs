@@ -20,8 +20,8 @@ mod wire;
 pub use form::{ActionInputs, Missing};
 
 pub use machine::{
-    actionable_statuses, allowed_actions, apply, from_statuses, notices_on_register, role_may, DeadlinePolicy,
-    Transition,
+    actionable_statuses, allowed_actions, apply, from_statuses, notices_on_register, role_may, transition,
+    DeadlinePolicy, Transition,
 };
 pub use types::*;
 pub use wire::*;

@@ -116,15 +116,43 @@ pub enum ReferralTarget {
     Enforcement,
     /// 县消防救援大队 (the higher supervising authority)
     FireBrigade,
+    /// 县公安局交警大队: road issues only (第八条); the fire procedure refuses it.
+    TrafficPolice,
 }
 
 impl ReferralTarget {
+    /// Every receiver.
+    pub const ALL: [ReferralTarget; 3] = [Self::Enforcement, Self::FireBrigade, Self::TrafficPolice];
+
+    /// The receiver whose queue `role` works, if any.
+    pub fn of_role(role: Role) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.role() == role)
+    }
+
+    /// For a receiving-only role (`Role::receives_only`), the receiver whose records it is granted:
+    /// the ones referred to it, and those its role has worked on. None for every other role.
+    pub fn grant_of(role: Role) -> Option<Self> {
+        Self::of_role(role).filter(|_| role.receives_only())
+    }
+
     /// The role that works this receiver's queue.
     pub fn role(self) -> Role {
         match self {
             Self::Enforcement => Role::Enforcement,
             Self::FireBrigade => Role::FireBrigade,
+            Self::TrafficPolice => Role::TrafficPolice,
         }
+    }
+
+    /// Whether fire hazards may be referred to it (the fire procedure, 5号/4号).
+    pub fn takes_hazards(self) -> bool {
+        matches!(self, Self::Enforcement | Self::FireBrigade)
+    }
+
+    /// Whether road issues may be referred to it (2号 第八条: parking and traffic order to the
+    /// traffic police; violations to the enforcement team).
+    pub fn takes_road_issues(self) -> bool {
+        matches!(self, Self::Enforcement | Self::TrafficPolice)
     }
 
     /// The wire and database spelling.
@@ -132,12 +160,13 @@ impl ReferralTarget {
         match self {
             Self::Enforcement => "enforcement",
             Self::FireBrigade => "fire_brigade",
+            Self::TrafficPolice => "traffic_police",
         }
     }
 
     /// Parses the wire and database spelling.
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::Enforcement, Self::FireBrigade].into_iter().find(|t| t.as_str() == s)
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
     }
 }
 

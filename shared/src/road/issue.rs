@@ -12,8 +12,8 @@
 
 use crate::checklist::Severity;
 use crate::hazard::{
-    allowed_actions, apply, ActionKind, Actor, DeadlinePolicy, HazardAction, HazardEvent, HazardState, HazardStatus,
-    NoticeKind, ReferralTarget, Refusal, Transition,
+    allowed_actions, transition, ActionKind, Actor, DeadlinePolicy, HazardAction, HazardEvent, HazardState, HazardStatus,
+    NoticeKind, Refusal, Transition,
 };
 use crate::ids::{PatrolId, PhotoRef, RoadId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
@@ -166,6 +166,7 @@ pub fn road_actor(role: Role) -> Option<Actor> {
         Role::PatrolWorker => Some(Actor::User(Role::GridWorker)),
         Role::RoadStation => Some(Actor::User(Role::TownshipOffice)),
         Role::Enforcement => Some(Actor::User(Role::Enforcement)),
+        Role::TrafficPolice => Some(Actor::User(Role::TrafficPolice)),
         _ => None,
     }
 }
@@ -176,6 +177,7 @@ pub fn road_recipient(role: Role) -> Option<Role> {
         Role::GridWorker => Some(Role::PatrolWorker),
         Role::TownshipOffice => Some(Role::RoadStation),
         Role::Enforcement => Some(Role::Enforcement),
+        Role::TrafficPolice => Some(Role::TrafficPolice),
         _ => None,
     }
 }
@@ -193,7 +195,7 @@ pub fn allowed_road_actions(state: &HazardState, role: Role, now: DateTime<Utc>)
 }
 
 /// Applies an action to a road issue: the hazard machine with road roles, referrals to the
-/// enforcement team only, and notices addressed to road roles.
+/// enforcement team or the traffic police (第八条) only, and notices addressed to road roles.
 pub fn apply_road(
     state: &HazardState,
     action: &HazardAction,
@@ -208,10 +210,12 @@ pub fn apply_road(
     if !road_kind(action.kind()) {
         return Err(Refusal::RoleNotAllowed);
     }
-    if let HazardAction::Refer { to: ReferralTarget::FireBrigade } = action {
-        return Err(Refusal::NotTheReceiver);
+    if let HazardAction::Refer { to } = action {
+        if !to.takes_road_issues() {
+            return Err(Refusal::NotTheReceiver);
+        }
     }
-    let t = apply(state, action, machine_actor, now, policy)?;
+    let t = transition(state, action, machine_actor, now, policy)?;
     let notices = t.notices.into_iter().filter_map(|(r, k)| road_recipient(r).map(|r| (r, k))).collect();
     Ok(Transition { state: t.state, notices })
 }
@@ -306,6 +310,7 @@ pub struct RoadIssuePage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hazard::ReferralTarget;
     use chrono::{Duration, TimeZone};
 
     fn now() -> DateTime<Utc> {
@@ -346,6 +351,34 @@ mod tests {
         // The patrol worker may not decide a returned referral; the station may.
         assert_eq!(act(&t.state, Role::PatrolWorker, HazardAction::Close), Err(Refusal::RoleNotAllowed));
         assert_eq!(act(&t.state, Role::RoadStation, HazardAction::Close).unwrap().state.status, HazardStatus::Closed);
+    }
+
+    #[test]
+    fn station_refers_parking_to_the_traffic_police_who_work_it_alone() {
+        let s = registered();
+        let to_police = HazardAction::Refer { to: ReferralTarget::TrafficPolice };
+        let t = act(&s, Role::RoadStation, to_police.clone()).unwrap();
+        assert_eq!((t.state.status, t.state.referred_to), (HazardStatus::Referred, Some(ReferralTarget::TrafficPolice)));
+        assert_eq!(t.notices, vec![(Role::TrafficPolice, NoticeKind::NewReferral)]);
+        // Only the receiver accepts; the enforcement team may not take the police's referral.
+        assert_eq!(act(&t.state, Role::Enforcement, HazardAction::AcceptReferral), Err(Refusal::NotTheReceiver));
+        assert_eq!(
+            allowed_road_actions(&t.state, Role::TrafficPolice, now()),
+            vec![ActionKind::AcceptReferral, ActionKind::ReturnReferral]
+        );
+        let t = act(&t.state, Role::TrafficPolice, HazardAction::AcceptReferral).unwrap();
+        let done = HazardAction::RecordOutcome { outcome: "已责令车主驶离并处罚款".into() };
+        let t = act(&t.state, Role::TrafficPolice, done).unwrap();
+        assert_eq!(t.state.status, HazardStatus::EnforcementConcluded);
+        // The police have no other part: they neither register, close nor refer.
+        assert_eq!(act(&s, Role::TrafficPolice, HazardAction::Close), Err(Refusal::RoleNotAllowed));
+        assert_eq!(act(&s, Role::TrafficPolice, to_police.clone()), Err(Refusal::RoleNotAllowed));
+        // The fire procedure refuses the target: a hazard is never referred to the police.
+        let policy = DeadlinePolicy::default();
+        let fire = crate::hazard::apply(&s, &to_police, Actor::User(Role::TownshipOffice), now(), &policy);
+        assert_eq!(fire.map(|t| t.state.status), Err(Refusal::NotTheReceiver));
+        let fire = HazardAction::Refer { to: ReferralTarget::Enforcement };
+        assert!(crate::hazard::apply(&s, &fire, Actor::User(Role::TownshipOffice), now(), &policy).is_ok());
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub struct OfficeTexts {
     pub col_found: &'static str,
     pub to_enforcement: &'static str,
     pub to_brigade: &'static str,
+    pub to_police: &'static str,
     pub all: &'static str,
     pub open_only: &'static str,
     pub overdue_only: &'static str,

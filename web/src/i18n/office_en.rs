@@ -60,6 +60,7 @@ pub static OFFICE_EN: OfficeTexts = OfficeTexts {
     col_found: "Found",
     to_enforcement: "Enforcement team",
     to_brigade: "County fire brigade",
+    to_police: "County traffic police",
     all: "All",
     open_only: "Open",
     overdue_only: "Overdue only",

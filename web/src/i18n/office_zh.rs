@@ -59,6 +59,7 @@ pub static OFFICE_ZH: OfficeTexts = OfficeTexts {
     col_found: "发现时间",
     to_enforcement: "综合行政执法队",
     to_brigade: "县消防救援大队",
+    to_police: "县公安局交警大队",
     all: "全部",
     open_only: "未销号",
     overdue_only: "只看逾期",

@@ -81,7 +81,7 @@ pub fn Actions(props: &ActionsProps) -> Html {
         let target = target.clone();
         Callback::from(move |e: Event| {
             let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            target.set(if v == "fire_brigade" { ReferralTarget::FireBrigade } else { ReferralTarget::Enforcement });
+            target.set(ReferralTarget::parse(&v).unwrap_or(ReferralTarget::Enforcement));
         })
     };
     let on_severity = {
@@ -183,6 +183,9 @@ pub fn Actions(props: &ActionsProps) -> Html {
                                 <option value="enforcement" selected={*target == ReferralTarget::Enforcement}>{ o.to_enforcement }</option>
                                 if !props.road {
                                     <option value="fire_brigade" selected={*target == ReferralTarget::FireBrigade}>{ o.to_brigade }</option>
+                                } else {
+                                    // 第八条: vehicles parked on the road, traffic order.
+                                    <option value="traffic_police" selected={*target == ReferralTarget::TrafficPolice}>{ o.to_police }</option>
                                 }
                             </select></label>
                     }

@@ -67,10 +67,11 @@ pub fn premise_name(ctx: &Ctx, h: &Hazard) -> String {
     }
 }
 
-/// 执法队 / 消防大队.
+/// 执法队 / 消防大队 / 交警大队.
 pub fn receiver(ctx: &Ctx, r: ReferralTarget) -> &'static str {
     match r {
         ReferralTarget::Enforcement => ctx.o().to_enforcement,
         ReferralTarget::FireBrigade => ctx.o().to_brigade,
+        ReferralTarget::TrafficPolice => ctx.o().to_police,
     }
 }

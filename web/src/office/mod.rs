@@ -86,7 +86,7 @@ pub fn other_build(role: Role, path: &str, hash: &str) -> Option<String> {
 #[cfg(feature = "office")]
 pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route, &'static str)> {
     let home = match role {
-        Role::Enforcement => o.nav_referrals,
+        Role::Enforcement | Role::TrafficPolice => o.nav_referrals,
         Role::RoadStation => o.nav_road_issues,
         Role::FireBrigade | Role::CountyAdmin => o.nav_county,
         _ => o.nav_dashboard,
@@ -139,7 +139,7 @@ pub fn nav(role: Role, o: &'static OfficeTexts, t: &'static Texts) -> Vec<(Route
 pub fn page(route: &Route, role: Role) -> Option<Html> {
     Some(match route {
         Route::Today => match role {
-            Role::Enforcement => html! { <referrals::Referrals /> },
+            Role::Enforcement | Role::TrafficPolice => html! { <referrals::Referrals /> },
             Role::RoadStation => html! { <roads::issues::RoadIssues /> },
             _ => html! { <dashboard::DashboardPage /> },
         },

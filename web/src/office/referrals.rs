@@ -1,6 +1,6 @@
 //! 移交案件: what was referred to my team — hazards (enforcement team, fire brigade) and, for the
-//! enforcement team, road violations — waiting to be accepted or with an outcome to record.
-//! Opening one offers 受理, 退回 (with a reason) or 登记查处结果.
+//! enforcement team and the traffic police (road issues only), road violations — waiting to be
+//! accepted or with an outcome to record. Opening one offers 受理, 退回 (with a reason) or 登记查处结果.
 
 use super::hazard_table::hazard_table;
 use super::road_table::road_issue_table;
@@ -19,6 +19,16 @@ const WAITING: &str = "status=referred,referral_accepted";
 pub fn Referrals() -> Html {
     let ctx = use_ctx();
     let o = ctx.o();
+    // The traffic police receive road issues only (第八条).
+    if ctx.role() == Role::TrafficPolice {
+        return html! {
+            <div data-testid="referrals">
+                <h2 class="page-title">{ o.nav_referrals }</h2>
+                <p class="muted">{ o.referrals_help }</p>
+                <RoadReferrals to="traffic_police" />
+            </div>
+        };
+    }
     let target = if ctx.role() == Role::FireBrigade { "fire_brigade" } else { "enforcement" };
     let hazards = use_view::<HazardPage>(format!("{}?referred_to={target}&{WAITING}&limit=200", paths::HAZARDS));
     html! {
@@ -32,17 +42,23 @@ pub fn Referrals() -> Html {
                 { hazard_table(&ctx, &page.items, "referred-hazards") }
             }
             if ctx.role() == Role::Enforcement {
-                <RoadReferrals />
+                <RoadReferrals to="enforcement" />
             }
         </div>
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct RoadReferralsProps {
+    /// The receiver (`ReferralTarget`'s wire name).
+    to: &'static str,
+}
+
 #[component]
-fn RoadReferrals() -> Html {
+fn RoadReferrals(props: &RoadReferralsProps) -> Html {
     let ctx = use_ctx();
-    let issues =
-        use_view::<RoadIssuePage>(format!("{}?referred_to=enforcement&{WAITING}&limit=200", paths::ROAD_ISSUES));
+    let to = props.to;
+    let issues = use_view::<RoadIssuePage>(format!("{}?referred_to={to}&{WAITING}&limit=200", paths::ROAD_ISSUES));
     html! {
         <>
             <h3 class="section">{ ctx.o().road_violations }</h3>

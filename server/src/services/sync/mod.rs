@@ -168,6 +168,7 @@ pub async fn pull(
             // must not receive the old grid's records.
             let (me, path) =
                 users::find_with_path(conn, user_id)?.ok_or_else(|| AppError::new(ErrorCode::InvalidToken))?;
+            let path = me.role()?.scope_path(path);
             let epoch = changes::epoch(conn)?;
             let head = changes::head(conn)?;
             let parsed = cursor.as_deref().filter(|c| !c.is_empty()).map(Cursor::parse);
