@@ -181,8 +181,13 @@ fn filtered(f: &IssueFilter) -> Boxed<'static> {
 /// role in their timeline (a referral's end clears `referred_to`; its work stays in the timeline).
 fn granted(
     to: ReferralTarget,
-) -> Box<dyn BoxableExpression<road_issues::table, <DbConn as diesel::Connection>::Backend, SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>>>
-{
+) -> Box<
+    dyn BoxableExpression<
+        road_issues::table,
+        <DbConn as diesel::Connection>::Backend,
+        SqlType = diesel::sql_types::Nullable<diesel::sql_types::Bool>,
+    >,
+> {
     let worked = road_issue_events::table
         .filter(road_issue_events::actor_role.eq(to.role().as_str()))
         .select(road_issue_events::issue_id);

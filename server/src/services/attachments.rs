@@ -3,12 +3,12 @@
 
 use crate::auth::AuthUser;
 use crate::db::{attachments, road_issues, run_blocking, users};
-use xunjian_shared::hazard::ReferralTarget;
 use crate::error::AppError;
 use crate::state::AppState;
 use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use xunjian_shared::hazard::ReferralTarget;
 use xunjian_shared::{ErrorCode, PhotoRef};
 
 /// The image type by its first bytes (the name or the client's word is not trusted).

@@ -241,7 +241,11 @@ pub async fn list(state: &AppState, user: &AuthUser, q: IssueQuery) -> Result<Ro
             // A receiving-only role (the traffic police) lists what is granted to it, county-wide.
             let granted_to = ReferralTarget::grant_of(user.role);
             let f = IssueFilter {
-                path_prefix: if granted_to.is_some() { String::new() } else { scope::narrow(conn, &user, q.org_unit_id)? },
+                path_prefix: if granted_to.is_some() {
+                    String::new()
+                } else {
+                    scope::narrow(conn, &user, q.org_unit_id)?
+                },
                 granted_to,
                 statuses: q.statuses,
                 referred_to: q.referred_to,

@@ -12,8 +12,8 @@
 
 use crate::checklist::Severity;
 use crate::hazard::{
-    allowed_actions, transition, ActionKind, Actor, DeadlinePolicy, HazardAction, HazardEvent, HazardState, HazardStatus,
-    NoticeKind, Refusal, Transition,
+    allowed_actions, transition, ActionKind, Actor, DeadlinePolicy, HazardAction, HazardEvent, HazardState,
+    HazardStatus, NoticeKind, Refusal, Transition,
 };
 use crate::ids::{PatrolId, PhotoRef, RoadId, RoadIssueId, SegmentId, UserId, WorksId};
 use crate::premise::GeoPoint;
@@ -358,7 +358,10 @@ mod tests {
         let s = registered();
         let to_police = HazardAction::Refer { to: ReferralTarget::TrafficPolice };
         let t = act(&s, Role::RoadStation, to_police.clone()).unwrap();
-        assert_eq!((t.state.status, t.state.referred_to), (HazardStatus::Referred, Some(ReferralTarget::TrafficPolice)));
+        assert_eq!(
+            (t.state.status, t.state.referred_to),
+            (HazardStatus::Referred, Some(ReferralTarget::TrafficPolice))
+        );
         assert_eq!(t.notices, vec![(Role::TrafficPolice, NoticeKind::NewReferral)]);
         // Only the receiver accepts; the enforcement team may not take the police's referral.
         assert_eq!(act(&t.state, Role::Enforcement, HazardAction::AcceptReferral), Err(Refusal::NotTheReceiver));

@@ -54,9 +54,13 @@ both_backends!(parked_vehicles_go_to_the_traffic_police_who_see_that_and_nothing
     )
     .await;
     assert_eq!(d.issue.state.referred_to, Some(ReferralTarget::TrafficPolice));
-    assert!(notices(&app, &police).await.iter().any(|n| n.road_issue_id == Some(parked) && n.kind == NoticeKind::NewReferral));
+    assert!(notices(&app, &police)
+        .await
+        .iter()
+        .any(|n| n.road_issue_id == Some(parked) && n.kind == NoticeKind::NewReferral));
     let queue: RoadIssuePage = expect_json(
-        app.get(&format!("{}?referred_to=traffic_police&status=referred,referral_accepted", api::ROAD_ISSUES), &police).await,
+        app.get(&format!("{}?referred_to=traffic_police&status=referred,referral_accepted", api::ROAD_ISSUES), &police)
+            .await,
         200,
     )
     .await;

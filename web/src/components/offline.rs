@@ -56,7 +56,11 @@ pub fn OfflineNote(props: &OfflineNoteProps) -> Html {
             if props.quiet_when_ready {
                 return html! {};
             }
-            let text = if props.build { format!("{}（{}{}）", t.offline_ready, t.build_stamp, build) } else { t.offline_ready.to_owned() };
+            let text = if props.build {
+                format!("{}（{}{}）", t.offline_ready, t.build_stamp, build)
+            } else {
+                t.offline_ready.to_owned()
+            };
             ("offline-note ready", true, text)
         }
         Offline::Pending => ("offline-note pending", false, t.offline_pending.to_owned()),
