@@ -61,7 +61,7 @@ both_backends!(township_office_cannot_read_or_change_another_townships_users, |a
     let names: Vec<_> = mine.items.iter().map(|u| u.username.as_str()).collect();
     assert_eq!(names, ["yishi.enforce", "yishi.grid", "yishi.office", "yishi.patrol", "yishi.patrol2", "yishi.road"]);
     let all: List<User> = expect_json(app.get(api::USERS, &admin.access_token).await, 200).await;
-    assert_eq!(all.items.len(), 10);
+    assert_eq!(all.items.len(), 11, "the demo's 11 accounts");
     // Another township's user: invisible, unchangeable.
     let other = niudu_office.user.user.id;
     expect_problem(app.get(&api::user(other), tok).await, 404, "not_found").await;

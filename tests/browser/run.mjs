@@ -526,12 +526,18 @@ try {
     await page.goto(`${base}/#/`);
   });
 
-  await steps.step('on the inspection form the bars take under a tenth of the screen; 返回场所 at its top', async () => {
+  await steps.step('设置 shows 已可离线使用 with the build; on the inspection form the bars take under a tenth of the screen; 返回场所 at its top', async () => {
     // What is fixed on screen: the title bar, the sync bar, the tab bar (sticky or fixed, visible).
     const chrome = () => page.evaluate(() => {
       const parts = [...document.querySelectorAll('header.bar, .syncbar, nav.tabs')].filter((e) => e.offsetParent !== null || getComputedStyle(e).position === 'fixed');
       return { px: parts.reduce((sum, e) => sum + e.getBoundingClientRect().height, 0), of: window.innerHeight, parts: parts.map((e) => e.className) };
     });
+    // 设置 says the app is kept for offline use, with the service worker's build stamp.
+    await page.goto(`${base}/#/settings`);
+    await page.waitForSelector('[data-testid=offline-ready][data-ready=true]', { timeout: 15000 });
+    const stamp = await page.textContent('[data-testid=offline-ready]');
+    const build = await page.evaluate(async () => (await caches.keys()).find((k) => k.startsWith('xunjian-shell-')).slice('xunjian-shell-'.length));
+    assert(stamp.includes('已可离线使用') && stamp.includes(build), `设置: ${stamp} (build ${build})`);
     await page.goto(`${base}/#/`);
     await page.waitForSelector('[data-testid=today-due] li');
     const today = await chrome();
