@@ -543,6 +543,36 @@ export async function officeSteps({ steps, tmp }) {
       await shot(page, 'road-issue-responsible');
     });
 
+    await steps.step('traffic police (第八条): the road station refers a violation to 交警大队; the police\'s home lists it; it accepts and records the outcome', async () => {
+      const page = o.road;
+      const token = (await api(base, 'POST', '/auth/login', null, { username: 'yishi.road', password: 'xunjian2026' })).access_token;
+      const waiting = await api(base, 'GET', '/road-issues?status=registered&limit=100', token);
+      const issue = waiting.items[0];
+      assert(issue, 'an open road issue to refer');
+      await page.goto(`${base}/office/#/road-issue/${issue.id}`);
+      await page.waitForSelector('[data-testid=road-issue][data-status=registered]');
+      await page.click('button[data-action=Refer]');
+      const offered = await page.locator('[data-testid=refer-to] option').evaluateAll((os) => os.map((x) => x.value));
+      equal(offered.join(), 'enforcement,traffic_police', 'a road issue goes to the enforcement team or the traffic police');
+      await page.selectOption('[data-testid=refer-to]', 'traffic_police');
+      await page.click('[data-testid=confirm-action]');
+      await page.waitForSelector('[data-testid=road-issue][data-status=referred]');
+      equal(server.sql(`select referred_to from road_issues where id = '${issue.id}'`), 'traffic_police', 'on the server');
+      o.police = await desktop('police', 'police');
+      const police = o.police;
+      await police.waitForSelector(`[data-testid=referred-road-issues] tr[data-id="${issue.id}"]`);
+      equal(await police.locator('[data-testid=referred-road-issues] tr[data-id]').count(), 1, 'only what was referred to them');
+      equal(await police.locator('[data-testid=referred-hazards]').count(), 0, 'no fire hazards on their home');
+      await shot(police, 'police-home');
+      await police.click(`[data-testid=referred-road-issues] tr[data-id="${issue.id}"] a`);
+      await police.waitForSelector('[data-testid=road-issue][data-status=referred]');
+      await act(police, 'AcceptReferral');
+      await police.waitForSelector('[data-testid=road-issue][data-status=referral_accepted]');
+      await act(police, 'RecordOutcome', () => police.fill('[data-testid=action-text]', '已责令车主驶离，处以罚款'));
+      await police.waitForSelector('[data-testid=road-issue][data-status=enforcement_concluded]');
+      equal(server.sql(`select status from road_issues where id = '${issue.id}'`), 'enforcement_concluded', 'on the server');
+    });
+
     await steps.step('county admin: a monthly random check — the draw from a seed, scores, publish — and the ranking', async () => {
       const page = o.admin;
       await page.click('a[data-tab="#/checks"]');
