@@ -213,8 +213,9 @@ pub fn delivered(role: crate::Role, kind: RecordKind, to_me: bool) -> bool {
             _ => false,
         },
         R::GridWorker => !matches!(kind, K::Road | K::Segment | K::Patrol | K::RoadIssue),
-        // A receiving-only role (the traffic police) gets what is addressed to it, no reference data.
-        r if r.receives_only() => to_me,
+        // A receiving-only role (the traffic police) gets what is addressed to it, and the public
+        // road register (codes and names) to say where a referred road issue is.
+        r if r.receives_only() => to_me || kind == K::Road,
         _ => true,
     }
 }

@@ -121,6 +121,21 @@ impl World {
         format!("{name}{}–{} km", fixed(s.from_km, 1), fixed(s.to_km, 1))
     }
 
+    /// Where a road issue is: its segment as [`Self::segment_label`] when this device holds the
+    /// segment; else (the traffic police hold no segments, only the road register) the road's code
+    /// and name and the finding's position.
+    pub fn issue_place(&self, i: &xunjian_shared::road::issue::RoadIssue) -> String {
+        if self.segments.iter().any(|s| s.value.id == i.segment_id) {
+            return self.segment_label(&i.segment_id);
+        }
+        let road = self.roads.iter().map(|r| &r.value).find(|r| r.id == i.road_id);
+        let at = format!("{}, {}", fixed(i.location.lat, 5), fixed(i.location.lon, 5));
+        match road {
+            Some(r) => format!("{} {} · {at}", r.code, r.name),
+            None => at,
+        }
+    }
+
     pub fn road_of(&self, s: &Segment) -> Option<&Road> {
         self.roads.iter().map(|r| &r.value).find(|r| r.id == s.road_id)
     }

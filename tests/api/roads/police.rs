@@ -1,7 +1,7 @@
 //! The traffic police (县公安局交警大队, 第八条), a receiving-only role: the road station refers a
 //! vehicle parked on the road to them; they see that issue — in their list, its detail and
 //! timeline, its photo — and nothing else of the county (no premises, hazards, other road issues,
-//! dashboard, or sync feed beyond their notices). They accept and record the outcome, the enforcement team may not; once
+//! dashboard, or sync feed beyond their notices and the public road register). They accept and record the outcome, the enforcement team may not; once
 //! the station has closed it, it stays in their list by their work in its timeline. The fire
 //! procedure refuses them as a target.
 
@@ -85,10 +85,12 @@ both_backends!(parked_vehicles_go_to_the_traffic_police_who_see_that_and_nothing
     let dash = app.get(api::DASHBOARD, &police).await;
     assert_eq!(dash.status(), 403, "the county's figures are not theirs");
     let mut device = xunjian_tests::device::Device::new(police.clone());
-    // The sync feed carries what is addressed to them — the referral's notice — and nothing else.
+    // The sync feed carries what is addressed to them — the referral's notice — and the public
+    // road register (codes and names, as every role gets), nothing else.
     let pulled = device.pull_all(&app, 500).await.len();
-    let notes = device.of_kind("notification").len();
-    assert_eq!((pulled, notes), (1, 1), "only their notice in the feed");
+    let (notes, roads) = (device.of_kind("notification").len(), device.of_kind("road").len());
+    assert!(roads > 0, "the road register");
+    assert_eq!((notes, pulled), (1, 1 + roads), "only their notice besides the roads");
 
     // Only the receiver works it: the enforcement team may not accept the police's referral.
     let enforce = app.login("yishi.enforce").await.access_token;

@@ -28,7 +28,7 @@ pub fn road_issue_table(ctx: &Ctx, items: &[RoadIssue], testid: &'static str) ->
                         let overdue = i.state.is_overdue(now);
                         html! {
                             <tr data-id={i.id.to_string()} data-status={i.state.status.as_str()}>
-                                <td><a href={Route::RoadIssue(i.id.to_string()).hash()}>{ ctx.world.segment_label(&i.segment_id) }</a></td>
+                                <td><a href={Route::RoadIssue(i.id.to_string()).hash()}>{ ctx.world.issue_place(i) }</a></td>
                                 <td>{ i18n::finding_category(ctx.lang, i.category) }</td>
                                 <td class="wrap">{ &i.description }</td>
                                 <td>{ i18n::status(ctx.lang, i.state.status) }</td>
