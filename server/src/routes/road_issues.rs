@@ -8,6 +8,7 @@ use crate::db::road_issues::IssueFull;
 use crate::error::AppError;
 use crate::services::lifecycle;
 use crate::services::road_issues::{self, IssueQuery};
+use crate::services::road_works;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -127,7 +128,7 @@ pub async fn list_works(
     q: web::Query<WorksListQuery>,
 ) -> Result<web::Json<Vec<Works>>, AppError> {
     let q = q.into_inner();
-    Ok(web::Json(road_issues::list_works(&state, &user, q.org_unit_id, q.status).await?))
+    Ok(web::Json(road_works::list_works(&state, &user, q.org_unit_id, q.status).await?))
 }
 
 /// File works in the road area before approval (先报备); `issue_id` links a finding of the same
@@ -140,7 +141,7 @@ pub async fn file_works(
     user: AuthUser,
     body: Json<FileWorks>,
 ) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::Created().json(road_issues::file_works(&state, &user, body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(road_works::file_works(&state, &user, body.into_inner()).await?))
 }
 
 /// Approve (再批复), refuse, or report done (后实施) a filing.
@@ -154,5 +155,5 @@ pub async fn act_on_works(
     id: web::Path<WorksId>,
     body: Json<ActOnWorks>,
 ) -> Result<web::Json<Works>, AppError> {
-    Ok(web::Json(road_issues::act_on_works(&state, &user, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(road_works::act_on_works(&state, &user, id.into_inner(), body.into_inner()).await?))
 }

@@ -26,6 +26,7 @@ pub mod road_ranking;
 pub mod road_register;
 pub mod road_rollup;
 pub mod road_workers;
+pub mod road_works;
 pub mod roads;
 pub mod roadside;
 pub mod roadside_file;
